@@ -1,0 +1,23 @@
+package io.airlock.spi;
+
+/** What kind of failure an {@link AirlockException} reports; callers branch on this, not on classes. */
+public enum ErrorCode {
+    /** A request or file is malformed or contradicts itself. */
+    INVALID_INPUT,
+    /** A named thing (repository, version, unit, file) does not exist. */
+    NOT_FOUND,
+    /** The request conflicts with existing state (a repository name taken, a type mismatch). */
+    CONFLICT,
+    /** A plugin is missing, broken, duplicated or declares something Airlock cannot handle. */
+    PLUGIN_INVALID,
+    /** An archive is damaged, truncated, tampered with or of an unknown format. */
+    ARCHIVE_INVALID,
+    /** Bytes do not match their declared checksum or size. */
+    CHECKSUM_MISMATCH,
+    /** The artifact store could not read or write. */
+    STORAGE_FAILURE,
+    /** The database could not be reached or refused a statement. */
+    DATABASE_FAILURE,
+    /** The work was cancelled (the thread was interrupted). */
+    CANCELLED
+}
