@@ -1,0 +1,282 @@
+package io.airlock.core;
+
+import static java.util.Objects.requireNonNull;
+
+import io.airlock.core.content.ContentWriter;
+import io.airlock.core.model.Artifact;
+import io.airlock.core.model.ContentArtifact;
+import io.airlock.core.model.Repository;
+import io.airlock.core.model.RepositoryContent;
+import io.airlock.core.model.RepositoryVersion;
+import io.airlock.core.plugin.PluginRegistry;
+import io.airlock.core.repository.Repositories;
+import io.airlock.core.store.ArtifactStore;
+import io.airlock.core.store.FileSystemArtifactStore;
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.Content;
+import io.airlock.spi.ContentPlugin;
+import io.airlock.spi.ErrorCode;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.Transaction;
+import org.hibernate.jpa.HibernatePersistenceConfiguration;
+import org.hibernate.tool.schema.Action;
+
+/**
+ * An Airlock installation: a database, an artifact store and the installed plugins. Built with
+ * {@link #builder()}; hands out the services. Thread-safe; close it to release the database.
+ *
+ * <pre>{@code
+ * try (Airlock airlock = Airlock.builder().jdbcUrl("jdbc:h2:file:/var/airlock/db").storage(dir).build()) {
+ *     airlock.repositories().create("isos", "file", null);
+ * }
+ * }</pre>
+ */
+public final class Airlock implements AutoCloseable {
+
+    /** How the database schema is handled at start-up. */
+    public enum SchemaAction {
+        /** Create missing tables, columns and indexes (the default). */
+        UPDATE,
+        /** Check the schema matches and fail otherwise (a host that migrates it itself). */
+        VALIDATE,
+        /** Touch nothing. */
+        NONE
+    }
+
+    private final SessionFactory sessionFactory;
+    private final PluginRegistry plugins;
+    private final ArtifactStore store;
+    private final Repositories repositories;
+    private final ContentWriter contentWriter;
+    private final OrphanCleanup orphanCleanup;
+
+    private Airlock(SessionFactory sessionFactory, PluginRegistry plugins, ArtifactStore store) {
+        this.sessionFactory = sessionFactory;
+        this.plugins = plugins;
+        this.store = store;
+        this.repositories = new Repositories(this);
+        this.contentWriter = new ContentWriter(plugins);
+        this.orphanCleanup = new OrphanCleanup(this);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public PluginRegistry plugins() {
+        return plugins;
+    }
+
+    public ArtifactStore artifacts() {
+        return store;
+    }
+
+    public Repositories repositories() {
+        return repositories;
+    }
+
+    /** Stores content units in bulk, reusing units that exist by natural key. */
+    public ContentWriter contentWriter() {
+        return contentWriter;
+    }
+
+    /**
+     * Removes content in no repository, artifact rows no content references and stored files no
+     * artifact row names. Files younger than {@code grace} are kept: they may belong to an import
+     * whose transaction has not committed yet.
+     */
+    public OrphanCleanup.Result cleanupOrphans(Duration grace) {
+        return orphanCleanup.run(grace);
+    }
+
+    /** Runs work in one database transaction: committed if it returns, rolled back if it throws. */
+    public <R> R inTransaction(Function<Session, R> work) {
+        try (Session session = sessionFactory.openSession()) {
+            Transaction transaction = session.beginTransaction();
+            try {
+                R result = work.apply(session);
+                transaction.commit();
+                return result;
+            } catch (RuntimeException | Error e) {
+                if (transaction.isActive()) {
+                    try {
+                        transaction.rollback();
+                    } catch (RuntimeException rollbackFailure) {
+                        e.addSuppressed(rollbackFailure);
+                    }
+                }
+                throw Databases.translate(e);
+            }
+        }
+    }
+
+    public SessionFactory sessionFactory() {
+        return sessionFactory;
+    }
+
+    @Override
+    public void close() {
+        sessionFactory.close();
+    }
+
+    /** Configures and starts an {@link Airlock}. */
+    public static final class Builder {
+        private String jdbcUrl;
+        private String user = "";
+        private String password = "";
+        private DataSource dataSource;
+        private Path storage;
+        private boolean discover = true;
+        private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+        private final List<ContentPlugin> explicit = new ArrayList<>();
+        private SchemaAction schemaAction = SchemaAction.UPDATE;
+        private final Map<String, Object> properties = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** The database by JDBC URL (H2 or PostgreSQL). For H2, a lock timeout of 60 s is added unless set. */
+        public Builder jdbcUrl(String url) {
+            this.jdbcUrl = requireNonNull(url, "url");
+            return this;
+        }
+
+        public Builder credentials(String user, String password) {
+            this.user = requireNonNull(user, "user");
+            this.password = requireNonNull(password, "password");
+            return this;
+        }
+
+        /** The host's own connection pool instead of a URL. */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /** Root directory of the filesystem artifact store. */
+        public Builder storage(Path directory) {
+            this.storage = requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** Registers a plugin explicitly. */
+        public Builder plugin(ContentPlugin plugin) {
+            explicit.add(requireNonNull(plugin, "plugin"));
+            return this;
+        }
+
+        /** Whether to add plugins found by {@link java.util.ServiceLoader} (default true). */
+        public Builder discoverPlugins(boolean discover) {
+            this.discover = discover;
+            return this;
+        }
+
+        /** The class loader discovery searches (default: the thread's context class loader). */
+        public Builder classLoader(ClassLoader classLoader) {
+            this.classLoader = requireNonNull(classLoader, "classLoader");
+            return this;
+        }
+
+        public Builder schema(SchemaAction action) {
+            this.schemaAction = requireNonNull(action, "action");
+            return this;
+        }
+
+        /** An extra Hibernate property, for hosts that tune the ORM. */
+        public Builder property(String name, Object value) {
+            properties.put(requireNonNull(name, "name"), value);
+            return this;
+        }
+
+        public Airlock build() {
+            if ((jdbcUrl == null) == (dataSource == null)) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, "give either a JDBC URL or a DataSource");
+            }
+            if (storage == null) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, "no artifact storage directory given");
+            }
+            List<ContentPlugin> all = new ArrayList<>(explicit);
+            if (discover) {
+                for (ContentPlugin found : PluginRegistry.discover(classLoader)) {
+                    if (all.stream().noneMatch(p -> p.getClass() == found.getClass())) {
+                        all.add(found);
+                    }
+                }
+            }
+            PluginRegistry registry = PluginRegistry.of(all);
+            ArtifactStore store = new FileSystemArtifactStore(storage);
+
+            HibernatePersistenceConfiguration configuration = new HibernatePersistenceConfiguration("airlock")
+                    .managedClasses(Content.class, Repository.class, RepositoryVersion.class, RepositoryContent.class,
+                            Artifact.class, ContentArtifact.class)
+                    .managedClasses(registry.entityClasses())
+                    .property("hibernate.physical_naming_strategy",
+                            "org.hibernate.boot.model.naming.CamelCaseToUnderscoresNamingStrategy")
+                    .property("hibernate.auto_quote_keyword", true)
+                    .property("hibernate.jdbc.batch_size", ContentWriter.BATCH_SIZE)
+                    .property("hibernate.order_inserts", true)
+                    .property("hibernate.order_updates", true)
+                    .property("hibernate.jdbc.fetch_size", 1000)
+                    .property("hibernate.default_batch_fetch_size", 500)
+                    .property("hibernate.query.in_clause_parameter_padding", true)
+                    .property("hibernate.type.json_format_mapper", "jackson")
+                    .schemaToolingAction(switch (schemaAction) {
+                        case UPDATE -> Action.UPDATE;
+                        case VALIDATE -> Action.VALIDATE;
+                        case NONE -> Action.NONE;
+                    });
+            if (dataSource != null) {
+                configuration.property("hibernate.connection.datasource", dataSource);
+            } else {
+                configuration.jdbcUrl(withDefaults(jdbcUrl)).jdbcCredentials(user, password).jdbcPoolSize(16);
+            }
+            configuration.properties(properties);
+
+            SessionFactory sessionFactory;
+            try {
+                sessionFactory = configuration.createEntityManagerFactory();
+            } catch (RuntimeException e) {
+                throw Databases.startupFailure(jdbcUrl != null ? jdbcUrl : "the given DataSource", e);
+            }
+            try {
+                registry.bindResources(sessionFactory.getMetamodel());
+                if (schemaAction == SchemaAction.UPDATE) {
+                    sessionFactory.inTransaction(session -> session.doWork(Builder::createStagingTable));
+                }
+                return new Airlock(sessionFactory, registry, store);
+            } catch (RuntimeException e) {
+                sessionFactory.close();
+                throw e;
+            }
+        }
+
+        private static void createStagingTable(Connection connection) throws SQLException {
+            // A scratch table, not an entity: version drafts stream unit ids into it so that version
+            // arithmetic runs as set-based SQL instead of holding id lists in memory.
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("create table if not exists version_draft_unit ("
+                        + "draft_id uuid not null, op char(1) not null, content_id uuid not null)");
+                statement.execute("create index if not exists ix_version_draft_unit on version_draft_unit (draft_id, op, content_id)");
+            }
+        }
+
+        private static String withDefaults(String url) {
+            if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("LOCK_TIMEOUT")) {
+                return url + ";LOCK_TIMEOUT=60000";
+            }
+            return url;
+        }
+    }
+}

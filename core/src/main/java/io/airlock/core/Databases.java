@@ -1,0 +1,48 @@
+package io.airlock.core;
+
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.ErrorCode;
+import java.sql.SQLException;
+
+/** Turns persistence failures into one-line {@link AirlockException}s. */
+final class Databases {
+
+    private Databases() {
+    }
+
+    static RuntimeException translate(Throwable failure) {
+        if (failure instanceof AirlockException airlock) {
+            return airlock;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        if (failure instanceof org.hibernate.exception.ConstraintViolationException
+                || failure instanceof jakarta.persistence.PersistenceException
+                || failure instanceof org.hibernate.HibernateException) {
+            return new AirlockException(ErrorCode.DATABASE_FAILURE, "database error: " + rootMessage(failure), failure);
+        }
+        return (RuntimeException) failure;
+    }
+
+    static AirlockException startupFailure(String where, RuntimeException failure) {
+        if (failure instanceof AirlockException airlock) {
+            return airlock;
+        }
+        return new AirlockException(ErrorCode.DATABASE_FAILURE, "cannot open database " + where + ": " + rootMessage(failure), failure);
+    }
+
+    /** The message of the deepest cause, on one line. */
+    static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+            if (root instanceof SQLException) {
+                break;
+            }
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

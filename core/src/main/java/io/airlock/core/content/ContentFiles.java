@@ -1,0 +1,40 @@
+package io.airlock.core.content;
+
+import io.airlock.core.content.ContentWriter.UnitFile;
+import io.airlock.core.store.StoredArtifact;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.hibernate.Session;
+
+/** Reads the files (content–artifact links) of many units in one query per batch. */
+public final class ContentFiles {
+
+    private ContentFiles() {
+    }
+
+    /** The files of each unit, by unit id, ordered by relative path; units without files are absent. */
+    public static Map<UUID, List<UnitFile>> of(Session session, Collection<UUID> contentIds) {
+        Map<UUID, List<UnitFile>> files = new HashMap<>();
+        if (contentIds.isEmpty()) {
+            return files;
+        }
+        List<Object[]> rows = session.createSelectionQuery("""
+                        select ca.contentId, ca.relativePath, a.sha256, a.size
+                          from ContentArtifact ca left join Artifact a on a.id = ca.artifactId
+                         where ca.contentId in :ids order by ca.contentId, ca.relativePath""", Object[].class)
+                .setParameter("ids", contentIds)
+                .getResultList();
+        for (Object[] row : rows) {
+            Optional<StoredArtifact> artifact = row[2] == null
+                    ? Optional.empty()
+                    : Optional.of(new StoredArtifact((String) row[2], (Long) row[3]));
+            files.computeIfAbsent((UUID) row[0], id -> new java.util.ArrayList<>())
+                    .add(new UnitFile((String) row[1], artifact));
+        }
+        return files;
+    }
+}

@@ -1,0 +1,68 @@
+package io.airlock.core.model;
+
+import io.airlock.spi.Ids;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.UniqueConstraint;
+import java.util.Objects;
+import java.util.UUID;
+
+/** A named repository of one content family; its versions are numbered 0, 1, 2 … */
+@Entity
+@Table(name = "repository", uniqueConstraints = @UniqueConstraint(name = "uk_repository_name", columnNames = "name"))
+public class Repository {
+
+    @Id
+    @Column(name = "id", nullable = false, updatable = false)
+    private UUID id = Ids.next();
+
+    @Column(name = "name", nullable = false, length = 255)
+    private String name;
+
+    @Column(name = "family", nullable = false, length = 64)
+    private String family;
+
+    @Column(name = "description", length = 4000)
+    private String description;
+
+    /** Number of the newest version; only changed under the repository's row lock. */
+    @Column(name = "latest_version", nullable = false)
+    private int latestVersion;
+
+    protected Repository() {
+    }
+
+    public Repository(String name, String family, String description) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.family = Objects.requireNonNull(family, "family");
+        this.description = description;
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The content family (plugin name) the repository holds: {@code file}, {@code rpm}. */
+    public String family() {
+        return family;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public int latestVersion() {
+        return latestVersion;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + family + ")";
+    }
+}

@@ -1,0 +1,218 @@
+package io.airlock.core.repository;
+
+import io.airlock.core.Airlock;
+import io.airlock.core.model.Repository;
+import io.airlock.core.model.RepositoryVersion;
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.Content;
+import io.airlock.spi.ContentType;
+import io.airlock.spi.ErrorCode;
+import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.hibernate.Session;
+
+/**
+ * Repositories and their versions: create, list, read a version's content or the difference of
+ * two versions (streamed in batches), and create new versions through a {@link VersionDraft}.
+ */
+public final class Repositories {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
+
+    private final Airlock airlock;
+
+    public Repositories(Airlock airlock) {
+        this.airlock = airlock;
+    }
+
+    /** Creates a repository with its empty version 0; refuses a taken name or an unknown family. */
+    public Repository create(String name, String family, String description) {
+        checkName(name);
+        if (airlock.plugins().plugin(family).isEmpty()) {
+            throw new AirlockException(ErrorCode.NOT_FOUND, "unknown repository type '" + family + "'; installed: "
+                    + String.join(", ", airlock.plugins().plugins().stream().map(p -> p.name()).toList()));
+        }
+        return airlock.inTransaction(session -> {
+            if (find(session, name).isPresent()) {
+                throw new AirlockException(ErrorCode.CONFLICT, "repository '" + name + "' already exists");
+            }
+            Repository repository = new Repository(name, family, description);
+            session.persist(repository);
+            session.persist(new RepositoryVersion(repository.id(), 0, null, Instant.now(), 0, 0, 0));
+            return repository;
+        });
+    }
+
+    public Optional<Repository> find(String name) {
+        return airlock.inTransaction(session -> find(session, name));
+    }
+
+    public Optional<Repository> find(Session session, String name) {
+        return session.createSelectionQuery("from Repository where name = :name", Repository.class)
+                .setParameter("name", name)
+                .uniqueResultOptional();
+    }
+
+    /** The repository of that name; {@code NOT_FOUND} naming it otherwise. */
+    public Repository get(String name) {
+        return airlock.inTransaction(session -> get(session, name));
+    }
+
+    public Repository get(Session session, String name) {
+        return find(session, name).orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND, "no repository named '" + name + "'"));
+    }
+
+    public List<Repository> list() {
+        return airlock.inTransaction(session ->
+                session.createSelectionQuery("from Repository order by name", Repository.class).getResultList());
+    }
+
+    public List<RepositoryVersion> versions(String name) {
+        return airlock.inTransaction(session -> {
+            Repository repository = get(session, name);
+            return session.createSelectionQuery(
+                            "from RepositoryVersion where repositoryId = :r order by number", RepositoryVersion.class)
+                    .setParameter("r", repository.id())
+                    .getResultList();
+        });
+    }
+
+    /** The version a reference names (the latest when it has no number). */
+    public RepositoryVersion version(VersionRef ref) {
+        return airlock.inTransaction(session -> version(session, ref));
+    }
+
+    public RepositoryVersion version(Session session, VersionRef ref) {
+        Repository repository = get(session, ref.repository());
+        int number = ref.number().orElse(repository.latestVersion());
+        return session.createSelectionQuery(
+                        "from RepositoryVersion where repositoryId = :r and number = :n", RepositoryVersion.class)
+                .setParameter("r", repository.id())
+                .setParameter("n", number)
+                .uniqueResultOptional()
+                .orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND, "repository '" + repository.name()
+                        + "' has no version " + number + " (latest is " + repository.latestVersion() + ")"));
+    }
+
+    /**
+     * Streams the units of a version in batches of at most {@code batchSize}, ordered by id; only
+     * units of {@code type} when given. The session is cleared between batches, so memory stays flat.
+     */
+    public void scanContent(RepositoryVersion version, Optional<String> type, int batchSize, Consumer<List<Content>> batches) {
+        scan(version, null, type, batchSize, batches);
+    }
+
+    /** Streams the units in {@code to} that are not in {@code from} (versions of any repositories). */
+    public void scanAdded(RepositoryVersion from, RepositoryVersion to, Optional<String> type, int batchSize,
+            Consumer<List<Content>> batches) {
+        scan(to, from, type, batchSize, batches);
+    }
+
+    /** Counts a version's units, of one type when given. */
+    public long countContent(RepositoryVersion version, Optional<String> type) {
+        return airlock.inTransaction(session -> session.createSelectionQuery(
+                        "select count(*) from RepositoryContent rc join " + entityName(type) + " c on c.id = rc.key.contentId"
+                                + " where " + member("rc", ":r", ":n"), Long.class)
+                .setParameter("r", version.repositoryId())
+                .setParameter("n", version.number())
+                .getSingleResult());
+    }
+
+    private void scan(RepositoryVersion in, RepositoryVersion notIn, Optional<String> type, int batchSize,
+            Consumer<List<Content>> batches) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size " + batchSize);
+        }
+        String hql = "select c from RepositoryContent rc join " + entityName(type) + " c on c.id = rc.key.contentId"
+                + " where " + member("rc", ":r", ":n") + " and rc.key.contentId > :after"
+                + (notIn == null ? "" : " and not exists (select 1 from RepositoryContent x where x.key.contentId = rc.key.contentId"
+                        + " and " + member("x", ":r2", ":n2") + ")")
+                + " order by rc.key.contentId";
+        try (Session session = airlock.sessionFactory().openSession()) {
+            session.setDefaultReadOnly(true);
+            session.beginTransaction();
+            try {
+                UUID after = new UUID(Long.MIN_VALUE, Long.MIN_VALUE);
+                while (true) {
+                    var query = session.createSelectionQuery(hql, Content.class)
+                            .setParameter("r", in.repositoryId())
+                            .setParameter("n", in.number())
+                            .setParameter("after", after)
+                            .setMaxResults(batchSize);
+                    if (notIn != null) {
+                        query.setParameter("r2", notIn.repositoryId()).setParameter("n2", notIn.number());
+                    }
+                    List<Content> batch = query.getResultList();
+                    if (batch.isEmpty()) {
+                        break;
+                    }
+                    batches.accept(batch);
+                    after = batch.get(batch.size() - 1).id();
+                    session.clear();
+                    if (batch.size() < batchSize) {
+                        break;
+                    }
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new AirlockException(ErrorCode.CANCELLED, "cancelled while reading " + in.number());
+                    }
+                }
+            } finally {
+                session.getTransaction().rollback();
+            }
+        }
+    }
+
+    private static String member(String alias, String repository, String number) {
+        return alias + ".key.repositoryId = " + repository + " and " + alias + ".key.versionAdded <= " + number
+                + " and (" + alias + ".versionRemoved is null or " + alias + ".versionRemoved > " + number + ")";
+    }
+
+    private String entityName(Optional<String> type) {
+        if (type.isEmpty()) {
+            return "Content";
+        }
+        ContentType<?> contentType = airlock.plugins().contentType(type.get()).orElseThrow(() ->
+                new AirlockException(ErrorCode.NOT_FOUND, "unknown content type '" + type.get() + "'"));
+        return airlock.sessionFactory().getMetamodel().entity(contentType.entityClass()).getName();
+    }
+
+    /**
+     * Opens a draft of a new version inside the caller's transaction, taking the repository's row
+     * lock (so concurrent writers, in this process or another, queue up). {@code base} defaults to
+     * the latest version; it is ignored in {@link VersionDraft.Mode#REPLACE}.
+     */
+    public VersionDraft draft(Session session, String repositoryName, VersionDraft.Mode mode, OptionalInt base) {
+        Repository found = get(session, repositoryName);
+        // Lock and re-read: the latest version number may have moved while we waited for the lock.
+        session.refresh(found, LockModeType.PESSIMISTIC_WRITE);
+        int latest = found.latestVersion();
+        int baseNumber = base.orElse(latest);
+        if (baseNumber < 0 || baseNumber > latest) {
+            throw new AirlockException(ErrorCode.NOT_FOUND, "repository '" + repositoryName + "' has no version "
+                    + baseNumber + " (latest is " + latest + ")");
+        }
+        return new VersionDraft(session, found, latest, baseNumber, mode);
+    }
+
+    /** Creates a version in its own transaction; empty when nothing changed. */
+    public Optional<RepositoryVersion> modify(String repositoryName, OptionalInt base, Consumer<VersionDraft> edits) {
+        return airlock.inTransaction(session -> {
+            VersionDraft draft = draft(session, repositoryName, VersionDraft.Mode.MODIFY, base);
+            edits.accept(draft);
+            return draft.commit();
+        });
+    }
+
+    static void checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new AirlockException(ErrorCode.INVALID_INPUT, "'" + name + "' is not a valid repository name "
+                    + "(letters, digits, '.', '_' and '-', starting with a letter or digit)");
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package io.airlock.core.repository;
+
+import io.airlock.core.model.Repository;
+import io.airlock.core.model.RepositoryVersion;
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Ids;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.UUID;
+import org.hibernate.Session;
+
+/**
+ * A new version of one repository being put together inside a transaction that holds the
+ * repository's row lock. Unit ids given to {@link #add}/{@link #remove} are streamed into a scratch
+ * table; {@link #commit()} turns them into membership rows with set-based SQL, so a draft never
+ * holds a repository's content in memory.
+ *
+ * <p>In {@link Mode#MODIFY} the new version is the base version plus the added units minus the
+ * removed ones; an added unit replaces a unit of the same type and label. In {@link Mode#REPLACE}
+ * the new version is exactly the added units (mirror semantics).
+ */
+public final class VersionDraft {
+
+    /** How the draft's units relate to the new version. */
+    public enum Mode {
+        MODIFY,
+        REPLACE
+    }
+
+    private static final int BATCH = 1000;
+
+    private final Session session;
+    private final Repository repository;
+    private final int latest;
+    private final int base;
+    private final Mode mode;
+    private final UUID draftId = Ids.next();
+    private boolean committed;
+
+    VersionDraft(Session session, Repository repository, int latest, int base, Mode mode) {
+        this.session = session;
+        this.repository = repository;
+        this.latest = latest;
+        this.base = base;
+        this.mode = mode;
+    }
+
+    public Repository repository() {
+        return repository;
+    }
+
+    /** Number the version will get if anything changes. */
+    public int number() {
+        return latest + 1;
+    }
+
+    public VersionDraft add(Collection<UUID> contentIds) {
+        stage('A', contentIds);
+        return this;
+    }
+
+    public VersionDraft remove(Collection<UUID> contentIds) {
+        if (mode == Mode.REPLACE) {
+            throw new IllegalStateException("a replacing draft takes only the units to keep");
+        }
+        stage('R', contentIds);
+        return this;
+    }
+
+    private void stage(char op, Collection<UUID> contentIds) {
+        checkOpen();
+        if (contentIds.isEmpty()) {
+            return;
+        }
+        session.flush();
+        session.doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "insert into version_draft_unit (draft_id, op, content_id) values (?, ?, ?)")) {
+                int pending = 0;
+                for (UUID id : contentIds) {
+                    insert.setObject(1, draftId);
+                    insert.setString(2, String.valueOf(op));
+                    insert.setObject(3, id);
+                    insert.addBatch();
+                    if (++pending == BATCH) {
+                        insert.executeBatch();
+                        pending = 0;
+                    }
+                }
+                if (pending > 0) {
+                    insert.executeBatch();
+                }
+            }
+        });
+    }
+
+    /**
+     * Creates the version, or nothing when its content would equal the latest version's. Checks
+     * that every staged unit exists, belongs to the repository's family and that no two added
+     * units share a label.
+     */
+    public Optional<RepositoryVersion> commit() {
+        checkOpen();
+        committed = true;
+        session.flush();
+        return session.doReturningWork(this::apply);
+    }
+
+    private Optional<RepositoryVersion> apply(Connection connection) throws SQLException {
+        try {
+            validate(connection);
+            int next = latest + 1;
+            long removed;
+            long added;
+            if (mode == Mode.MODIFY && base == latest) {
+                removed = update(connection, """
+                        update repository_content set version_removed = ?
+                         where repository_id = ? and version_removed is null and content_id in (
+                               select s.content_id from version_draft_unit s where s.draft_id = ? and s.op = 'R'
+                               union
+                               select old.id from version_draft_unit s
+                                 join content neu on neu.id = s.content_id
+                                 join content old on old.content_type = neu.content_type and old.label = neu.label
+                                where s.draft_id = ? and s.op = 'A' and old.id <> neu.id)""",
+                        next, repository.id(), draftId, draftId);
+                added = update(connection, """
+                        insert into repository_content (repository_id, content_id, version_added, version_removed)
+                        select distinct ?, s.content_id, ?, cast(null as integer) from version_draft_unit s
+                         where s.draft_id = ? and s.op = 'A'
+                           and not exists (select 1 from version_draft_unit r
+                                            where r.draft_id = ? and r.op = 'R' and r.content_id = s.content_id)
+                           and not exists (select 1 from repository_content p
+                                            where p.repository_id = ? and p.content_id = s.content_id
+                                              and p.version_removed is null)""",
+                        repository.id(), next, draftId, draftId, repository.id());
+            } else {
+                char desired = 'A';
+                if (mode == Mode.MODIFY) {
+                    // The base is an older version: write the whole desired membership down first.
+                    desired = 'D';
+                    update(connection, """
+                            insert into version_draft_unit (draft_id, op, content_id)
+                            select ?, 'D', m.content_id from repository_content m
+                             where m.repository_id = ? and m.version_added <= ?
+                               and (m.version_removed is null or m.version_removed > ?)
+                               and not exists (select 1 from version_draft_unit r
+                                                where r.draft_id = ? and r.op = 'R' and r.content_id = m.content_id)
+                               and not exists (select 1 from version_draft_unit s
+                                                 join content neu on neu.id = s.content_id
+                                                 join content old on old.content_type = neu.content_type
+                                                                 and old.label = neu.label
+                                                where s.draft_id = ? and s.op = 'A' and old.id = m.content_id
+                                                  and old.id <> neu.id)""",
+                            draftId, repository.id(), base, base, draftId, draftId);
+                    update(connection, """
+                            insert into version_draft_unit (draft_id, op, content_id)
+                            select ?, 'D', s.content_id from version_draft_unit s
+                             where s.draft_id = ? and s.op = 'A'
+                               and not exists (select 1 from version_draft_unit r
+                                                where r.draft_id = ? and r.op = 'R' and r.content_id = s.content_id)""",
+                            draftId, draftId, draftId);
+                }
+                String op = String.valueOf(desired);
+                removed = update(connection, """
+                        update repository_content set version_removed = ?
+                         where repository_id = ? and version_removed is null
+                           and not exists (select 1 from version_draft_unit s
+                                            where s.draft_id = ? and s.op = ? and s.content_id = repository_content.content_id)""",
+                        next, repository.id(), draftId, op);
+                added = update(connection, """
+                        insert into repository_content (repository_id, content_id, version_added, version_removed)
+                        select distinct ?, s.content_id, ?, cast(null as integer) from version_draft_unit s
+                         where s.draft_id = ? and s.op = ?
+                           and not exists (select 1 from repository_content p
+                                            where p.repository_id = ? and p.content_id = s.content_id
+                                              and p.version_added < ? and p.version_removed is null)""",
+                        repository.id(), next, draftId, op, repository.id(), next);
+            }
+            if (added == 0 && removed == 0) {
+                return Optional.empty();
+            }
+            long count = queryLong(connection,
+                    "select content_count from repository_version where repository_id = ? and number = ?",
+                    repository.id(), latest) + added - removed;
+            RepositoryVersion version = new RepositoryVersion(repository.id(), next, base, Instant.now(), count, added, removed);
+            update(connection, """
+                    insert into repository_version (id, repository_id, number, base_number, created, complete,
+                                                    content_count, added_count, removed_count)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    version.id(), repository.id(), next, base, java.sql.Timestamp.from(version.created()), true,
+                    count, added, removed);
+            update(connection, "update repository set latest_version = ? where id = ?", next, repository.id());
+            return Optional.of(version);
+        } finally {
+            update(connection, "delete from version_draft_unit where draft_id = ?", draftId);
+        }
+    }
+
+    private void validate(Connection connection) throws SQLException {
+        try (PreparedStatement missing = connection.prepareStatement("""
+                select s.content_id from version_draft_unit s
+                 where s.draft_id = ? and not exists (select 1 from content c where c.id = s.content_id)""")) {
+            missing.setObject(1, draftId);
+            missing.setMaxRows(1);
+            try (ResultSet rows = missing.executeQuery()) {
+                if (rows.next()) {
+                    throw new AirlockException(ErrorCode.NOT_FOUND, "content unit " + rows.getObject(1) + " does not exist");
+                }
+            }
+        }
+        try (PreparedStatement foreign = connection.prepareStatement("""
+                select c.content_type, c.label from version_draft_unit s join content c on c.id = s.content_id
+                 where s.draft_id = ? and s.op = 'A' and c.content_type not like ?""")) {
+            foreign.setObject(1, draftId);
+            foreign.setString(2, repository.family() + ".%");
+            foreign.setMaxRows(1);
+            try (ResultSet rows = foreign.executeQuery()) {
+                if (rows.next()) {
+                    throw new AirlockException(ErrorCode.CONFLICT, "unit " + rows.getString(1) + ":" + rows.getString(2)
+                            + " cannot be added to " + repository.family() + " repository '" + repository.name() + "'");
+                }
+            }
+        }
+        try (PreparedStatement clash = connection.prepareStatement("""
+                select c.content_type, c.label from version_draft_unit s join content c on c.id = s.content_id
+                 where s.draft_id = ? and s.op = 'A'
+                 group by c.content_type, c.label having count(distinct c.id) > 1""")) {
+            clash.setObject(1, draftId);
+            clash.setMaxRows(1);
+            try (ResultSet rows = clash.executeQuery()) {
+                if (rows.next()) {
+                    throw new AirlockException(ErrorCode.INVALID_INPUT, "two different units labelled "
+                            + rows.getString(1) + ":" + rows.getString(2) + " cannot both be in repository '"
+                            + repository.name() + "'");
+                }
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (committed) {
+            throw new IllegalStateException("draft of " + repository.name() + " already committed");
+        }
+    }
+
+    static long update(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            return statement.executeLargeUpdate();
+        }
+    }
+
+    static long queryLong(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    throw new IllegalStateException("no row for " + sql);
+                }
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
+    }
+}
