@@ -128,6 +128,9 @@ public final class GenericContentResource<T extends Content> implements ContentR
         // One query per path: fetching several collections at once multiplies rows (and Hibernate
         // refuses to fetch two bags together).
         for (String path : fetchPaths) {
+            if (allInitialized(path, units)) {
+                continue;
+            }
             String hql = "select e from " + entityName + " e left join fetch e." + path + " where e.id in :ids";
             for (int from = 0; from < ids.size(); from += FETCH_BATCH) {
                 session.createSelectionQuery(hql, entityClass)
@@ -135,6 +138,20 @@ public final class GenericContentResource<T extends Content> implements ContentR
                         .getResultList();
             }
         }
+    }
+
+    /** True when the path is an attribute of the entity itself that every unit already has loaded (eager). */
+    private boolean allInitialized(String path, List<T> units) {
+        Property property = row.properties().stream().filter(p -> p.name().equals(path)).findFirst().orElse(null);
+        if (property == null) {
+            return false;
+        }
+        for (T unit : units) {
+            if (!Hibernate.isInitialized(property.get(Hibernate.unproxy(unit)))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
