@@ -11,6 +11,7 @@ import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionDraft;
 import io.airlock.core.repository.VersionRef;
+import io.airlock.core.store.FileTrees;
 import io.airlock.core.store.RelativePaths;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.spi.AirlockException;
@@ -154,9 +155,7 @@ public final class FileRepositories {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
                 return new Publication(target, totals[0], totals[1]);
             } finally {
-                if (Files.exists(staging)) {
-                    deleteTree(staging);
-                }
+                FileTrees.deleteTree(staging);
             }
         } catch (IOException | UncheckedIOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot publish " + ref + " to " + outputDirectory + ": " + e.getMessage(), e);
@@ -200,14 +199,6 @@ public final class FileRepositories {
         if (!repository.family().equals(FilePlugin.NAME)) {
             throw new AirlockException(ErrorCode.CONFLICT, "repository '" + name + "' holds " + repository.family()
                     + " content, not file content");
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }

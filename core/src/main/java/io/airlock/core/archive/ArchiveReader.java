@@ -1,0 +1,141 @@
+package io.airlock.core.archive;
+
+import io.airlock.core.store.RelativePaths;
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.ErrorCode;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Reads an export in one streaming pass: from a TOC (its chunks read in place, in the TOC's order,
+ * each verified) or from a single {@code .tar}. Every entry is checked before its bytes are
+ * handed out: a regular file with a safe relative name; links, devices, directories and sparse
+ * entries are refused, naming the entry.
+ */
+public final class ArchiveReader implements AutoCloseable {
+
+    private final Path source;
+    private final Toc toc;
+    private final ChunkedInput chunks;
+    private final TarArchiveInputStream tar;
+    private TarArchiveEntry current;
+
+    private ArchiveReader(Path source, Toc toc, ChunkedInput chunks, InputStream raw) {
+        this.source = source;
+        this.toc = toc;
+        this.chunks = chunks;
+        // No compressor auto-detection: an export is a plain tar.
+        this.tar = new TarArchiveInputStream(new BufferedInputStream(raw, 1 << 16));
+    }
+
+    /** Opens {@code NAME-toc.json} or {@code NAME.tar}. */
+    public static ArchiveReader open(Path path) {
+        String name = path.getFileName() == null ? "" : path.getFileName().toString();
+        try {
+            if (name.endsWith("-toc.json")) {
+                Toc toc = Toc.read(path);
+                Path directory = path.toAbsolutePath().getParent();
+                ChunkedInput chunks = new ChunkedInput(directory, toc.files());
+                return new ArchiveReader(path, toc, chunks, chunks);
+            }
+            if (name.endsWith(".tar")) {
+                if (!Files.isRegularFile(path)) {
+                    throw new AirlockException(ErrorCode.NOT_FOUND, "export file " + path + " not found");
+                }
+                String exportName = ArchiveNames.checkExportName(name.substring(0, name.length() - 4));
+                Toc toc = new Toc(exportName, Instant.EPOCH, OptionalLong.empty(), List.of(), Map.of());
+                return new ArchiveReader(path, toc, null, Files.newInputStream(path));
+            }
+        } catch (IOException e) {
+            throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + path + ": " + e.getMessage(), e);
+        }
+        throw new AirlockException(ErrorCode.INVALID_INPUT, path + " is neither a -toc.json nor a .tar file");
+    }
+
+    public Toc toc() {
+        return toc;
+    }
+
+    /** Where messages say the archive is. */
+    public Path source() {
+        return source;
+    }
+
+    /** An entry: its checked name and size, and a stream of exactly its bytes (do not close it). */
+    public record Entry(String name, long size, InputStream content) {
+    }
+
+    /** The next entry, or null at the end of the stream. */
+    public Entry next() {
+        try {
+            current = tar.getNextEntry();
+        } catch (IOException e) {
+            throw new AirlockException(ErrorCode.ARCHIVE_INVALID, "export " + source + " is not a valid tar stream: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new AirlockException(ErrorCode.ARCHIVE_INVALID, "export " + source + " has a malformed tar header: " + e.getMessage(), e);
+        }
+        if (current == null) {
+            return null;
+        }
+        String name = current.getName();
+        String where = "export " + source + ", entry '" + name.replaceAll("\\p{Cntrl}", "?") + "'";
+        if (current.isSymbolicLink() || current.isLink()) {
+            throw invalid(where + " is a link (to '" + current.getLinkName() + "'); exports hold only regular files");
+        }
+        if (current.isCharacterDevice() || current.isBlockDevice() || current.isFIFO()) {
+            throw invalid(where + " is a device or FIFO; exports hold only regular files");
+        }
+        if (current.isDirectory()) {
+            throw invalid(where + " is a directory; exports hold only regular files");
+        }
+        if (current.isSparse() || !current.isFile()) {
+            throw invalid(where + " is not a regular file");
+        }
+        try {
+            RelativePaths.check(name, where);
+        } catch (AirlockException e) {
+            throw invalid(e.getMessage());
+        }
+        return new Entry(name, current.getSize(), tar);
+    }
+
+    /**
+     * Reads to the end of the stream, requiring that no entry is left, and (for a TOC) that every
+     * chunk has been read whole and verified.
+     */
+    public void finish() {
+        Entry extra = next();
+        if (extra != null) {
+            throw invalid("export " + source + " has an unexpected entry '" + extra.name() + "' after its last entry");
+        }
+        if (chunks != null) {
+            try {
+                chunks.drainAndVerify();
+            } catch (IOException e) {
+                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + source + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static AirlockException invalid(String message) {
+        return new AirlockException(ErrorCode.ARCHIVE_INVALID, message);
+    }
+
+    @Override
+    public void close() {
+        try {
+            tar.close();
+        } catch (IOException ignored) {
+            // read-only; nothing to lose
+        }
+    }
+}

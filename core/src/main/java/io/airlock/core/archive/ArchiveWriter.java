@@ -1,0 +1,143 @@
+package io.airlock.core.archive;
+
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.ErrorCode;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Writes an export: a tar stream of regular-file entries into one file or fixed-size chunks, then
+ * the TOC. Everything is written under a hidden staging directory inside the target directory and
+ * moved into place only by {@link #commit}; {@link #close()} without commit removes it all, so a
+ * failed or interrupted export leaves nothing behind.
+ */
+public final class ArchiveWriter implements AutoCloseable {
+
+    private final Path directory;
+    private final String exportName;
+    private final Path staging;
+    private final OptionalLong chunkSize;
+    private final ChunkedOutput chunks;
+    private final TarArchiveOutputStream tar;
+    private final Instant created = Instant.now();
+    private boolean committed;
+
+    public ArchiveWriter(Path directory, String exportName, OptionalLong chunkSize) {
+        this.directory = directory.toAbsolutePath().normalize();
+        this.exportName = ArchiveNames.checkExportName(exportName);
+        this.chunkSize = chunkSize;
+        if (chunkSize.isPresent() && chunkSize.getAsLong() < 1024) {
+            throw new AirlockException(ErrorCode.INVALID_INPUT, "chunk size " + chunkSize.getAsLong() + " is below the minimum of 1024 bytes");
+        }
+        try {
+            Files.createDirectories(this.directory);
+            if (Files.exists(this.directory.resolve(ArchiveNames.tocName(exportName)))) {
+                throw new AirlockException(ErrorCode.CONFLICT, "an export named " + exportName + " already exists in " + this.directory);
+            }
+            this.staging = Files.createTempDirectory(this.directory, "." + exportName + ".writing-");
+        } catch (IOException e) {
+            throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write to " + directory + ": " + e.getMessage(), e);
+        }
+        this.chunks = new ChunkedOutput(staging, exportName, chunkSize);
+        this.tar = new TarArchiveOutputStream(new BufferedOutputStream(chunks, 1 << 16));
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        tar.setAddPaxHeadersForNonAsciiNames(true);
+    }
+
+    /** A temporary file in the staging directory, for spooling an entry whose size is not known yet. */
+    public Path spoolFile(String hint) throws IOException {
+        return Files.createTempFile(staging, "spool-" + hint.replaceAll("[^A-Za-z0-9.]", "_") + "-", ".tmp");
+    }
+
+    public void putBytes(String name, byte[] bytes) throws IOException {
+        try (InputStream in = new java.io.ByteArrayInputStream(bytes)) {
+            put(name, bytes.length, in);
+        }
+    }
+
+    /** Adds a spooled file as an entry and deletes the spool. */
+    public void putFile(String name, Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            put(name, Files.size(file), in);
+        }
+        Files.delete(file);
+    }
+
+    /** Adds an entry of exactly {@code size} bytes read from {@code in}. */
+    public void put(String name, long size, InputStream in) throws IOException {
+        TarArchiveEntry entry = new TarArchiveEntry(name, true);
+        entry.setSize(size);
+        entry.setModTime(created.toEpochMilli());
+        entry.setMode(0644);
+        tar.putArchiveEntry(entry);
+        long copied = copy(in, tar, size);
+        if (copied != size) {
+            throw new AirlockException(ErrorCode.STORAGE_FAILURE, "entry " + name + " had " + copied + " bytes, " + size + " expected");
+        }
+        tar.closeArchiveEntry();
+    }
+
+    private static long copy(InputStream in, OutputStream out, long size) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        long total = 0;
+        while (total < size) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, size - total));
+            if (n < 0) {
+                break;
+            }
+            out.write(buffer, 0, n);
+            total += n;
+        }
+        return total;
+    }
+
+    /** Finishes the stream, writes the TOC and moves every file into the target directory. */
+    public Toc commit(Map<String, String> meta) throws IOException {
+        tar.finish();
+        tar.close();
+        List<Toc.TocFile> files = chunks.files();
+        Toc toc = new Toc(exportName, created, chunkSize, files, meta);
+        for (Toc.TocFile file : files) {
+            Files.move(staging.resolve(file.name()), directory.resolve(file.name()), StandardCopyOption.ATOMIC_MOVE);
+        }
+        Path tocStaged = staging.resolve(ArchiveNames.tocName(exportName));
+        toc.write(tocStaged);
+        // The TOC goes last: an export is complete exactly when its TOC exists.
+        Files.move(tocStaged, directory.resolve(ArchiveNames.tocName(exportName)), StandardCopyOption.ATOMIC_MOVE);
+        committed = true;
+        return toc;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!committed) {
+            try {
+                tar.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the partial export is being thrown away
+            }
+            chunks.files().forEach(f -> deleteQuietly(directory.resolve(f.name())));
+        }
+        io.airlock.core.store.FileTrees.deleteTree(staging);
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // best effort on a failure path
+        }
+    }
+}
