@@ -55,6 +55,9 @@ public final class Airlock implements AutoCloseable {
         NONE
     }
 
+    /** The version of Airlock, written into exports as their producer. */
+    public static final String VERSION = "0.1.0";
+
     private final SessionFactory sessionFactory;
     private final PluginRegistry plugins;
     private final ArtifactStore store;
@@ -220,7 +223,7 @@ public final class Airlock implements AutoCloseable {
 
             HibernatePersistenceConfiguration configuration = new HibernatePersistenceConfiguration("airlock")
                     .managedClasses(Content.class, Repository.class, RepositoryVersion.class, RepositoryContent.class,
-                            Artifact.class, ContentArtifact.class)
+                            Artifact.class, ContentArtifact.class, io.airlock.core.export.ExportRecord.class)
                     .managedClasses(registry.entityClasses())
                     .property("hibernate.physical_naming_strategy",
                             "org.hibernate.boot.model.naming.CamelCaseToUnderscoresNamingStrategy")

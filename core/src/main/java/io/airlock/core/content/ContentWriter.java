@@ -81,7 +81,7 @@ public final class ContentWriter {
             byDigest.putIfAbsent(unit.keyDigest(), newUnit);
         }
         session.flush();
-        Map<String, UUID> existing = session.doReturningWork(c -> lookup(c,
+        Map<String, UUID> existing = session.doReturningWork(c -> lookupByKey(c,
                 "select key_digest, id from content where key_digest in ", byDigest.keySet()));
 
         Map<String, List<Content>> newByType = new LinkedHashMap<>();
@@ -171,7 +171,7 @@ public final class ContentWriter {
     /** Ids of artifact rows for these stored artifacts, creating the missing rows. */
     public static Map<String, UUID> artifactIds(Connection connection, Map<String, StoredArtifact> artifacts)
             throws SQLException {
-        Map<String, UUID> found = lookup(connection, "select sha256, id from artifact where sha256 in ", artifacts.keySet());
+        Map<String, UUID> found = lookupByKey(connection, "select sha256, id from artifact where sha256 in ", artifacts.keySet());
         try (PreparedStatement insert = connection.prepareStatement("insert into artifact (id, sha256, size) values (?, ?, ?)")) {
             int pending = 0;
             for (StoredArtifact artifact : artifacts.values()) {
@@ -196,7 +196,7 @@ public final class ContentWriter {
     }
 
     /** Runs {@code select key, id … in (…)} over the keys in chunks; returns key → id. */
-    static Map<String, UUID> lookup(Connection connection, String selectIn, Collection<String> keys) throws SQLException {
+    public static Map<String, UUID> lookupByKey(Connection connection, String selectIn, Collection<String> keys) throws SQLException {
         Map<String, UUID> found = new HashMap<>();
         List<String> all = new ArrayList<>(keys);
         for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {

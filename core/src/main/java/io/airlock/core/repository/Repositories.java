@@ -33,20 +33,24 @@ public final class Repositories {
 
     /** Creates a repository with its empty version 0; refuses a taken name or an unknown family. */
     public Repository create(String name, String family, String description) {
+        return airlock.inTransaction(session -> create(session, name, family, description));
+    }
+
+    /** Creates a repository inside the caller's transaction. */
+    public Repository create(Session session, String name, String family, String description) {
         checkName(name);
         if (!airlock.plugins().families().contains(family)) {
             throw new AirlockException(ErrorCode.NOT_FOUND, "unknown repository type '" + family + "' (installed: "
                     + String.join(", ", airlock.plugins().families()) + ")");
         }
-        return airlock.inTransaction(session -> {
-            if (find(session, name).isPresent()) {
-                throw new AirlockException(ErrorCode.CONFLICT, "repository '" + name + "' already exists");
-            }
-            Repository repository = new Repository(name, family, description);
-            session.persist(repository);
-            session.persist(new RepositoryVersion(repository.id(), 0, null, Instant.now(), 0, 0, 0));
-            return repository;
-        });
+        if (find(session, name).isPresent()) {
+            throw new AirlockException(ErrorCode.CONFLICT, "repository '" + name + "' already exists");
+        }
+        Repository repository = new Repository(name, family, description);
+        session.persist(repository);
+        session.persist(new RepositoryVersion(repository.id(), 0, null, Instant.now(), 0, 0, 0));
+        session.flush();
+        return repository;
     }
 
     public Optional<Repository> find(String name) {

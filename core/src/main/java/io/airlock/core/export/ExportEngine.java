@@ -1,0 +1,545 @@
+package io.airlock.core.export;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.airlock.core.Airlock;
+import io.airlock.core.archive.ArchiveNames;
+import io.airlock.core.archive.ArchiveWriter;
+import io.airlock.core.archive.Json;
+import io.airlock.core.archive.Toc;
+import io.airlock.core.content.ContentFiles;
+import io.airlock.core.content.ContentWriter.UnitFile;
+import io.airlock.core.model.Repository;
+import io.airlock.core.model.RepositoryVersion;
+import io.airlock.core.repository.VersionRef;
+import io.airlock.core.store.Sha256;
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.Content;
+import io.airlock.spi.ContentPlugin;
+import io.airlock.spi.ContentResource;
+import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Ids;
+import io.airlock.spi.ProgressListener;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.hibernate.Session;
+
+/**
+ * Exports repository versions to an archive (docs/archive-format.md): full, or incremental against
+ * a named exporter's last export or explicit base versions. The units and artifacts to carry are
+ * selected with set-based SQL into a scratch table and streamed from it in batches, so memory does
+ * not grow with the repository. Files are staged and moved into place only when everything has
+ * been written; a named exporter records the export only then.
+ */
+public final class ExportEngine {
+
+    private static final int BATCH = 1000;
+    private static final int KEY_BATCH = 10_000;
+    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final Airlock airlock;
+
+    public ExportEngine(Airlock airlock) {
+        this.airlock = requireNonNull(airlock, "airlock");
+    }
+
+    private record Target(Repository repository, RepositoryVersion version, Optional<RepositoryVersion> base) {
+    }
+
+    public ExportResult export(ExportRequest request, ProgressListener progress) {
+        if (request.versions().isEmpty()) {
+            throw new AirlockException(ErrorCode.INVALID_INPUT, "nothing to export: name at least one repository version");
+        }
+        String name = ArchiveNames.checkExportName(request.name().orElseGet(() -> "export-" + NAME_TIME.format(Instant.now())));
+        request.exporter().ifPresent(ExportEngine::checkExporterName);
+        if (request.base() == ExportRequest.Base.LAST_EXPORT && request.exporter().isEmpty()) {
+            throw new AirlockException(ErrorCode.INVALID_INPUT, "an incremental export needs a named exporter (--exporter)");
+        }
+        Session session = airlock.sessionFactory().openSession();
+        try {
+            session.setDefaultReadOnly(true);
+            session.beginTransaction();
+            List<Target> targets = resolve(session, request);
+            UUID scratch = Ids.next();
+            session.doWork(connection -> stage(connection, scratch, targets));
+            Counts counts = session.doReturningWork(connection -> count(connection, scratch, request.allowOnDemand()));
+            List<ExportResult.ExportedRepository> exported = targets.stream().map(t -> new ExportResult.ExportedRepository(
+                    t.repository().name(), t.repository().family(), t.version().number(),
+                    t.base().map(RepositoryVersion::number), t.version().contentCount())).toList();
+            if (request.dryRun()) {
+                long bytes = estimateBytes(counts, targets);
+                int files = request.chunkSize().isPresent() ? (int) Math.max(1, (bytes + request.chunkSize().getAsLong() - 1)
+                        / request.chunkSize().getAsLong()) : 1;
+                return new ExportResult(name, Optional.empty(), exported, counts.content(), counts.artifacts(),
+                        counts.artifactBytes(), counts.links(), files, bytes);
+            }
+            Toc toc;
+            try (ArchiveWriter writer = new ArchiveWriter(request.directory(), name, request.chunkSize())) {
+                List<String> membershipDigests = new ArrayList<>();
+                List<Path> membershipFiles = new ArrayList<>();
+                for (Target target : targets) {
+                    Path spool = writer.spoolFile("membership");
+                    membershipDigests.add(session.doReturningWork(c -> writeMembership(c, target.version(), spool)));
+                    membershipFiles.add(spool);
+                }
+                writer.putBytes(ArchiveNames.MANIFEST, manifest(targets, counts, membershipDigests));
+                writeArtifacts(session, writer, scratch, counts, progress);
+                writeContent(session, writer, scratch, counts, progress);
+                for (int i = 0; i < membershipFiles.size(); i++) {
+                    writer.putFile(ArchiveNames.membershipEntry(i), membershipFiles.get(i));
+                }
+                toc = writer.commit(request.meta());
+            } catch (IOException e) {
+                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write export " + name + " to "
+                        + request.directory() + ": " + e.getMessage(), e);
+            }
+            request.exporter().ifPresent(exporter -> record(exporter, name, targets));
+            Path tocPath = request.directory().toAbsolutePath().normalize().resolve(ArchiveNames.tocName(name));
+            return new ExportResult(name, Optional.of(tocPath), exported, counts.content(), counts.artifacts(),
+                    counts.artifactBytes(), counts.links(), toc.files().size(), toc.totalSize());
+        } finally {
+            if (session.getTransaction().isActive()) {
+                session.getTransaction().rollback(); // the scratch rows go with it
+            }
+            session.close();
+        }
+    }
+
+    private List<Target> resolve(Session session, ExportRequest request) {
+        Map<String, VersionRef> since = new LinkedHashMap<>();
+        for (VersionRef ref : request.since()) {
+            if (ref.number().isEmpty()) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, "--since needs NAME@N, got '" + ref + "'");
+            }
+            if (since.put(ref.repository(), ref) != null) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, "repository '" + ref.repository() + "' is named twice in --since");
+            }
+        }
+        List<Target> targets = new ArrayList<>();
+        for (VersionRef ref : request.versions()) {
+            if (targets.stream().anyMatch(t -> t.repository().name().equals(ref.repository()))) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, "repository '" + ref.repository() + "' is named twice");
+            }
+            Repository repository = airlock.repositories().get(session, ref.repository());
+            airlock.plugins().plugin(repository.family()).orElseThrow(() -> new AirlockException(ErrorCode.PLUGIN_INVALID,
+                    "repository '" + repository.name() + "' holds " + repository.family() + " content, but no plugin '"
+                            + repository.family() + "' is installed"));
+            RepositoryVersion version = airlock.repositories().version(session, ref);
+            Optional<RepositoryVersion> base = switch (request.base()) {
+                case FULL -> Optional.empty();
+                case SINCE -> Optional.ofNullable(since.remove(ref.repository()))
+                        .map(b -> airlock.repositories().version(session, b));
+                case LAST_EXPORT -> Optional.of(lastExported(session, request.exporter().orElseThrow(), repository));
+            };
+            if (base.isPresent() && base.get().number() > version.number()) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, "base version " + base.get().number() + " of '"
+                        + repository.name() + "' is newer than the exported version " + version.number());
+            }
+            targets.add(new Target(repository, version, base));
+        }
+        if (!since.isEmpty()) {
+            throw new AirlockException(ErrorCode.INVALID_INPUT, "--since names " + since.keySet().iterator().next()
+                    + ", which is not being exported");
+        }
+        return targets;
+    }
+
+    private RepositoryVersion lastExported(Session session, String exporter, Repository repository) {
+        ExportRecord last = session.createSelectionQuery(
+                        "from ExportRecord where exporter = :e and repositoryId = :r order by created desc, versionNumber desc",
+                        ExportRecord.class)
+                .setParameter("e", exporter)
+                .setParameter("r", repository.id())
+                .setMaxResults(1)
+                .uniqueResultOptional()
+                .orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND, "exporter '" + exporter + "' has not exported '"
+                        + repository.name() + "' before; make a full export first"));
+        return airlock.repositories().version(session, VersionRef.of(repository.name(), last.versionNumber()));
+    }
+
+    private void record(String exporter, String exportName, List<Target> targets) {
+        Instant now = Instant.now();
+        airlock.inTransaction(session -> {
+            for (Target target : targets) {
+                session.persist(new ExportRecord(exporter, target.repository().id(), target.version().number(), exportName, now));
+            }
+            return null;
+        });
+    }
+
+    // --- selection -------------------------------------------------------------------------
+
+    private static String member(String alias) {
+        return alias + ".repository_id = ? and " + alias + ".version_added <= ? and (" + alias + ".version_removed is null or "
+                + alias + ".version_removed > ?)";
+    }
+
+    /** Units to carry ('E') and artifacts to carry ('X', artifact ids) into the scratch table. */
+    private static void stage(Connection connection, UUID scratch, List<Target> targets) throws SQLException {
+        for (Target target : targets) {
+            RepositoryVersion v = target.version();
+            String sql = "insert into version_draft_unit (draft_id, op, content_id) select distinct ?, 'E', rc.content_id"
+                    + " from repository_content rc where " + member("rc")
+                    + (target.base().isPresent() ? " and not exists (select 1 from repository_content b where b.content_id = rc.content_id and "
+                            + member("b") + ")" : "")
+                    + " and not exists (select 1 from version_draft_unit s where s.draft_id = ? and s.op = 'E' and s.content_id = rc.content_id)";
+            try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                int i = 1;
+                insert.setObject(i++, scratch);
+                i = bindMember(insert, i, v);
+                if (target.base().isPresent()) {
+                    i = bindMember(insert, i, target.base().get());
+                }
+                insert.setObject(i, scratch);
+                insert.executeUpdate();
+            }
+        }
+        try (PreparedStatement artifacts = connection.prepareStatement(
+                "insert into version_draft_unit (draft_id, op, content_id) select distinct ?, 'X', ca.artifact_id"
+                        + " from version_draft_unit s join content_artifact ca on ca.content_id = s.content_id"
+                        + " where s.draft_id = ? and s.op = 'E' and ca.artifact_id is not null")) {
+            artifacts.setObject(1, scratch);
+            artifacts.setObject(2, scratch);
+            artifacts.executeUpdate();
+        }
+        for (Target target : targets) {
+            if (target.base().isEmpty()) {
+                continue;
+            }
+            // The importer has every artifact of the base already: do not carry it again.
+            try (PreparedStatement known = connection.prepareStatement(
+                    "delete from version_draft_unit where draft_id = ? and op = 'X' and content_id in ("
+                            + "select cb.artifact_id from repository_content b join content_artifact cb on cb.content_id = b.content_id"
+                            + " where " + member("b") + " and cb.artifact_id is not null)")) {
+                known.setObject(1, scratch);
+                bindMember(known, 2, target.base().get());
+                known.executeUpdate();
+            }
+        }
+    }
+
+    private static int bindMember(PreparedStatement statement, int index, RepositoryVersion version) throws SQLException {
+        statement.setObject(index, version.repositoryId());
+        statement.setInt(index + 1, version.number());
+        statement.setInt(index + 2, version.number());
+        return index + 3;
+    }
+
+    record Counts(Map<String, Long> content, long artifacts, long artifactBytes, long links) {
+    }
+
+    private static Counts count(Connection connection, UUID scratch, boolean allowOnDemand) throws SQLException {
+        if (!allowOnDemand) {
+            try (PreparedStatement onDemand = connection.prepareStatement(
+                    "select c.content_type, c.label, ca.relative_path from version_draft_unit s"
+                            + " join content_artifact ca on ca.content_id = s.content_id join content c on c.id = s.content_id"
+                            + " where s.draft_id = ? and s.op = 'E' and ca.artifact_id is null order by c.content_type, c.label")) {
+                onDemand.setObject(1, scratch);
+                onDemand.setMaxRows(1);
+                try (ResultSet rows = onDemand.executeQuery()) {
+                    if (rows.next()) {
+                        throw new AirlockException(ErrorCode.INVALID_INPUT, "unit " + rows.getString(1) + ":" + rows.getString(2)
+                                + " has no file in the store for " + rows.getString(3)
+                                + " (on demand); use --allow-on-demand to export it as metadata only");
+                    }
+                }
+            }
+        }
+        Map<String, Long> content = new TreeMap<>();
+        try (PreparedStatement types = connection.prepareStatement("select c.content_type, count(*) from version_draft_unit s"
+                + " join content c on c.id = s.content_id where s.draft_id = ? and s.op = 'E' group by c.content_type")) {
+            types.setObject(1, scratch);
+            try (ResultSet rows = types.executeQuery()) {
+                while (rows.next()) {
+                    content.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+        }
+        long artifacts;
+        long bytes;
+        try (PreparedStatement sizes = connection.prepareStatement("select count(*), coalesce(sum(a.size), 0)"
+                + " from version_draft_unit s join artifact a on a.id = s.content_id where s.draft_id = ? and s.op = 'X'")) {
+            sizes.setObject(1, scratch);
+            try (ResultSet rows = sizes.executeQuery()) {
+                rows.next();
+                artifacts = rows.getLong(1);
+                bytes = rows.getLong(2);
+            }
+        }
+        long links;
+        try (PreparedStatement linkCount = connection.prepareStatement("select count(*) from version_draft_unit s"
+                + " join content_artifact ca on ca.content_id = s.content_id where s.draft_id = ? and s.op = 'E'")) {
+            linkCount.setObject(1, scratch);
+            try (ResultSet rows = linkCount.executeQuery()) {
+                rows.next();
+                links = rows.getLong(1);
+            }
+        }
+        return new Counts(content, artifacts, bytes, links);
+    }
+
+    private static long estimateBytes(Counts counts, List<Target> targets) {
+        long tar = 2 * 512; // end-of-archive blocks
+        tar += counts.artifacts() * 1024 + counts.artifactBytes(); // header + padding (at most one block) + bytes
+        long units = counts.content().values().stream().mapToLong(Long::longValue).sum();
+        tar += units * 400 + counts.links() * 160 + counts.artifacts() * 90; // rows, links, artifact list: typical sizes
+        tar += targets.stream().mapToLong(t -> t.version().contentCount() * 32).sum();
+        return tar;
+    }
+
+    // --- writing ---------------------------------------------------------------------------
+
+    private byte[] manifest(List<Target> targets, Counts counts, List<String> membershipDigests) throws IOException {
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.put("format", ArchiveNames.FORMAT);
+        root.put("format_version", ArchiveNames.FORMAT_VERSION);
+        root.put("producer", "airlock " + Airlock.VERSION);
+        root.put("created", Instant.now().toString());
+        ArrayNode plugins = root.putArray("plugins");
+        java.util.Set<String> families = new java.util.TreeSet<>();
+        targets.forEach(t -> families.add(t.repository().family()));
+        counts.content().keySet().forEach(type -> families.add(airlock.plugins().pluginOf(type).name()));
+        for (String family : families) {
+            ContentPlugin plugin = airlock.plugins().plugin(family).orElseThrow();
+            plugins.addObject().put("name", plugin.name()).put("version", plugin.version());
+        }
+        ArrayNode repositories = root.putArray("repositories");
+        for (int i = 0; i < targets.size(); i++) {
+            Target t = targets.get(i);
+            ObjectNode repo = repositories.addObject()
+                    .put("name", t.repository().name())
+                    .put("family", t.repository().family())
+                    .put("version", t.version().number());
+            if (t.base().isPresent()) {
+                repo.put("base_version", t.base().get().number());
+            } else {
+                repo.putNull("base_version");
+            }
+            repo.put("content_count", t.version().contentCount());
+            repo.put("membership_sha256", membershipDigests.get(i));
+        }
+        ObjectNode content = root.putObject("content");
+        counts.content().forEach(content::put);
+        root.putObject("artifacts").put("count", counts.artifacts()).put("bytes", counts.artifactBytes());
+        root.put("content_artifacts", counts.links());
+        return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    }
+
+    /** Writes the sorted key digests of a version, 32 bytes each; returns the file's sha256. */
+    private static String writeMembership(Connection connection, RepositoryVersion version, Path file) throws SQLException {
+        MessageDigest digest = Sha256.newDigest();
+        long written = 0;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+                PreparedStatement page = connection.prepareStatement(
+                        "select c.key_digest from repository_content rc join content c on c.id = rc.content_id where "
+                                + member("rc") + " and c.key_digest > ? order by c.key_digest")) {
+            page.setFetchSize(KEY_BATCH);
+            page.setMaxRows(KEY_BATCH);
+            String after = "";
+            HexFormat hex = HexFormat.of();
+            while (true) {
+                bindMember(page, 1, version);
+                page.setString(4, after);
+                int rows = 0;
+                try (ResultSet keys = page.executeQuery()) {
+                    while (keys.next()) {
+                        after = keys.getString(1);
+                        byte[] raw = hex.parseHex(after);
+                        out.write(raw);
+                        digest.update(raw);
+                        rows++;
+                    }
+                }
+                written += rows;
+                if (rows < KEY_BATCH) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot spool membership: " + e.getMessage(), e);
+        }
+        if (written != version.contentCount()) {
+            throw new IllegalStateException("version " + version.number() + " counts " + version.contentCount()
+                    + " units but has " + written);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private void writeArtifacts(Session session, ArchiveWriter writer, UUID scratch, Counts counts, ProgressListener progress)
+            throws IOException {
+        Path list = writer.spoolFile("artifacts");
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(list), 1 << 16);
+                JsonGenerator json = Json.mapper().createGenerator(out)) {
+            forEachArtifact(session, scratch, (sha256, size) -> {
+                json.writeStartObject();
+                json.writeStringField("sha256", sha256);
+                json.writeNumberField("size", size);
+                json.writeEndObject();
+                json.writeRaw('\n');
+            });
+        }
+        writer.putFile(ArchiveNames.ARTIFACT_LIST, list);
+        long[] done = {0, 0};
+        forEachArtifact(session, scratch, (sha256, size) -> {
+            try (InputStream in = new DigestInputStream(airlock.artifacts().open(sha256), Sha256.newDigest())) {
+                writer.put(ArchiveNames.artifactEntry(sha256), size, in);
+                String actual = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+                if (!actual.equals(sha256)) {
+                    throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH, "artifact " + sha256
+                            + " in the store is damaged: its bytes have sha256 " + actual);
+                }
+            }
+            done[0]++;
+            done[1] += size;
+            progress.progress("artifacts", done[1], counts.artifactBytes());
+            checkInterrupt();
+        });
+    }
+
+    private interface ArtifactVisitor {
+        void visit(String sha256, long size) throws IOException;
+    }
+
+    private static void forEachArtifact(Session session, UUID scratch, ArtifactVisitor visitor) throws IOException {
+        String after = "";
+        while (true) {
+            String from = after;
+            List<Object[]> page = session.doReturningWork(connection -> {
+                List<Object[]> rows = new ArrayList<>();
+                try (PreparedStatement query = connection.prepareStatement("select a.sha256, a.size from version_draft_unit s"
+                        + " join artifact a on a.id = s.content_id where s.draft_id = ? and s.op = 'X' and a.sha256 > ?"
+                        + " order by a.sha256")) {
+                    query.setObject(1, scratch);
+                    query.setString(2, from);
+                    query.setMaxRows(BATCH);
+                    try (ResultSet result = query.executeQuery()) {
+                        while (result.next()) {
+                            rows.add(new Object[] {result.getString(1), result.getLong(2)});
+                        }
+                    }
+                }
+                return rows;
+            });
+            for (Object[] row : page) {
+                visitor.visit((String) row[0], (Long) row[1]);
+            }
+            if (page.size() < BATCH) {
+                return;
+            }
+            after = (String) page.get(page.size() - 1)[0];
+        }
+    }
+
+    private void writeContent(Session session, ArchiveWriter writer, UUID scratch, Counts counts, ProgressListener progress)
+            throws IOException {
+        long total = counts.content().values().stream().mapToLong(Long::longValue).sum();
+        long[] done = {0};
+        Path links = writer.spoolFile("links");
+        List<String> types = new ArrayList<>(counts.content().keySet());
+        types.sort(Comparator.comparingInt((String t) -> airlock.plugins().resource(t).importOrder()).thenComparing(t -> t));
+        try (OutputStream linkOut = new BufferedOutputStream(Files.newOutputStream(links), 1 << 16);
+                JsonGenerator linkJson = Json.mapper().createGenerator(linkOut)) {
+            for (String type : types) {
+                Path rows = writer.spoolFile(type);
+                try (OutputStream rowOut = new BufferedOutputStream(Files.newOutputStream(rows), 1 << 16);
+                        JsonGenerator rowJson = Json.mapper().createGenerator(rowOut)) {
+                    writeType(session, scratch, type, rowJson, linkJson, done, total, progress);
+                }
+                writer.putFile(ArchiveNames.contentEntry(type), rows);
+            }
+        }
+        writer.putFile(ArchiveNames.CONTENT_ARTIFACTS, links);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends Content> void writeType(Session session, UUID scratch, String type, JsonGenerator rowJson,
+            JsonGenerator linkJson, long[] done, long total, ProgressListener progress) throws IOException {
+        ContentResource<T> resource = (ContentResource<T>) airlock.plugins().resource(type);
+        String entity = airlock.sessionFactory().getMetamodel().entity(resource.entityClass()).getName();
+        UUID after = new UUID(0L, 0L);
+        while (true) {
+            UUID from = after;
+            List<UUID> ids = session.doReturningWork(connection -> {
+                List<UUID> page = new ArrayList<>();
+                try (PreparedStatement query = connection.prepareStatement("select s.content_id from version_draft_unit s"
+                        + " join content c on c.id = s.content_id where s.draft_id = ? and s.op = 'E' and c.content_type = ?"
+                        + " and s.content_id > ? order by s.content_id")) {
+                    query.setObject(1, scratch);
+                    query.setString(2, type);
+                    query.setObject(3, from);
+                    query.setMaxRows(BATCH);
+                    try (ResultSet result = query.executeQuery()) {
+                        while (result.next()) {
+                            page.add(result.getObject(1, UUID.class));
+                        }
+                    }
+                }
+                return page;
+            });
+            if (ids.isEmpty()) {
+                return;
+            }
+            List<T> units = new ArrayList<>(session.createSelectionQuery("from " + entity + " where id in :ids order by id",
+                    resource.entityClass()).setParameter("ids", ids).getResultList());
+            resource.prepareForWrite(session, units);
+            Map<UUID, List<UnitFile>> files = ContentFiles.of(session, ids);
+            for (T unit : units) {
+                resource.writeRow(unit, rowJson);
+                rowJson.writeRaw('\n');
+                for (UnitFile file : files.getOrDefault(unit.id(), List.of())) {
+                    linkJson.writeStartObject();
+                    linkJson.writeStringField("unit", unit.keyDigest());
+                    linkJson.writeStringField("path", file.relativePath());
+                    linkJson.writeStringField("sha256", file.artifact().map(a -> a.sha256()).orElse(null));
+                    linkJson.writeEndObject();
+                    linkJson.writeRaw('\n');
+                }
+            }
+            done[0] += units.size();
+            progress.progress("content", done[0], total);
+            session.clear();
+            checkInterrupt();
+            if (ids.size() < BATCH) {
+                return;
+            }
+            after = ids.get(ids.size() - 1);
+        }
+    }
+
+    private static void checkInterrupt() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new AirlockException(ErrorCode.CANCELLED, "export cancelled");
+        }
+    }
+
+    private static void checkExporterName(String exporter) {
+        if (!exporter.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,254}")) {
+            throw new AirlockException(ErrorCode.INVALID_INPUT, "'" + exporter + "' is not a valid exporter name");
+        }
+    }
+}

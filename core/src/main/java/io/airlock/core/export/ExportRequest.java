@@ -1,0 +1,81 @@
+package io.airlock.core.export;
+
+import static java.util.Objects.requireNonNull;
+
+import io.airlock.core.repository.VersionRef;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What to export: repository versions, where, and against which bases.
+ *
+ * @param versions the versions to export (a repository at most once)
+ * @param directory where the export's files go
+ * @param name the export's base name; generated from the time when empty
+ * @param exporter a named exporter that remembers what it exported, for {@link Base#LAST_EXPORT}
+ * @param base full, against the exporter's last export, or against {@code since}
+ * @param since with {@link Base#SINCE}: the base version of each incrementally exported repository
+ * @param chunkSize cut the stream into files of this size; one {@code .tar} when empty
+ * @param allowOnDemand export units whose files are not in the store as metadata only
+ * @param dryRun report what would be exported and write nothing
+ * @param meta user metadata for the TOC
+ */
+public record ExportRequest(List<VersionRef> versions, Path directory, Optional<String> name, Optional<String> exporter,
+        Base base, List<VersionRef> since, OptionalLong chunkSize, boolean allowOnDemand, boolean dryRun,
+        Map<String, String> meta) {
+
+    /** What an export is relative to. */
+    public enum Base {
+        FULL,
+        LAST_EXPORT,
+        SINCE
+    }
+
+    public ExportRequest {
+        versions = List.copyOf(versions);
+        requireNonNull(directory, "directory");
+        requireNonNull(name, "name");
+        requireNonNull(exporter, "exporter");
+        requireNonNull(base, "base");
+        since = List.copyOf(since);
+        requireNonNull(chunkSize, "chunkSize");
+        meta = Map.copyOf(meta);
+    }
+
+    /** A full export of these versions into a directory. */
+    public static ExportRequest full(List<VersionRef> versions, Path directory) {
+        return new ExportRequest(versions, directory, Optional.empty(), Optional.empty(), Base.FULL, List.of(),
+                OptionalLong.empty(), false, false, Map.of());
+    }
+
+    public ExportRequest withName(String value) {
+        return new ExportRequest(versions, directory, Optional.of(value), exporter, base, since, chunkSize, allowOnDemand, dryRun, meta);
+    }
+
+    public ExportRequest withExporter(String value) {
+        return new ExportRequest(versions, directory, name, Optional.of(value), base, since, chunkSize, allowOnDemand, dryRun, meta);
+    }
+
+    public ExportRequest incremental() {
+        return new ExportRequest(versions, directory, name, exporter, Base.LAST_EXPORT, List.of(), chunkSize, allowOnDemand, dryRun, meta);
+    }
+
+    public ExportRequest since(List<VersionRef> bases) {
+        return new ExportRequest(versions, directory, name, exporter, Base.SINCE, bases, chunkSize, allowOnDemand, dryRun, meta);
+    }
+
+    public ExportRequest withChunkSize(long bytes) {
+        return new ExportRequest(versions, directory, name, exporter, base, since, OptionalLong.of(bytes), allowOnDemand, dryRun, meta);
+    }
+
+    public ExportRequest allowingOnDemand() {
+        return new ExportRequest(versions, directory, name, exporter, base, since, chunkSize, true, dryRun, meta);
+    }
+
+    public ExportRequest asDryRun() {
+        return new ExportRequest(versions, directory, name, exporter, base, since, chunkSize, allowOnDemand, true, meta);
+    }
+}
