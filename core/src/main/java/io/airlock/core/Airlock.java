@@ -226,6 +226,7 @@ public final class Airlock implements AutoCloseable {
                             "org.hibernate.boot.model.naming.CamelCaseToUnderscoresNamingStrategy")
                     .property("hibernate.auto_quote_keyword", true)
                     .property("hibernate.jdbc.batch_size", ContentWriter.BATCH_SIZE)
+                    .property("hibernate.jdbc.log.warnings", false)
                     .property("hibernate.order_inserts", true)
                     .property("hibernate.order_updates", true)
                     .property("hibernate.jdbc.fetch_size", 1000)

@@ -138,7 +138,7 @@ public final class Repositories {
             session.setDefaultReadOnly(true);
             session.beginTransaction();
             try {
-                UUID after = new UUID(Long.MIN_VALUE, Long.MIN_VALUE);
+                UUID after = new UUID(0L, 0L); // databases order uuids as unsigned bytes
                 while (true) {
                     var query = session.createSelectionQuery(hql, Content.class)
                             .setParameter("r", in.repositoryId())

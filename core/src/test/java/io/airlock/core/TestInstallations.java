@@ -1,0 +1,30 @@
+package io.airlock.core;
+
+import io.airlock.core.content.ContentWriter.NewUnit;
+import io.airlock.spi.Content;
+import io.airlock.testing.TestDatabase;
+import java.util.List;
+import java.util.UUID;
+
+/** Opens test installations on a {@link TestDatabase} with the widget plugin only. */
+public final class TestInstallations {
+
+    private TestInstallations() {
+    }
+
+    public static Airlock open(TestDatabase db) {
+        return Airlock.builder()
+                .jdbcUrl(db.url())
+                .credentials(db.user(), db.password())
+                .storage(db.path("artifacts"))
+                .discoverPlugins(false)
+                .plugin(new WidgetPlugin())
+                .build();
+    }
+
+    /** Stores the units (reusing existing ones) and returns their ids. */
+    public static List<UUID> save(Airlock airlock, Content... units) {
+        List<NewUnit> newUnits = java.util.Arrays.stream(units).map(u -> new NewUnit(u, List.of())).toList();
+        return airlock.inTransaction(session -> airlock.contentWriter().save(session, newUnits).ids());
+    }
+}
