@@ -4,9 +4,11 @@ import io.airlock.core.Airlock;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionRef;
 import io.airlock.plugin.file.FileRepositories;
+import io.airlock.spi.ProgressListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,18 +29,12 @@ final class FileCommand implements Runnable {
 
     @Command(name = "add", description = "New version: the latest plus the files under DIR.")
     int add(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "DIR") Path directory) {
-        try (Airlock airlock = Main.of(spec).open(); Progress progress = Progress.onTerminal(err())) {
-            report(airlock, name, new FileRepositories(airlock).add(name, directory, progress));
-        }
-        return 0;
+        return ingest(name, (files, progress) -> files.add(name, directory, progress));
     }
 
     @Command(name = "sync", description = "New version: exactly the files under DIR (adds and removes).")
     int sync(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "DIR") Path directory) {
-        try (Airlock airlock = Main.of(spec).open(); Progress progress = Progress.onTerminal(err())) {
-            report(airlock, name, new FileRepositories(airlock).sync(name, directory, progress));
-        }
-        return 0;
+        return ingest(name, (files, progress) -> files.sync(name, directory, progress));
     }
 
     @Command(name = "publish", description = "Write a version as a directory tree with a PULP_MANIFEST.")
@@ -54,15 +50,23 @@ final class FileCommand implements Runnable {
         return 0;
     }
 
-    private void report(Airlock airlock, String name, Optional<RepositoryVersion> created) {
-        if (created.isPresent()) {
-            RepositoryVersion version = created.get();
-            out().println("created version " + version.number() + " of " + name + ": " + version.contentCount()
-                    + " units (+" + version.addedCount() + " -" + version.removedCount() + ")");
-        } else {
-            out().println("no change: " + name + " is already at version "
-                    + airlock.repositories().get(name).latestVersion());
+    private int ingest(String name, BiFunction<FileRepositories, ProgressListener, Optional<RepositoryVersion>> work) {
+        try (Airlock airlock = Main.of(spec).open()) {
+            Optional<RepositoryVersion> created;
+            try (Progress progress = Progress.onTerminal(err())) {
+                created = work.apply(new FileRepositories(airlock), progress);
+            }
+            if (created.isPresent()) {
+                RepositoryVersion version = created.get();
+                out().println("created version " + version.number() + " of " + name + ": " + version.contentCount()
+                        + (version.contentCount() == 1 ? " unit" : " units")
+                        + " (+" + version.addedCount() + " -" + version.removedCount() + ")");
+            } else {
+                out().println("no change: " + name + " is already at version "
+                        + airlock.repositories().get(name).latestVersion());
+            }
         }
+        return 0;
     }
 
     private PrintWriter out() {
