@@ -224,6 +224,7 @@ public final class Airlock implements AutoCloseable {
                     .managedClasses(registry.entityClasses())
                     .property("hibernate.physical_naming_strategy",
                             "org.hibernate.boot.model.naming.CamelCaseToUnderscoresNamingStrategy")
+                    .property("hibernate.implicit_naming_strategy", "component-path")
                     .property("hibernate.auto_quote_keyword", true)
                     .property("hibernate.jdbc.batch_size", ContentWriter.BATCH_SIZE)
                     .property("hibernate.jdbc.log.warnings", false)

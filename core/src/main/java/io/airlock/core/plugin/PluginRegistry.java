@@ -58,10 +58,6 @@ public final class PluginRegistry {
                         + plugin.getClass().getName());
             }
             for (ContentType<?> type : plugin.contentTypes()) {
-                if (!type.family().equals(name)) {
-                    throw invalid("content type '" + type.id() + "' of plugin '" + name
-                            + "' is not in the plugin's family '" + name + ".*'");
-                }
                 ContentPlugin claimant = owner.putIfAbsent(type.id(), plugin);
                 if (claimant != null) {
                     throw invalid("content type '" + type.id() + "' is declared by both plugin '" + claimant.name() + "' ("
@@ -135,6 +131,16 @@ public final class PluginRegistry {
 
     public Optional<ContentPlugin> plugin(String name) {
         return Optional.ofNullable(pluginsByName.get(name));
+    }
+
+    /**
+     * The repository types: every plugin's name and every content type's family (a plugin may add
+     * types to another plugin's family).
+     */
+    public Set<String> families() {
+        Set<String> families = new java.util.TreeSet<>(pluginsByName.keySet());
+        types.values().forEach(type -> families.add(type.family()));
+        return families;
     }
 
     public List<ContentType<?>> contentTypes() {

@@ -34,9 +34,9 @@ public final class Repositories {
     /** Creates a repository with its empty version 0; refuses a taken name or an unknown family. */
     public Repository create(String name, String family, String description) {
         checkName(name);
-        if (airlock.plugins().plugin(family).isEmpty()) {
-            throw new AirlockException(ErrorCode.NOT_FOUND, "unknown repository type '" + family + "'; installed: "
-                    + String.join(", ", airlock.plugins().plugins().stream().map(p -> p.name()).toList()));
+        if (!airlock.plugins().families().contains(family)) {
+            throw new AirlockException(ErrorCode.NOT_FOUND, "unknown repository type '" + family + "' (installed: "
+                    + String.join(", ", airlock.plugins().families()) + ")");
         }
         return airlock.inTransaction(session -> {
             if (find(session, name).isPresent()) {

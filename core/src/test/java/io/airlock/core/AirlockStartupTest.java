@@ -1,0 +1,85 @@
+package io.airlock.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.Content;
+import io.airlock.spi.ContentPlugin;
+import io.airlock.spi.ContentType;
+import io.airlock.spi.ErrorCode;
+import io.airlock.testing.TestDatabase;
+import jakarta.persistence.DiscriminatorValue;
+import jakarta.persistence.Entity;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class AirlockStartupTest {
+
+    @TempDir
+    Path storage;
+
+    @Test
+    void anUnreachableDatabaseIsReportedOnOneLine() {
+        assertThatThrownBy(() -> Airlock.builder()
+                        .jdbcUrl("jdbc:postgresql://127.0.0.1:1/nowhere")
+                        .credentials("nobody", "")
+                        .storage(storage)
+                        .discoverPlugins(false)
+                        .build())
+                .isInstanceOf(AirlockException.class)
+                .hasMessageStartingWith("cannot open database jdbc:postgresql://127.0.0.1:1/nowhere: ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"))
+                .extracting(e -> ((AirlockException) e).code()).isEqualTo(ErrorCode.DATABASE_FAILURE);
+    }
+
+    @Test
+    void neitherUrlNorDataSourceIsRefused() {
+        assertThatThrownBy(() -> Airlock.builder().storage(storage).build())
+                .hasMessage("give either a JDBC URL or a DataSource");
+    }
+
+    @Tag("persistence")
+    @Test
+    void aContentTypeTheGenericResourceCannotRepresentFailsAtStartup() {
+        ContentPlugin plugin = new ContentPlugin() {
+            @Override
+            public String name() {
+                return "keyless";
+            }
+
+            @Override
+            public String version() {
+                return "1.0.0";
+            }
+
+            @Override
+            public List<ContentType<?>> contentTypes() {
+                return List.of(ContentType.of(Keyless.class));
+            }
+        };
+        try (TestDatabase db = TestDatabase.create()) {
+            assertThatThrownBy(() -> Airlock.builder().jdbcUrl(db.url()).credentials(db.user(), db.password())
+                            .storage(storage).discoverPlugins(false).plugin(plugin).build())
+                    .isInstanceOf(AirlockException.class)
+                    .hasMessageContaining("keyless.unit")
+                    .hasMessageContaining(Keyless.class.getName())
+                    .extracting(e -> ((AirlockException) e).code()).isEqualTo(ErrorCode.PLUGIN_INVALID);
+        }
+    }
+
+    /** A content entity with no natural key. */
+    @Entity
+    @DiscriminatorValue("keyless.unit")
+    public static class Keyless extends Content {
+        private String name;
+
+        @Override
+        public String label() {
+            return name;
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package io.airlock.generic;
+
+enum Color {
+    RED, GREEN, BLUE
+}
