@@ -12,7 +12,13 @@ final class PluginsCommandTest {
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.err()).isEmpty();
-        // The rpm module has no plugin class yet, so only the file plugin is discovered.
         assertThat(result.outLines()).anySatisfy(line -> assertThat(line).matches("file\\s+1\\.0\\.0\\s+file\\.file"));
+    }
+
+    @Test
+    void listsThePluginsFoundOnTheClassPathEvenWithoutContentTypes() {
+        Cli.Result result = Cli.run("plugins");
+
+        assertThat(result.outLines()).extracting(line -> line.split("\\s+")[0]).containsExactlyInAnyOrder("file", "rpm");
     }
 }
