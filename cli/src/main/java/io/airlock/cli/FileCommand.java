@@ -1,0 +1,79 @@
+package io.airlock.cli;
+
+import io.airlock.core.Airlock;
+import io.airlock.core.model.RepositoryVersion;
+import io.airlock.core.repository.VersionRef;
+import io.airlock.plugin.file.FileRepositories;
+import io.airlock.spi.ProgressListener;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code file add|sync|publish}. */
+@Command(name = "file", description = "Ingest directories into file repositories and publish them.")
+final class FileCommand implements Runnable {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
+    }
+
+    @Command(name = "add", description = "New version: the latest plus the files under DIR.")
+    int add(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "DIR") Path directory) {
+        return ingest(name, (files, progress) -> files.add(name, directory, progress));
+    }
+
+    @Command(name = "sync", description = "New version: exactly the files under DIR (adds and removes).")
+    int sync(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "DIR") Path directory) {
+        return ingest(name, (files, progress) -> files.sync(name, directory, progress));
+    }
+
+    @Command(name = "publish", description = "Write a version as a directory tree with a PULP_MANIFEST.")
+    int publish(@Parameters(paramLabel = "NAME[@N]") String reference, @Parameters(paramLabel = "OUTDIR") Path output) {
+        VersionRef ref = VersionRef.parse(reference);
+        try (Airlock airlock = Main.of(spec).open()) {
+            // Pin the number first, so the report names the version that was written.
+            VersionRef pinned = VersionRef.of(ref.repository(), airlock.repositories().version(ref).number());
+            FileRepositories.Publication publication = new FileRepositories(airlock).publish(pinned, output);
+            out().println("published " + pinned + " to " + publication.directory() + ": " + publication.files()
+                    + " files, " + publication.bytes() + " bytes");
+        }
+        return 0;
+    }
+
+    private int ingest(String name, BiFunction<FileRepositories, ProgressListener, Optional<RepositoryVersion>> work) {
+        try (Airlock airlock = Main.of(spec).open()) {
+            Optional<RepositoryVersion> created;
+            try (Progress progress = Progress.onTerminal(err())) {
+                created = work.apply(new FileRepositories(airlock), progress);
+            }
+            if (created.isPresent()) {
+                RepositoryVersion version = created.get();
+                out().println("created version " + version.number() + " of " + name + ": " + version.contentCount()
+                        + (version.contentCount() == 1 ? " unit" : " units")
+                        + " (+" + version.addedCount() + " -" + version.removedCount() + ")");
+            } else {
+                out().println("no change: " + name + " is already at version "
+                        + airlock.repositories().get(name).latestVersion());
+            }
+        }
+        return 0;
+    }
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+}

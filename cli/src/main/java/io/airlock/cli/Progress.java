@@ -1,0 +1,63 @@
+package io.airlock.cli;
+
+import io.airlock.spi.ProgressListener;
+import java.io.PrintWriter;
+
+/**
+ * A one-line progress bar on stderr, redrawn with a carriage return; silent unless stdout and
+ * stderr are a terminal ({@link System#console()}), so scripts and pipes see no progress output.
+ */
+final class Progress implements ProgressListener, AutoCloseable {
+
+    private static final int WIDTH = 30;
+    private static final long INTERVAL_NANOS = 100_000_000L;
+
+    private final PrintWriter err;
+    private final boolean active;
+    private long lastDraw;
+    private int lastLength;
+
+    private Progress(PrintWriter err, boolean active) {
+        this.err = err;
+        this.active = active;
+    }
+
+    static Progress onTerminal(PrintWriter err) {
+        return new Progress(err, System.console() != null);
+    }
+
+    @Override
+    public void progress(String phase, long done, long total) {
+        if (!active) {
+            return;
+        }
+        long now = System.nanoTime();
+        boolean finished = total >= 0 && done >= total;
+        if (!finished && lastLength > 0 && now - lastDraw < INTERVAL_NANOS) {
+            return;
+        }
+        lastDraw = now;
+        String line = line(phase, done, total);
+        err.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
+        err.flush();
+        lastLength = line.length();
+    }
+
+    static String line(String phase, long done, long total) {
+        if (total <= 0) {
+            return phase + " " + done;
+        }
+        int filled = (int) Math.min(WIDTH, WIDTH * done / total);
+        return phase + " [" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + (100 * done / total) + "% "
+                + done + "/" + total;
+    }
+
+    /** Clears the bar so that the result line starts on a clean line. */
+    @Override
+    public void close() {
+        if (active && lastLength > 0) {
+            err.print("\r" + " ".repeat(lastLength) + "\r");
+            err.flush();
+        }
+    }
+}
