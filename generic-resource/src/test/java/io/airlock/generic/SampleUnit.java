@@ -52,7 +52,7 @@ class SampleUnit extends Content {
     Byte tiny;
     double ratio;
     Float weight;
-    char letter;
+    char letter = '-'; // not NUL, which PostgreSQL text columns cannot hold
     @Column(precision = 30, scale = 6)
     BigDecimal amount;
     @Column(precision = 40, scale = 0)
