@@ -1,0 +1,282 @@
+package io.airlock.core.imports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.airlock.core.Airlock;
+import io.airlock.core.TestInstallations;
+import io.airlock.core.Widget;
+import io.airlock.core.content.ContentFiles;
+import io.airlock.core.content.ContentWriter.NewUnit;
+import io.airlock.core.content.ContentWriter.UnitFile;
+import io.airlock.core.export.ExportEngine;
+import io.airlock.core.export.ExportRequest;
+import io.airlock.core.export.ExportResult;
+import io.airlock.core.model.RepositoryVersion;
+import io.airlock.core.repository.VersionRef;
+import io.airlock.core.store.StoredArtifact;
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.ErrorCode;
+import io.airlock.spi.ProgressListener;
+import io.airlock.testing.TestDatabase;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("persistence")
+final class ExportImportRoundTripTest {
+
+    @Test
+    void aFullExportImportsAsAnEqualVersion() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            upstream.repositories().create("r", "test", null);
+            addWidgets(upstream, "a", "b", "c");
+            Path exports = up.path("exports");
+
+            ExportResult exported = new ExportEngine(upstream).export(
+                    ExportRequest.full(List.of(VersionRef.latest("r")), exports).withName("first"), ProgressListener.NONE);
+            ImportResult imported = new ImportEngine(downstream).importArchive(
+                    ImportRequest.of(exported.toc().orElseThrow()).creatingRepositories(), ProgressListener.NONE);
+
+            assertThat(exported.units()).isEqualTo(3);
+            assertThat(exported.artifacts()).isEqualTo(3);
+            assertThat(imported.repositories()).singleElement().satisfies(r -> {
+                assertThat(r.destination()).isEqualTo("r");
+                assertThat(r.version()).contains(1);
+                assertThat(r.createdRepository()).isTrue();
+            });
+            assertThat(contentOf(downstream, "r")).isEqualTo(contentOf(upstream, "r"));
+        }
+    }
+
+    @Test
+    void aChunkedExportImportsFromItsTableOfContents() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            upstream.repositories().create("r", "test", null);
+            addWidgets(upstream, "a", "b", "c", "d", "e");
+            Path exports = up.path("exports");
+
+            ExportResult exported = new ExportEngine(upstream).export(
+                    ExportRequest.full(List.of(VersionRef.latest("r")), exports).withName("chunked").withChunkSize(2048),
+                    ProgressListener.NONE);
+            new ImportEngine(downstream).importArchive(ImportRequest.of(exported.toc().orElseThrow()).creatingRepositories(),
+                    ProgressListener.NONE);
+
+            assertThat(exported.files()).isGreaterThan(3);
+            try (Stream<Path> files = Files.list(exports)) {
+                assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
+                        .contains("chunked-toc.json", "chunked.tar.000000", "chunked.tar.000001")
+                        .noneMatch(name -> name.startsWith("."));
+            }
+            assertThat(contentOf(downstream, "r")).isEqualTo(contentOf(upstream, "r"));
+        }
+    }
+
+    @Test
+    void anIncrementalExportCarriesOnlyWhatIsNewAndImportsToTheSameContent() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            upstream.repositories().create("r", "test", null);
+            addWidgets(upstream, "a", "b", "c");
+            Path exports = up.path("exports");
+            ExportEngine exporter = new ExportEngine(upstream);
+            ImportEngine importer = new ImportEngine(downstream);
+            downstream.repositories().create("r", "test", null);
+            ExportResult full = exporter.export(ExportRequest.full(List.of(VersionRef.latest("r")), exports)
+                    .withName("full").withExporter("nightly"), ProgressListener.NONE);
+            importer.importArchive(ImportRequest.of(full.toc().orElseThrow()), ProgressListener.NONE);
+            addWidgets(upstream, "d");
+            List<UUID> b = TestInstallations.save(upstream, new Widget("b", 1));
+            upstream.repositories().modify("r", OptionalInt.empty(), d -> d.remove(b));
+
+            ExportResult incremental = exporter.export(ExportRequest.full(List.of(VersionRef.latest("r")), exports)
+                    .withName("incremental").withExporter("nightly").incremental(), ProgressListener.NONE);
+            ImportResult imported = importer.importArchive(ImportRequest.of(incremental.toc().orElseThrow()), ProgressListener.NONE);
+
+            assertThat(incremental.units()).isEqualTo(1);
+            assertThat(incremental.artifacts()).isEqualTo(1);
+            assertThat(incremental.repositories().get(0).baseVersion()).contains(1);
+            assertThat(imported.repositories().get(0).version()).contains(2);
+            assertThat(contentOf(downstream, "r")).isEqualTo(contentOf(upstream, "r")).containsOnlyKeys("a", "c", "d");
+        }
+    }
+
+    @Test
+    void importingTheSameExportTwiceChangesNothingTheSecondTime() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            upstream.repositories().create("r", "test", null);
+            addWidgets(upstream, "a", "b");
+            Path toc = new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("x")),
+                    ProgressListener.NONE).toc().orElseThrow();
+            ImportEngine importer = new ImportEngine(downstream);
+            importer.importArchive(ImportRequest.of(toc).creatingRepositories(), ProgressListener.NONE);
+
+            ImportResult again = importer.importArchive(ImportRequest.of(toc), ProgressListener.NONE);
+
+            assertThat(again.repositories().get(0).version()).isEmpty();
+            assertThat(again.artifactsWritten()).isZero();
+            assertThat(again.created().values()).allMatch(n -> n == 0);
+            assertThat(downstream.repositories().versions("r")).hasSize(2);
+        }
+    }
+
+    @Test
+    void anIncrementalExportWhoseBaseIsMissingDownstreamIsRefusedAndChangesNothing() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            upstream.repositories().create("r", "test", null);
+            addWidgets(upstream, "a");
+            addWidgets(upstream, "b");
+            Path toc = new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("x"))
+                    .since(List.of(VersionRef.of("r", 1))), ProgressListener.NONE).toc().orElseThrow();
+            downstream.repositories().create("r", "test", null);
+
+            assertThatThrownBy(() -> new ImportEngine(downstream).importArchive(ImportRequest.of(toc), ProgressListener.NONE))
+                    .isInstanceOf(AirlockException.class)
+                    .hasMessageContaining("is neither in the export nor in this installation (import the export of its base version 1 first)")
+                    .extracting(e -> ((AirlockException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+            assertThat(downstream.repositories().versions("r")).hasSize(1);
+            assertThat(count(downstream, "select count(*) from Content")).isZero();
+            assertThat(count(downstream, "select count(*) from Artifact")).isZero();
+            assertThat(storeFiles(down)).isEmpty();
+        }
+    }
+
+    @Test
+    void dryRunsWriteNothingAndReportWhatWouldHappen() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            upstream.repositories().create("r", "test", null);
+            addWidgets(upstream, "a", "b");
+            ExportEngine exporter = new ExportEngine(upstream);
+
+            ExportResult planned = exporter.export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("dry"))
+                    .asDryRun(), ProgressListener.NONE);
+            Path toc = exporter.export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("real")),
+                    ProgressListener.NONE).toc().orElseThrow();
+            ImportResult wouldImport = new ImportEngine(downstream).importArchive(
+                    ImportRequest.of(toc).creatingRepositories().asDryRun(), ProgressListener.NONE);
+
+            assertThat(planned.units()).isEqualTo(2);
+            assertThat(planned.toc()).isEmpty();
+            assertThat(up.path("dry")).doesNotExist();
+            assertThat(wouldImport.created()).containsEntry("test.widget", 2L);
+            assertThat(wouldImport.artifactsWritten()).isEqualTo(2);
+            assertThat(wouldImport.repositories().get(0).version()).contains(1);
+            assertThat(downstream.repositories().find("r")).isEmpty();
+            assertThat(storeFiles(down)).isEmpty();
+        }
+    }
+
+    @Test
+    void onDemandUnitsAreRefusedUnlessAllowedAndThenImportAsOnDemand() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            upstream.repositories().create("r", "test", null);
+            List<UUID> ids = upstream.inTransaction(s -> upstream.contentWriter().save(s, List.of(
+                    new NewUnit(new Widget("remote", 1), List.of(new UnitFile("remote.bin", Optional.empty())))))).ids();
+            upstream.repositories().modify("r", OptionalInt.empty(), d -> d.add(ids));
+            ExportRequest request = ExportRequest.full(List.of(VersionRef.latest("r")), up.path("x"));
+
+            assertThatThrownBy(() -> new ExportEngine(upstream).export(request, ProgressListener.NONE))
+                    .hasMessage("unit test.widget:remote has no file in the store for remote.bin (on demand);"
+                            + " use --allow-on-demand to export it as metadata only");
+            Path toc = new ExportEngine(upstream).export(request.allowingOnDemand(), ProgressListener.NONE).toc().orElseThrow();
+            new ImportEngine(downstream).importArchive(ImportRequest.of(toc).creatingRepositories(), ProgressListener.NONE);
+
+            assertThat(contentOf(downstream, "r")).containsEntry("remote", "remote.bin=on-demand");
+        }
+    }
+
+    @Test
+    void aFailedExportLeavesNoFilesAndDoesNotAdvanceTheExporter() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); Airlock upstream = TestInstallations.open(up)) {
+            upstream.repositories().create("r", "test", null);
+            String lost = addWidgets(upstream, "a", "b").get(0);
+            upstream.artifacts().delete(lost);
+            Path exports = up.path("exports");
+
+            assertThatThrownBy(() -> new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("r")), exports)
+                    .withExporter("nightly"), ProgressListener.NONE))
+                    .hasMessageContaining(lost);
+            try (Stream<Path> files = Files.list(exports)) {
+                assertThat(files).isEmpty();
+            }
+            assertThatThrownBy(() -> new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("r")), exports)
+                    .withExporter("nightly").incremental(), ProgressListener.NONE))
+                    .hasMessage("exporter 'nightly' has not exported 'r' before; make a full export first");
+        }
+    }
+
+    /** Adds one widget per name, each with a file holding its name; returns the files' sha256s. */
+    static List<String> addWidgets(Airlock airlock, String... names) {
+        List<NewUnit> units = new ArrayList<>();
+        List<String> shas = new ArrayList<>();
+        for (String name : names) {
+            StoredArtifact artifact = airlock.artifacts().put(
+                    new ByteArrayInputStream(("bytes of " + name).getBytes(StandardCharsets.UTF_8)), Optional.empty());
+            shas.add(artifact.sha256());
+            units.add(new NewUnit(new Widget(name, 1), List.of(new UnitFile(name + ".bin", Optional.of(artifact)))));
+        }
+        List<UUID> ids = airlock.inTransaction(s -> airlock.contentWriter().save(s, units)).ids();
+        airlock.repositories().modify("r", OptionalInt.empty(), d -> d.add(ids));
+        return shas;
+    }
+
+    /** Label → "path=content-of-file" of the latest version, from the store's bytes. */
+    static Map<String, String> contentOf(Airlock airlock, String repository) {
+        Map<String, String> content = new TreeMap<>();
+        RepositoryVersion version = airlock.repositories().version(VersionRef.latest(repository));
+        airlock.repositories().scanContent(version, Optional.empty(), 100, batch -> {
+            Map<UUID, List<UnitFile>> files = airlock.inTransaction(s -> ContentFiles.of(s, batch.stream().map(u -> u.id()).toList()));
+            batch.forEach(unit -> {
+                StringBuilder value = new StringBuilder();
+                for (UnitFile file : files.getOrDefault(unit.id(), List.of())) {
+                    value.append(file.relativePath()).append('=');
+                    if (file.artifact().isEmpty()) {
+                        value.append("on-demand");
+                    } else {
+                        try (InputStream in = airlock.artifacts().open(file.artifact().get().sha256())) {
+                            value.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                }
+                content.put(unit.label(), value.toString());
+            });
+        });
+        return content;
+    }
+
+    static long count(Airlock airlock, String hql) {
+        return airlock.inTransaction(s -> s.createSelectionQuery(hql, Long.class).getSingleResult());
+    }
+
+    static List<Path> storeFiles(TestDatabase db) throws IOException {
+        try (Stream<Path> files = Files.walk(db.path("artifacts"))) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+}
