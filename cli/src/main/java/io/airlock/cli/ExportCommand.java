@@ -1,0 +1,107 @@
+package io.airlock.cli;
+
+import io.airlock.core.Airlock;
+import io.airlock.core.export.ExportEngine;
+import io.airlock.core.export.ExportRequest;
+import io.airlock.core.export.ExportResult;
+import io.airlock.core.repository.VersionRef;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code export NAME[@N]… --to DIR …}: repository versions to an archive for the air gap. */
+@Command(name = "export", description = "Export repository versions to DIR: full, or incremental against an earlier export.")
+final class ExportCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME[@N]", arity = "1..*", description = "repository versions (the latest when no @N)")
+    private List<String> versions;
+
+    @Option(names = "--to", paramLabel = "DIR", required = true, description = "directory for the export's files")
+    private Path directory;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "base name of the export's files (default: export-TIME)")
+    private String name;
+
+    @Option(names = "--exporter", paramLabel = "E", description = "a named exporter that remembers what it exported")
+    private String exporter;
+
+    @ArgGroup(exclusive = true)
+    private Base base;
+
+    static final class Base {
+        @Option(names = "--incremental", description = "only what is new since the exporter's last export")
+        boolean incremental;
+
+        @Option(names = "--since", paramLabel = "NAME@N", arity = "1..*", description = "only what is new since these versions")
+        List<String> since;
+    }
+
+    @Option(names = "--chunk-size", paramLabel = "SIZE", converter = Sizes.class,
+            description = "cut the export into files of SIZE (e.g. 64M, 1G); one .tar otherwise")
+    private Long chunkSize;
+
+    @Option(names = "--allow-on-demand", description = "export units whose files are not in the store as metadata only")
+    private boolean allowOnDemand;
+
+    @Option(names = "--dry-run", description = "report what would be exported; write nothing")
+    private boolean dryRun;
+
+    @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "metadata for the table of contents")
+    private Map<String, String> meta = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() {
+        List<VersionRef> refs = versions.stream().map(VersionRef::parse).toList();
+        List<VersionRef> bases = new ArrayList<>();
+        ExportRequest.Base kind = ExportRequest.Base.FULL;
+        if (base != null && base.incremental) {
+            kind = ExportRequest.Base.LAST_EXPORT;
+        } else if (base != null && base.since != null) {
+            kind = ExportRequest.Base.SINCE;
+            base.since.forEach(s -> bases.add(VersionRef.parse(s)));
+        }
+        ExportRequest request = new ExportRequest(refs, directory, Optional.ofNullable(name), Optional.ofNullable(exporter),
+                kind, bases, chunkSize == null ? OptionalLong.empty() : OptionalLong.of(chunkSize), allowOnDemand, dryRun, meta);
+        ExportResult result;
+        double seconds;
+        try (Airlock airlock = Main.of(spec).open(); Progress progress = Progress.onTerminal(err())) {
+            long start = System.nanoTime();
+            result = new ExportEngine(airlock).export(request, progress);
+            seconds = (System.nanoTime() - start) / 1e9;
+        }
+        PrintWriter out = out();
+        for (ExportResult.ExportedRepository repository : result.repositories()) {
+            out.println((dryRun ? "would export " : "exported ") + repository.name() + "@" + repository.version()
+                    + repository.baseVersion().map(b -> " (incremental since " + b + ")").orElse(" (full)")
+                    + ": " + repository.contentCount() + " units in the version");
+        }
+        out.printf(java.util.Locale.ROOT, "%s %d units %s, %d artifacts (%s), %s in %d file%s%s, %.1f s%n",
+                dryRun ? "would write" : "wrote", result.units(), result.content(), result.artifacts(),
+                Sizes.human(result.artifactBytes()), (dryRun ? "about " : "") + Sizes.human(result.bytes()), result.files(),
+                result.files() == 1 ? "" : "s", result.toc().map(p -> ": " + p).orElse(""), seconds);
+        return 0;
+    }
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+}

@@ -1,0 +1,52 @@
+package io.airlock.cli;
+
+import io.airlock.core.archive.Manifest;
+import io.airlock.core.imports.ArchiveVerifier;
+import io.airlock.core.plugin.PluginRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code verify PATH}: every check of an export that needs no database; prints what it holds. */
+@Command(name = "verify", description = "Check an export without importing it and print what it contains.")
+final class VerifyCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "PATH", description = "the export's -toc.json, or a single .tar")
+    private Path path;
+
+    @Override
+    public Integer call() {
+        PluginRegistry plugins = PluginRegistry.of(PluginRegistry.discover(Thread.currentThread().getContextClassLoader()));
+        long start = System.nanoTime();
+        ArchiveVerifier.Verified verified;
+        try (Progress progress = Progress.onTerminal(spec.commandLine().getErr())) {
+            verified = new ArchiveVerifier(plugins).verify(path, progress);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        PrintWriter out = spec.commandLine().getOut();
+        Manifest manifest = verified.manifest();
+        out.println("export " + verified.toc().exportName() + " made by " + manifest.producer()
+                + (verified.toc().files().isEmpty() ? "" : ", " + verified.toc().files().size() + " file(s), "
+                        + Sizes.human(verified.toc().totalSize())));
+        for (Manifest.PluginVersion plugin : manifest.plugins()) {
+            out.println("plugin " + plugin.name() + " " + plugin.version());
+        }
+        for (Manifest.ExportedRepository repository : manifest.repositories()) {
+            out.println("repository " + repository.name() + "@" + repository.version() + " (" + repository.family() + ", "
+                    + repository.baseVersion().map(b -> "incremental since " + b).orElse("full") + "): "
+                    + repository.contentCount() + " units");
+        }
+        manifest.content().forEach((type, count) -> out.println("content " + type + ": " + count + " rows"));
+        out.printf(java.util.Locale.ROOT, "artifacts: %d (%s); content-artifact links: %d%n", manifest.artifacts(),
+                Sizes.human(manifest.artifactBytes()), manifest.contentArtifacts());
+        out.printf(java.util.Locale.ROOT, "ok: every check passed (%.1f s)%n", seconds);
+        return 0;
+    }
+}
