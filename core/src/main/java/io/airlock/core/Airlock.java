@@ -150,7 +150,7 @@ public final class Airlock implements AutoCloseable {
         private Builder() {
         }
 
-        /** The database by JDBC URL (H2 or PostgreSQL). For H2, a lock timeout of 60 s is added unless set. */
+        /** The database by JDBC URL (H2 or PostgreSQL). For H2, a 60 s lock timeout and a 32 MiB cache are added unless set. */
         public Builder jdbcUrl(String url) {
             this.jdbcUrl = requireNonNull(url, "url");
             return this;
@@ -278,10 +278,18 @@ public final class Airlock implements AutoCloseable {
         }
 
         private static String withDefaults(String url) {
-            if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("LOCK_TIMEOUT")) {
-                return url + ";LOCK_TIMEOUT=60000";
+            if (!url.startsWith("jdbc:h2:")) {
+                return url;
             }
-            return url;
+            String upper = url.toUpperCase(java.util.Locale.ROOT);
+            String result = url;
+            if (!upper.contains("LOCK_TIMEOUT")) {
+                result += ";LOCK_TIMEOUT=60000"; // writers of one repository queue on its row lock
+            }
+            if (!upper.contains("CACHE_SIZE")) {
+                result += ";CACHE_SIZE=32768"; // KiB; H2's 64 MiB default is a quarter of a 256 MiB heap
+            }
+            return result;
         }
     }
 }

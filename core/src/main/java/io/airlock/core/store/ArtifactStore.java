@@ -23,6 +23,9 @@ public interface ArtifactStore {
     /** Stores a copy of a file. */
     StoredArtifact put(Path file, Optional<String> expectedSha256);
 
+    /** Starts a group of writes that are made durable together; see {@link ArtifactBatch}. */
+    ArtifactBatch batch();
+
     boolean contains(String sha256);
 
     /** Opens a stored artifact for reading; {@code NOT_FOUND} if absent. */

@@ -20,6 +20,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -53,6 +54,14 @@ public final class FileSystemArtifactStore implements ArtifactStore {
 
     @Override
     public StoredArtifact put(InputStream in, Optional<String> expectedSha256) {
+        return write(in, expectedSha256, true).artifact();
+    }
+
+    /** The artifact written and whether this call created its file. */
+    private record Written(StoredArtifact artifact, boolean created) {
+    }
+
+    private Written write(InputStream in, Optional<String> expectedSha256, boolean force) {
         expectedSha256.ifPresent(FileSystemArtifactStore::checkDigest);
         Path temporary = tmp.resolve(Ids.next() + ".part");
         try {
@@ -62,15 +71,17 @@ public final class FileSystemArtifactStore implements ArtifactStore {
                     OutputStream out = new DigestOutputStream(java.nio.channels.Channels.newOutputStream(channel), digest)) {
                 size = in.transferTo(out);
                 out.flush();
-                channel.force(true);
+                if (force) {
+                    channel.force(true);
+                }
             }
             String sha256 = HexFormat.of().formatHex(digest.digest());
             if (expectedSha256.isPresent() && !expectedSha256.get().equals(sha256)) {
                 throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH,
                         "artifact bytes have sha256 " + sha256 + " but " + expectedSha256.get() + " was expected");
             }
-            moveIntoPlace(temporary, sha256);
-            return new StoredArtifact(sha256, size);
+            boolean created = moveIntoPlace(temporary, sha256, force);
+            return new Written(new StoredArtifact(sha256, size), created);
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write artifact to " + root + ": " + e, e);
         } finally {
@@ -89,21 +100,25 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         }
     }
 
-    private void moveIntoPlace(Path temporary, String sha256) throws IOException {
+    /** Renames a verified temporary file to the artifact's name; false when the artifact was already there. */
+    private boolean moveIntoPlace(Path temporary, String sha256, boolean force) throws IOException {
         Path target = location(sha256);
         if (Files.exists(target)) {
-            return; // content-addressed: the stored bytes are the same
+            return false; // content-addressed: the stored bytes are the same
         }
         Path directory = target.getParent();
         Files.createDirectories(directory);
         try {
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException e) {
-            return; // a concurrent writer stored the same bytes first
+            return false; // a concurrent writer stored the same bytes first
         } catch (AtomicMoveNotSupportedException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "the filesystem of " + root + " cannot rename atomically", e);
         }
-        forceDirectory(directory);
+        if (force) {
+            forceDirectory(directory);
+        }
+        return true;
     }
 
     private static void forceDirectory(Path directory) {
@@ -114,6 +129,139 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         } catch (IOException | UnsupportedOperationException ignored) {
             // best effort
         }
+    }
+
+    @Override
+    public ArtifactBatch batch() {
+        return new Batch();
+    }
+
+    /**
+     * Writes without forcing; {@link #sync()} runs {@code sync -f} on the store (one syncfs for the
+     * whole filesystem, as {@code tar xf; sync} would) or, where that is not available, forces the
+     * created files and their directories from a pool of threads.
+     */
+    private final class Batch implements ArtifactBatch {
+        private final Path log;
+        private final java.io.BufferedWriter createdLog;
+        private long created;
+        private boolean dirty;
+
+        Batch() {
+            try {
+                log = Files.createTempFile(tmp, "batch-", ".log");
+                createdLog = Files.newBufferedWriter(log, java.nio.charset.StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write to artifact store " + root + ": " + e, e);
+            }
+        }
+
+        @Override
+        public StoredArtifact put(InputStream in, Optional<String> expectedSha256) {
+            Written written = write(in, expectedSha256, false);
+            if (written.created()) {
+                try {
+                    createdLog.write(written.artifact().sha256());
+                    createdLog.newLine();
+                } catch (IOException e) {
+                    throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write to artifact store " + root + ": " + e, e);
+                }
+                created++;
+                dirty = true;
+            }
+            return written.artifact();
+        }
+
+        @Override
+        public long created() {
+            return created;
+        }
+
+        @Override
+        public void sync() {
+            if (!dirty) {
+                return;
+            }
+            if (!syncFilesystem()) {
+                forceCreated();
+            }
+            dirty = false;
+        }
+
+        private boolean syncFilesystem() {
+            try {
+                Process sync = new ProcessBuilder("sync", "-f", root.toString())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                return sync.waitFor() == 0;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AirlockException(ErrorCode.CANCELLED, "interrupted while syncing the artifact store");
+            }
+        }
+
+        private void forceCreated() {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+            try {
+                createdLog.flush();
+                java.util.Set<Path> directories = new java.util.HashSet<>();
+                List<java.util.concurrent.Future<?>> forced = new java.util.ArrayList<>();
+                try (java.util.stream.Stream<String> lines = Files.lines(log)) {
+                    for (String sha256 : (Iterable<String>) lines::iterator) {
+                        Path file = location(sha256);
+                        directories.add(file.getParent());
+                        forced.add(pool.submit(() -> force(file)));
+                    }
+                }
+                for (Path directory : directories) {
+                    forced.add(pool.submit(() -> forceDirectory(directory)));
+                }
+                for (java.util.concurrent.Future<?> f : forced) {
+                    f.get();
+                }
+            } catch (IOException | java.util.concurrent.ExecutionException e) {
+                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot force artifacts to disk in " + root + ": " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AirlockException(ErrorCode.CANCELLED, "interrupted while syncing the artifact store");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        @Override
+        public void discard(java.util.function.Predicate<String> keep) {
+            try {
+                createdLog.flush();
+                try (java.util.stream.Stream<String> lines = Files.lines(log)) {
+                    for (String sha256 : (Iterable<String>) lines::iterator) {
+                        if (!keep.test(sha256)) {
+                            delete(sha256);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot clean up artifact store " + root + ": " + e, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                createdLog.close();
+            } catch (IOException ignored) {
+                // bookkeeping only
+            }
+            deleteQuietly(log);
+        }
+    }
+
+    private static Void force(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        return null;
     }
 
     @Override

@@ -1,0 +1,267 @@
+package io.airlock.benchmarks;
+
+import io.airlock.core.Airlock;
+import io.airlock.core.content.ContentWriter;
+import io.airlock.core.content.ContentWriter.NewUnit;
+import io.airlock.core.content.ContentWriter.UnitFile;
+import io.airlock.core.export.ExportEngine;
+import io.airlock.core.export.ExportRequest;
+import io.airlock.core.export.ExportResult;
+import io.airlock.core.imports.ImportEngine;
+import io.airlock.core.imports.ImportRequest;
+import io.airlock.core.imports.ImportResult;
+import io.airlock.core.repository.VersionDraft;
+import io.airlock.core.repository.VersionRef;
+import io.airlock.core.store.ArtifactBatch;
+import io.airlock.core.store.FileTrees;
+import io.airlock.core.store.StoredArtifact;
+import io.airlock.plugin.file.FileContent;
+import io.airlock.spi.ProgressListener;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * Export/import throughput on embedded H2: generates a file repository of N units with artifacts of
+ * a chosen size, exports it, imports it into a fresh installation and prints units/s, MB/s and peak
+ * heap for each phase; then adds 1% new units and measures an incremental export. With
+ * {@code --compare-tar}, also times {@code tar cf} and {@code tar xf} over the same artifact files.
+ */
+public final class Benchmarks {
+
+    private int units = 100_000;
+    private long size = 1024;
+    private boolean compareTar;
+    private Path workDirectory;
+    private long chunkSize;
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || !args[0].equals("export-import")) {
+            System.err.println("usage: benchmarks/run export-import [--units N] [--size BYTES|nK|nM] [--chunk-size SIZE]"
+                    + " [--compare-tar] [--dir DIR]");
+            System.exit(2);
+        }
+        Benchmarks benchmark = new Benchmarks();
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--units" -> benchmark.units = Integer.parseInt(args[++i]);
+                case "--size" -> benchmark.size = parseSize(args[++i]);
+                case "--chunk-size" -> benchmark.chunkSize = parseSize(args[++i]);
+                case "--compare-tar" -> benchmark.compareTar = true;
+                case "--dir" -> benchmark.workDirectory = Path.of(args[++i]);
+                default -> {
+                    System.err.println("unknown option " + args[i]);
+                    System.exit(2);
+                }
+            }
+        }
+        benchmark.run();
+    }
+
+    private void run() throws Exception {
+        Path work = workDirectory != null ? Files.createDirectories(workDirectory) : Files.createTempDirectory("airlock-bench-");
+        Path exports = work.resolve("exports");
+        System.out.printf(Locale.ROOT, "export-import: %,d units of %s, max heap %s, work dir %s%n", units, bytes(size),
+                bytes(Runtime.getRuntime().maxMemory()), work);
+        try (Airlock upstream = open(work.resolve("upstream")); Airlock downstream = open(work.resolve("downstream"))) {
+            upstream.repositories().create("bench", "file", null);
+            Phase generate = Phase.start("generate");
+            generate(upstream, 0, units);
+            generate.end(units, units * size);
+
+            ExportRequest full = ExportRequest.full(List.of(VersionRef.latest("bench")), exports)
+                    .withName("full").withExporter("bench");
+            if (chunkSize > 0) {
+                full = full.withChunkSize(chunkSize);
+            }
+            Phase export = Phase.start("export");
+            ExportResult exported = new ExportEngine(upstream).export(full, ProgressListener.NONE);
+            export.end(exported.units(), exported.bytes());
+
+            Phase imports = Phase.start("import");
+            ImportResult imported = new ImportEngine(downstream).importArchive(
+                    ImportRequest.of(exported.toc().orElseThrow()).creatingRepositories(), ProgressListener.NONE);
+            imports.end(imported.units(), exported.bytes());
+
+            int extra = Math.max(1, units / 100);
+            generate(upstream, units, extra);
+            Phase incremental = Phase.start("incremental export (+1%)");
+            ExportResult delta = new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("bench")), exports)
+                    .withName("incremental").withExporter("bench").incremental(), ProgressListener.NONE);
+            incremental.end(delta.units(), delta.bytes());
+            Phase incrementalImport = Phase.start("incremental import");
+            ImportResult deltaImported = new ImportEngine(downstream).importArchive(
+                    ImportRequest.of(delta.toc().orElseThrow()), ProgressListener.NONE);
+            incrementalImport.end(deltaImported.units(), delta.bytes());
+            System.out.printf(Locale.ROOT, "incremental export size: %s = %.2f%% of the full export (%s)%n",
+                    bytes(delta.bytes()), 100.0 * delta.bytes() / exported.bytes(), bytes(exported.bytes()));
+
+            if (compareTar) {
+                compareWithTar(work, upstream, exported);
+            }
+        } finally {
+            if (workDirectory == null) {
+                FileTrees.deleteTree(work);
+            }
+        }
+    }
+
+    /** Times tar cf over the artifact files the export carried, and tar xf of that tar, beside export/import. */
+    private void compareWithTar(Path work, Airlock upstream, ExportResult exported) throws Exception {
+        Path store = work.resolve("upstream/artifacts");
+        Path list = work.resolve("tar-list.txt");
+        try (var files = Files.walk(store)) {
+            Files.write(list, files.filter(Files::isRegularFile).filter(p -> !p.startsWith(store.resolve("tmp")))
+                    .map(p -> store.relativize(p).toString()).toList());
+        }
+        Path tar = work.resolve("plain.tar");
+        Phase cf = Phase.start("tar cf (same files)");
+        exec(work, "tar", "cf", tar.toString(), "-C", store.toString(), "-T", list.toString());
+        exec(work, "sync", "-f", tar.toString());
+        cf.end(0, Files.size(tar));
+        Path extracted = Files.createDirectories(work.resolve("extracted"));
+        Phase xf = Phase.start("tar xf + sync");
+        exec(work, "tar", "xf", tar.toString(), "-C", extracted.toString());
+        exec(work, "sync", "-f", extracted.toString());
+        xf.end(0, Files.size(tar));
+        FileTrees.deleteTree(extracted);
+        Files.delete(tar);
+    }
+
+    private static void exec(Path directory, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).directory(directory.toFile()).inheritIO().start();
+        if (process.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed");
+        }
+    }
+
+    private static Airlock open(Path home) {
+        return Airlock.builder()
+                .jdbcUrl("jdbc:h2:file:" + home.resolve("db/airlock").toAbsolutePath())
+                .credentials("sa", "")
+                .storage(home.resolve("artifacts"))
+                .build();
+    }
+
+    /** Adds {@code count} file units numbered from {@code first}, with distinct artifacts, as one new version. */
+    private void generate(Airlock airlock, int first, int count) {
+        Random random = new Random(first);
+        airlock.inTransaction(session -> {
+            VersionDraft draft = airlock.repositories().draft(session, "bench", VersionDraft.Mode.MODIFY, OptionalInt.empty());
+            try (ArtifactBatch batch = airlock.artifacts().batch()) {
+                List<NewUnit> pending = new ArrayList<>(ContentWriter.BATCH_SIZE);
+                for (int i = first; i < first + count; i++) {
+                    StoredArtifact artifact = batch.put(content(random, i), Optional.empty());
+                    String path = "dir" + (i / 1000) + "/file-" + i + ".bin";
+                    pending.add(new NewUnit(new FileContent(path, artifact.sha256()),
+                            List.of(new UnitFile(path, Optional.of(artifact)))));
+                    if (pending.size() == ContentWriter.BATCH_SIZE) {
+                        draft.add(airlock.contentWriter().save(session, pending).ids());
+                        pending.clear();
+                    }
+                }
+                draft.add(airlock.contentWriter().save(session, pending).ids());
+                batch.sync();
+            }
+            return draft.commit();
+        });
+    }
+
+    /** An artifact's bytes: its number, then pseudo-random filler, streamed (large sizes never sit in memory). */
+    private InputStream content(Random random, int index) {
+        if (size <= 1 << 20) {
+            byte[] bytes = new byte[(int) size];
+            random.nextBytes(bytes);
+            ByteBuffer.wrap(bytes).putInt(0, index);
+            return new ByteArrayInputStream(bytes);
+        }
+        long seed = random.nextLong();
+        return new InputStream() {
+            private final Random filler = new Random(seed ^ index);
+            private final byte[] block = new byte[1 << 16];
+            private long left = size;
+            private int position = block.length;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) {
+                if (left == 0) {
+                    return -1;
+                }
+                if (position == block.length) {
+                    filler.nextBytes(block);
+                    position = 0;
+                }
+                int n = (int) Math.min(Math.min(length, block.length - position), left);
+                System.arraycopy(block, position, buffer, offset, n);
+                position += n;
+                left -= n;
+                return n;
+            }
+        };
+    }
+
+    private record Phase(String name, long start) {
+        static Phase start(String name) {
+            System.gc();
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    pool.resetPeakUsage();
+                }
+            }
+            return new Phase(name, System.nanoTime());
+        }
+
+        void end(long units, long bytes) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long peak = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    peak += pool.getPeakUsage().getUsed();
+                }
+            }
+            System.out.printf(Locale.ROOT, "%-26s %8.1f s %10s units/s %9.1f MB/s   peak heap %s%n", name, seconds,
+                    units == 0 ? "-" : String.format(Locale.ROOT, "%,.0f", units / seconds), bytes / seconds / 1e6, bytes(peak));
+        }
+    }
+
+    private static long parseSize(String text) {
+        String value = text.toUpperCase(Locale.ROOT);
+        long unit = switch (value.charAt(value.length() - 1)) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            case 'G' -> 1L << 30;
+            default -> 1;
+        };
+        return Long.parseLong(unit == 1 ? value : value.substring(0, value.length() - 1)) * unit;
+    }
+
+    private static String bytes(long bytes) {
+        if (bytes < 1 << 20) {
+            return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        }
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    static {
+        UUID.randomUUID(); // warm SecureRandom outside the timed phases
+    }
+}

@@ -1,0 +1,30 @@
+package io.airlock.core.store;
+
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * A group of artifact writes made durable together: each file is verified and renamed into place
+ * as it is written, but forced to disk only by {@link #sync()}, once for the whole group, which is
+ * several times faster than forcing each small file. Call {@code sync()} before committing rows
+ * that name the files; after a failure, {@link #discard} removes what the batch created.
+ */
+public interface ArtifactBatch extends AutoCloseable {
+
+    /** Like {@link ArtifactStore#put(InputStream, Optional)}, without forcing the file to disk yet. */
+    StoredArtifact put(InputStream in, Optional<String> expectedSha256);
+
+    /** Forces every file written by this batch, and their directories, to disk. */
+    void sync();
+
+    /** Removes the files this batch created, except those {@code keep} accepts (e.g. rows name them). */
+    void discard(Predicate<String> keep);
+
+    /** Number of files this batch created (not counting artifacts that were already stored). */
+    long created();
+
+    /** Releases the batch's bookkeeping; does not remove files. */
+    @Override
+    void close();
+}
