@@ -126,6 +126,27 @@ public final class ArchiveReader implements AutoCloseable {
         }
     }
 
+    /**
+     * After {@code failure} in what was read from a TOC's files: reads the rest of the current file
+     * and checks it, because a damaged, truncated or misplaced file makes the entries read from it
+     * fail in arbitrary ways, and it is the file that must be named. Returns the file's own error
+     * (with {@code failure} suppressed) when it is damaged, else {@code failure}.
+     */
+    public AirlockException explain(AirlockException failure) {
+        if (chunks == null) {
+            return failure;
+        }
+        try {
+            chunks.verifyCurrent();
+        } catch (AirlockException damaged) {
+            damaged.addSuppressed(failure);
+            return damaged;
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
+    }
+
     private static AirlockException invalid(String message) {
         return new AirlockException(ErrorCode.ARCHIVE_INVALID, message);
     }
