@@ -229,6 +229,9 @@ public final class ImportEngine {
                 try {
                     airlock.artifacts().put(bytes, Optional.of(sha256));
                 } catch (AirlockException e) {
+                    if (e.code() == ErrorCode.ARCHIVE_INVALID) {
+                        throw e; // from the archive reader, which names the entry already
+                    }
                     throw new AirlockException(e.code(), where + ": " + e.getMessage(), e);
                 }
                 artifactsWritten++;

@@ -315,6 +315,42 @@ final class BadArchiveTest {
         }
     }
 
+    @Test
+    void aLinkInAPlainTarWithoutTableOfContentsIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path tar = tamper(goodExport(upstream, up, OptionalLong.empty()), up,
+                    items -> TamperedArchives.replace(items, "artifacts.jsonl", item -> Item.symlink(item.name(), "/etc/passwd")))
+                    .resolveSibling(BAD + ".tar");
+            existingState(downstream);
+
+            AirlockException refused = refused(downstream, down, tar);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + tar + ", entry 'artifacts.jsonl' is a link (to '/etc/passwd');"
+                    + " exports hold only regular files");
+        }
+    }
+
+    @Test
+    void aTruncatedPlainTarWithoutTableOfContentsIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = goodExport(upstream, up, OptionalLong.empty());
+            Path tar = toc.resolveSibling("good.tar");
+            byte[] bytes = Files.readAllBytes(tar);
+            int cut = indexOf(bytes, "bytes of b") + 5;
+            Files.write(tar, Arrays.copyOf(bytes, cut));
+            existingState(downstream);
+
+            AirlockException refused = refused(downstream, down, tar);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessageMatching("export " + java.util.regex.Pattern.quote(tar.toString())
+                    + ", entry 'artifacts/[0-9a-f]{2}/[0-9a-f]{64}' cannot be read whole: Truncated TAR archive");
+        }
+    }
+
     // --- artifacts ---
 
     @Test
@@ -682,6 +718,16 @@ final class BadArchiveTest {
             }
         }
         throw new IllegalStateException("'" + text + "' is in no chunk (or spans two)");
+    }
+
+    private static int indexOf(byte[] bytes, String text) {
+        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i + needle.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("'" + text + "' not found");
     }
 
     /** Adds {@code count} widgets with one file each of {@code size} random bytes. */
