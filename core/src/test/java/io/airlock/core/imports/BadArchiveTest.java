@@ -4,6 +4,7 @@ import static io.airlock.core.imports.ExportImportRoundTripTest.addWidgets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.airlock.core.Airlock;
 import io.airlock.core.TestInstallations;
 import io.airlock.core.Widget;
@@ -21,6 +22,7 @@ import io.airlock.spi.ProgressListener;
 import io.airlock.testing.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,9 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -339,14 +344,14 @@ final class BadArchiveTest {
             Path toc = goodExport(upstream, up, OptionalLong.empty());
             Path tar = toc.resolveSibling("good.tar");
             byte[] bytes = Files.readAllBytes(tar);
-            int cut = indexOf(bytes, "bytes of b") + 5;
+            int cut = indexOf(bytes, "bytes of b") + 5; // inside b's artifact
             Files.write(tar, Arrays.copyOf(bytes, cut));
             existingState(downstream);
 
             AirlockException refused = refused(downstream, down, tar);
 
             assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
-            assertThat(refused).hasMessageMatching("export " + java.util.regex.Pattern.quote(tar.toString())
+            assertThat(refused).hasMessageMatching("export " + Pattern.quote(tar.toString())
                     + ", entry 'artifacts/[0-9a-f]{2}/[0-9a-f]{64}' cannot be read whole: Truncated TAR archive");
         }
     }
@@ -464,7 +469,7 @@ final class BadArchiveTest {
         try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
                 Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
             Path toc = tamper(goodExport(upstream, up, OptionalLong.empty()), up, items -> TamperedArchives.editJson(items,
-                    "manifest.json", m -> m.withArray("plugins").forEach(p -> ((com.fasterxml.jackson.databind.node.ObjectNode) p)
+                    "manifest.json", m -> m.withArray("plugins").forEach(p -> ((ObjectNode) p)
                             .put("version", "2.0.0"))));
             existingState(downstream);
 
@@ -582,7 +587,7 @@ final class BadArchiveTest {
             Path toc = tamper(goodExport(upstream, up, OptionalLong.empty()), up, items -> {
                 TamperedArchives.replace(items, "membership/0.keys", item -> item.withBytes(Arrays.copyOf(item.bytes(), 64)));
                 TamperedArchives.editJson(items, "manifest.json",
-                        m -> ((com.fasterxml.jackson.databind.node.ObjectNode) m.withArray("repositories").get(0)).put("content_count", 2));
+                        m -> ((ObjectNode) m.withArray("repositories").get(0)).put("content_count", 2));
             });
             existingState(downstream);
 
@@ -674,7 +679,7 @@ final class BadArchiveTest {
         addWidgets(downstream, "x", "y");
     }
 
-    private static Path tamper(Path good, TestDatabase up, java.util.function.Consumer<List<Item>> edit) throws IOException {
+    private static Path tamper(Path good, TestDatabase up, Consumer<List<Item>> edit) throws IOException {
         return TamperedArchives.tamper(good, up.path("tampered"), BAD, edit);
     }
 
@@ -695,7 +700,7 @@ final class BadArchiveTest {
 
     private static List<Path> chunks(Path toc) throws IOException {
         String prefix = toc.getFileName().toString().replace("-toc.json", ".tar.");
-        try (var files = Files.list(toc.getParent())) {
+        try (Stream<Path> files = Files.list(toc.getParent())) {
             return files.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList();
         }
     }
@@ -705,29 +710,28 @@ final class BadArchiveTest {
         Files.write(file, Arrays.copyOf(bytes, bytes.length - 1));
     }
 
-    /** Changes one byte of the first occurrence of {@code text} in the chunks' stream; returns the chunk changed. */
+    /** Changes the last byte of the first occurrence of {@code text} in a chunk; returns the chunk changed. */
     private static Path flipByteOf(List<Path> chunks, String text) throws IOException {
-        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
         for (Path chunk : chunks) {
             byte[] bytes = Files.readAllBytes(chunk);
-            for (int i = 0; i + needle.length <= bytes.length; i++) {
-                if (Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) {
-                    Files.write(chunk, TamperedArchives.flip(bytes, i + needle.length - 1));
-                    return chunk;
-                }
+            int at = indexOf(bytes, text);
+            if (at >= 0) {
+                Files.write(chunk, TamperedArchives.flip(bytes, at + text.length() - 1));
+                return chunk;
             }
         }
         throw new IllegalStateException("'" + text + "' is in no chunk (or spans two)");
     }
 
+    /** Where ASCII {@code text} first occurs in {@code bytes}, or -1. */
     private static int indexOf(byte[] bytes, String text) {
-        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+        byte[] needle = text.getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i + needle.length <= bytes.length; i++) {
             if (Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) {
                 return i;
             }
         }
-        throw new IllegalStateException("'" + text + "' not found");
+        return -1;
     }
 
     /** Adds {@code count} widgets with one file each of {@code size} random bytes. */
@@ -748,7 +752,7 @@ final class BadArchiveTest {
         try {
             return Snapshot.storeFiles(db).size();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }
