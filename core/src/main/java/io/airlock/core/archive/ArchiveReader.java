@@ -4,6 +4,7 @@ import io.airlock.core.store.RelativePaths;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ public final class ArchiveReader implements AutoCloseable {
     private final Path source;
     private final Toc toc;
     private final ChunkedInput chunks;
+    private final RawInput raw;
     private final TarArchiveInputStream tar;
     private TarArchiveEntry current;
 
@@ -33,8 +35,82 @@ public final class ArchiveReader implements AutoCloseable {
         this.source = source;
         this.toc = toc;
         this.chunks = chunks;
+        this.raw = new RawInput(raw);
         // No compressor auto-detection: an export is a plain tar.
-        this.tar = new TarArchiveInputStream(new BufferedInputStream(raw, 1 << 16));
+        this.tar = new TarArchiveInputStream(new BufferedInputStream(this.raw, 1 << 16));
+    }
+
+    /** The bytes under the tar reader; remembers a read failure, to tell a failing disk from a damaged tar. */
+    private static final class RawInput extends FilterInputStream {
+        private IOException failure;
+
+        RawInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            try {
+                return super.read(buffer, offset, length);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return super.skip(n);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * An entry's bytes. The tar reader fails when the stream ends inside an entry or is otherwise
+     * damaged; unless the file itself could not be read, that is a bad archive, named by its entry.
+     */
+    private final class EntryInput extends FilterInputStream {
+        private final String where;
+
+        EntryInput(String where) {
+            super(tar);
+            this.where = where;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            try {
+                return super.read(buffer, offset, length);
+            } catch (IOException e) {
+                throw damaged(e);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return super.skip(n);
+            } catch (IOException e) {
+                throw damaged(e);
+            }
+        }
+
+        /** Throws a bad-archive error for a damaged tar; returns {@code e} to rethrow when the file could not be read. */
+        private IOException damaged(IOException e) {
+            if (raw.failure == null) {
+                throw invalid(where + " cannot be read whole: " + e.getMessage());
+            }
+            return e;
+        }
+
+        @Override
+        public void close() {
+            // the tar stream stays open for the next entry
+        }
     }
 
     /** Opens {@code NAME-toc.json} or {@code NAME.tar}. */
@@ -105,7 +181,7 @@ public final class ArchiveReader implements AutoCloseable {
         } catch (AirlockException e) {
             throw invalid(e.getMessage());
         }
-        return new Entry(name, current.getSize(), tar);
+        return new Entry(name, current.getSize(), new EntryInput(where));
     }
 
     /**
@@ -124,6 +200,27 @@ public final class ArchiveReader implements AutoCloseable {
                 throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + source + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * After {@code failure} in what was read from a TOC's files: reads the rest of the current file
+     * and checks it, because a damaged, truncated or misplaced file makes the entries read from it
+     * fail in arbitrary ways, and it is the file that must be named. Returns the file's own error
+     * (with {@code failure} suppressed) when it is damaged, else {@code failure}.
+     */
+    public AirlockException explain(AirlockException failure) {
+        if (chunks == null) {
+            return failure;
+        }
+        try {
+            chunks.verifyCurrent();
+        } catch (AirlockException damaged) {
+            damaged.addSuppressed(failure);
+            return damaged;
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     private static AirlockException invalid(String message) {

@@ -71,7 +71,22 @@ public final class ArchiveScanner {
         this.scratch = scratch;
     }
 
+    /**
+     * Walks the archive. A failure that may come from damaged bytes (an invalid archive, a checksum
+     * mismatch) is reported as the damaged TOC file instead, when the file being read turns out to be one.
+     */
     public Manifest scan(Sink sink) throws IOException {
+        try {
+            return walk(sink);
+        } catch (AirlockException e) {
+            if (e.code() == ErrorCode.ARCHIVE_INVALID || e.code() == ErrorCode.CHECKSUM_MISMATCH) {
+                throw reader.explain(e);
+            }
+            throw e;
+        }
+    }
+
+    private Manifest walk(Sink sink) throws IOException {
         String source = "export " + reader.source();
         ArchiveReader.Entry entry = expect(reader.next(), ArchiveNames.MANIFEST, source);
         if (entry.size() > Json.MAX_LINE) {
@@ -137,7 +152,8 @@ public final class ArchiveScanner {
         for (Map.Entry<String, Long> declared : manifest.content().entrySet()) {
             long found = rows.getOrDefault(declared.getKey(), 0L);
             if (found != declared.getValue()) {
-                throw invalid(source + ": " + declared.getKey() + " has " + found + " rows but the manifest says " + declared.getValue());
+                throw invalid(source + ", " + ArchiveNames.contentEntry(declared.getKey()) + " has " + found
+                        + " rows but the manifest says " + declared.getValue());
             }
         }
 

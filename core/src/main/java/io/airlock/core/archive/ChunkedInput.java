@@ -53,21 +53,29 @@ final class ChunkedInput extends InputStream {
             if (current == null && !openNext()) {
                 return -1;
             }
-            Toc.TocFile file = files.get(index);
-            long left = file.size() - read;
-            int n = current.read(buffer, offset, (int) Math.min(length, Math.max(left, 1)));
-            if (n < 0 || left == 0) {
-                if (n > 0) {
-                    throw invalid(file, "is longer than the " + file.size() + " bytes the table of contents gives");
-                }
-                finish(file);
-                continue;
+            int n = readCurrent(buffer, offset, length);
+            if (n >= 0) {
+                return n;
             }
-            digest.update(buffer, offset, n);
-            read += n;
-            totalRead += n;
-            return n;
         }
+    }
+
+    /** Reads from the current file; at its end checks and closes it and returns -1. */
+    private int readCurrent(byte[] buffer, int offset, int length) throws IOException {
+        Toc.TocFile file = files.get(index);
+        long left = file.size() - read;
+        int n = current.read(buffer, offset, (int) Math.min(length, Math.max(left, 1)));
+        if (n < 0 || left == 0) {
+            if (n > 0) {
+                throw invalid(file, "is longer than the " + file.size() + " bytes the table of contents gives");
+            }
+            finish(file);
+            return -1;
+        }
+        digest.update(buffer, offset, n);
+        read += n;
+        totalRead += n;
+        return n;
     }
 
     private boolean openNext() throws IOException {
@@ -95,6 +103,17 @@ final class ChunkedInput extends InputStream {
         String actual = HexFormat.of().formatHex(digest.digest());
         if (!actual.equals(file.sha256())) {
             throw invalid(file, "has sha256 " + actual + " but the table of contents gives " + file.sha256());
+        }
+    }
+
+    /**
+     * Reads the rest of the file being read, if any, and checks it (size and sha256), without
+     * opening the next one.
+     */
+    void verifyCurrent() throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        while (current != null && readCurrent(buffer, 0, buffer.length) >= 0) {
+            // reading verifies
         }
     }
 

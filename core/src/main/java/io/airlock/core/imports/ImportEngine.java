@@ -229,6 +229,9 @@ public final class ImportEngine {
                 try {
                     airlock.artifacts().put(bytes, Optional.of(sha256));
                 } catch (AirlockException e) {
+                    if (e.code() == ErrorCode.ARCHIVE_INVALID) {
+                        throw e; // from the archive reader, which names the entry already
+                    }
                     throw new AirlockException(e.code(), where + ": " + e.getMessage(), e);
                 }
                 artifactsWritten++;
@@ -268,6 +271,11 @@ public final class ImportEngine {
                 unit = airlock.plugins().resource(type).readRow(row, this::reference);
             } catch (AirlockException e) {
                 throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                // A resource should refuse a bad row with an AirlockException; one that trips over it
+                // (a missing field read as null) still gets a bad row, not a database failure.
+                throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": the row cannot be read as " + type + " ("
+                        + e.toString().lines().findFirst().orElse("") + ")", e);
             }
             pendingUnits.add(new NewUnit(unit, List.of()));
             pendingWheres.add(where);
