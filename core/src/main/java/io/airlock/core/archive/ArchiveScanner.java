@@ -33,6 +33,13 @@ public final class ArchiveScanner {
         void manifest(Manifest manifest);
 
         /**
+         * The next artifacts of the list (up to 1,000), before their bytes are delivered: lets a
+         * sink look up in bulk which it already has.
+         */
+        default void artifactsListed(java.util.List<io.airlock.core.store.StoredArtifact> next) {
+        }
+
+        /**
          * An artifact's bytes, announced by the artifact list; {@code bytes} yields exactly
          * {@code size} bytes. The sink must read them all and verify the sha256 (a store does so
          * while writing).
@@ -61,6 +68,7 @@ public final class ArchiveScanner {
     }
 
     private static final int MEMBER_BATCH = 500;
+    private static final int LIST_BATCH = 1000;
 
     private final ArchiveReader reader;
     private final Path scratch;
@@ -106,17 +114,25 @@ public final class ArchiveScanner {
             long bytes = 0;
             try (InputStream listIn = new BufferedInputStream(Files.newInputStream(list))) {
                 JsonLines expected = new JsonLines(listIn, "artifact list");
-                for (ObjectNode next = expected.next(); next != null; next = expected.next()) {
-                    String sha256 = next.get("sha256").asText();
-                    long size = next.get("size").asLong();
-                    String name = ArchiveNames.artifactEntry(sha256);
-                    expect(entry, name, source);
-                    if (entry.size() != size) {
-                        throw invalid(source + ", entry '" + name + "' has " + entry.size() + " bytes but the artifact list says " + size);
+                java.util.List<io.airlock.core.store.StoredArtifact> upcoming = new java.util.ArrayList<>(LIST_BATCH);
+                ObjectNode next = expected.next();
+                while (next != null) {
+                    upcoming.clear();
+                    for (; next != null && upcoming.size() < LIST_BATCH; next = expected.next()) {
+                        upcoming.add(new io.airlock.core.store.StoredArtifact(next.get("sha256").asText(), next.get("size").asLong()));
                     }
-                    sink.artifact(sha256, size, entry.content());
-                    bytes += size;
-                    entry = reader.next();
+                    sink.artifactsListed(java.util.List.copyOf(upcoming));
+                    for (io.airlock.core.store.StoredArtifact artifact : upcoming) {
+                        String name = ArchiveNames.artifactEntry(artifact.sha256());
+                        expect(entry, name, source);
+                        if (entry.size() != artifact.size()) {
+                            throw invalid(source + ", entry '" + name + "' has " + entry.size()
+                                    + " bytes but the artifact list says " + artifact.size());
+                        }
+                        sink.artifact(artifact.sha256(), artifact.size(), entry.content());
+                        bytes += artifact.size();
+                        entry = reader.next();
+                    }
                 }
             }
             if (bytes != manifest.artifactBytes()) {

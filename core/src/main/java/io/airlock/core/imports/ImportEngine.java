@@ -12,6 +12,7 @@ import io.airlock.core.content.ContentWriter.NewUnit;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionDraft;
+import io.airlock.core.store.ArtifactBatch;
 import io.airlock.core.store.FileTrees;
 import io.airlock.core.store.Sha256;
 import io.airlock.core.store.StoredArtifact;
@@ -22,11 +23,9 @@ import io.airlock.spi.ContentPlugin;
 import io.airlock.spi.ContentResource;
 import io.airlock.spi.ErrorCode;
 import io.airlock.spi.ProgressListener;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -73,14 +72,16 @@ public final class ImportEngine {
         Run run = null;
         try (ArchiveReader reader = ArchiveReader.open(request.path())) {
             session.beginTransaction();
-            run = new Run(session, request, reader.source().toString(), scratch.resolve("written-artifacts"), progress);
+            run = new Run(session, request, reader.source().toString(), progress);
             new ArchiveScanner(reader, scratch).scan(run);
             ImportResult result = run.result();
             if (request.dryRun()) {
                 session.getTransaction().rollback();
             } else {
+                run.artifacts.sync(); // the files must be on disk before the rows naming them commit
                 session.getTransaction().commit();
             }
+            run.artifacts.close();
             return result;
         } catch (IOException | UncheckedIOException e) {
             rollback(session, run);
@@ -108,6 +109,7 @@ public final class ImportEngine {
         } finally {
             if (run != null) {
                 run.removeWrittenArtifacts();
+                run.artifacts.close();
             }
         }
     }
@@ -117,8 +119,8 @@ public final class ImportEngine {
         private final Session session;
         private final ImportRequest request;
         private final String source;
-        private final Path writtenLog;
-        private final BufferedWriter written;
+        private final ArtifactBatch artifacts;
+        private final java.util.Set<String> known = new java.util.HashSet<>();
         private final ProgressListener progress;
         private Manifest manifest;
         private final List<Repository> destinations = new ArrayList<>();
@@ -140,38 +142,18 @@ public final class ImportEngine {
         private long totalRows;
         private long artifactBytesDone;
 
-        Run(Session session, ImportRequest request, String source, Path writtenLog, ProgressListener progress) throws IOException {
+        Run(Session session, ImportRequest request, String source, ProgressListener progress) {
             this.session = session;
             this.request = request;
             this.source = "export " + source;
-            this.writtenLog = writtenLog;
-            this.written = Files.newBufferedWriter(writtenLog, StandardCharsets.US_ASCII);
+            this.artifacts = airlock.artifacts().batch();
             this.progress = progress;
         }
 
         @Override
         public void manifest(Manifest manifest) {
             this.manifest = manifest;
-            for (Manifest.PluginVersion needed : manifest.plugins()) {
-                ContentPlugin installed = airlock.plugins().plugin(needed.name()).orElseThrow(() -> new AirlockException(
-                        ErrorCode.PLUGIN_INVALID, source + " needs plugin '" + needed.name() + "' " + needed.version()
-                                + ", which is not installed"));
-                if (!major(installed.version()).equals(major(needed.version()))) {
-                    throw new AirlockException(ErrorCode.PLUGIN_INVALID, source + " was made with plugin '" + needed.name() + "' "
-                            + needed.version() + ", but " + installed.version() + " is installed; only the same major version can import it");
-                }
-            }
-            for (String type : manifest.content().keySet()) {
-                if (airlock.plugins().contentType(type).isEmpty()) {
-                    throw new AirlockException(ErrorCode.PLUGIN_INVALID, source + " holds content type '" + type
-                            + "', which no installed plugin declares");
-                }
-                String plugin = airlock.plugins().pluginOf(type).name();
-                if (manifest.plugins().stream().noneMatch(p -> p.name().equals(plugin))) {
-                    throw new AirlockException(ErrorCode.ARCHIVE_INVALID, source + " holds content type '" + type
-                            + "' but does not list its plugin '" + plugin + "'");
-                }
-            }
+            PluginCompatibility.check(manifest, airlock.plugins(), source);
             totalRows = manifest.content().values().stream().mapToLong(Long::longValue).sum();
             for (String mapped : request.mapping().keySet()) {
                 if (manifest.repositories().stream().noneMatch(r -> r.name().equals(mapped))) {
@@ -207,10 +189,21 @@ public final class ImportEngine {
             }
         }
 
+        /**
+         * An artifact counts as present only when a row names it: a row commits after its file was
+         * synced, while a file without a row may be a leftover of an interrupted run.
+         */
+        @Override
+        public void artifactsListed(List<StoredArtifact> next) {
+            known.clear();
+            known.addAll(session.doReturningWork(connection -> lookup(connection, "select sha256, id from artifact where sha256 in ",
+                    next.stream().map(StoredArtifact::sha256).toList())).keySet());
+        }
+
         @Override
         public void artifact(String sha256, long size, InputStream bytes) throws IOException {
             String where = source + ", entry 'artifacts/" + sha256.substring(0, 2) + "/" + sha256 + "'";
-            if (airlock.artifacts().contains(sha256)) {
+            if (known.contains(sha256) && airlock.artifacts().contains(sha256)) {
                 bytes.skipNBytes(size); // the stream's own checks (chunk digests) still cover these bytes
                 artifactsReused++;
             } else if (request.dryRun()) {
@@ -223,11 +216,8 @@ public final class ImportEngine {
                 artifactsWritten++;
                 bytesWritten += size;
             } else {
-                written.write(sha256);
-                written.newLine();
-                written.flush();
                 try {
-                    airlock.artifacts().put(bytes, Optional.of(sha256));
+                    artifacts.put(bytes, Optional.of(sha256));
                 } catch (AirlockException e) {
                     if (e.code() == ErrorCode.ARCHIVE_INVALID) {
                         throw e; // from the archive reader, which names the entry already
@@ -437,19 +427,9 @@ public final class ImportEngine {
         /** After a rollback: removes the files this import stored that no artifact row names. */
         void removeWrittenArtifacts() {
             try {
-                written.close();
-                List<String> shas = Files.readAllLines(writtenLog, StandardCharsets.US_ASCII);
-                for (int from = 0; from < shas.size(); from += BATCH) {
-                    List<String> chunk = shas.subList(from, Math.min(shas.size(), from + BATCH));
-                    Map<String, UUID> referenced = airlock.inTransaction(s -> s.doReturningWork(c ->
-                            lookup(c, "select sha256, id from artifact where sha256 in ", chunk)));
-                    for (String sha : chunk) {
-                        if (!referenced.containsKey(sha)) {
-                            airlock.artifacts().delete(sha);
-                        }
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
+                artifacts.discard(shas -> airlock.inTransaction(s -> s.doReturningWork(c ->
+                        lookup(c, "select sha256, id from artifact where sha256 in ", shas).keySet())));
+            } catch (RuntimeException e) {
                 // Leftover files are orphans that cleanup removes; the original failure matters more.
             }
         }

@@ -2,7 +2,9 @@ package io.airlock.core.store;
 
 import java.io.InputStream;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A group of artifact writes made durable together: each file is verified and renamed into place
@@ -18,8 +20,11 @@ public interface ArtifactBatch extends AutoCloseable {
     /** Forces every file written by this batch, and their directories, to disk. */
     void sync();
 
-    /** Removes the files this batch created, except those {@code keep} accepts (e.g. rows name them). */
-    void discard(Predicate<String> keep);
+    /**
+     * Removes the files this batch created, except those {@code keep} returns: it is called with
+     * up to 1,000 sha256s at a time and answers which to keep (e.g. those rows still name).
+     */
+    void discard(Function<List<String>, Set<String>> keep);
 
     /** Number of files this batch created (not counting artifacts that were already stored). */
     long created();

@@ -80,7 +80,9 @@ public final class FileSystemArtifactStore implements ArtifactStore {
                 throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH,
                         "artifact bytes have sha256 " + sha256 + " but " + expectedSha256.get() + " was expected");
             }
-            boolean created = moveIntoPlace(temporary, sha256, force);
+            // Unforced writes replace a file already there: without a row naming it, it may be an
+            // unsynced leftover of an interrupted run, and the fresh bytes are verified.
+            boolean created = moveIntoPlace(temporary, sha256, force, !force);
             return new Written(new StoredArtifact(sha256, size), created);
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write artifact to " + root + ": " + e, e);
@@ -101,9 +103,9 @@ public final class FileSystemArtifactStore implements ArtifactStore {
     }
 
     /** Renames a verified temporary file to the artifact's name; false when the artifact was already there. */
-    private boolean moveIntoPlace(Path temporary, String sha256, boolean force) throws IOException {
+    private boolean moveIntoPlace(Path temporary, String sha256, boolean force, boolean replace) throws IOException {
         Path target = location(sha256);
-        if (Files.exists(target)) {
+        if (!replace && Files.exists(target)) {
             return false; // content-addressed: the stored bytes are the same
         }
         Path directory = target.getParent();
@@ -231,18 +233,34 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         }
 
         @Override
-        public void discard(java.util.function.Predicate<String> keep) {
+        public void discard(java.util.function.Function<List<String>, java.util.Set<String>> keep) {
             try {
                 createdLog.flush();
                 try (java.util.stream.Stream<String> lines = Files.lines(log)) {
+                    List<String> chunk = new java.util.ArrayList<>(1000);
                     for (String sha256 : (Iterable<String>) lines::iterator) {
-                        if (!keep.test(sha256)) {
-                            delete(sha256);
+                        chunk.add(sha256);
+                        if (chunk.size() == 1000) {
+                            deleteUnless(keep, chunk);
+                            chunk.clear();
                         }
                     }
+                    deleteUnless(keep, chunk);
                 }
             } catch (IOException e) {
                 throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot clean up artifact store " + root + ": " + e, e);
+            }
+        }
+
+        private void deleteUnless(java.util.function.Function<List<String>, java.util.Set<String>> keep, List<String> chunk) {
+            if (chunk.isEmpty()) {
+                return;
+            }
+            java.util.Set<String> kept = keep.apply(List.copyOf(chunk));
+            for (String sha256 : chunk) {
+                if (!kept.contains(sha256)) {
+                    delete(sha256);
+                }
             }
         }
 
