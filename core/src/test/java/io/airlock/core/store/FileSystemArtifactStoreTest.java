@@ -159,4 +159,53 @@ final class FileSystemArtifactStoreTest {
         }
     }
 
+
+    @Test
+    void aBatchStoresVerifiedFilesAndSyncsThemTogether() throws IOException {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        try (ArtifactBatch batch = store.batch()) {
+            StoredArtifact stored = batch.put(new ByteArrayInputStream(HELLO), Optional.of(HELLO_SHA256));
+            batch.sync();
+
+            assertThat(stored).isEqualTo(new StoredArtifact(HELLO_SHA256, HELLO.length));
+            assertThat(store.path(HELLO_SHA256)).hasBinaryContent(HELLO);
+            assertThat(batch.created()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aBatchReplacesALeftoverFileWithVerifiedBytes() throws IOException {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        Path leftover = root.resolve("58").resolve(HELLO_SHA256.substring(2));
+        Files.createDirectories(leftover.getParent());
+        Files.write(leftover, new byte[] {'h', 'e'}); // a torn write from an interrupted run
+
+        try (ArtifactBatch batch = store.batch()) {
+            batch.put(new ByteArrayInputStream(HELLO), Optional.of(HELLO_SHA256));
+        }
+
+        assertThat(leftover).hasBinaryContent(HELLO);
+    }
+
+    @Test
+    void discardingABatchRemovesWhatItCreatedExceptWhatIsKept() throws IOException {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        StoredArtifact kept;
+        StoredArtifact dropped;
+        List<List<String>> asked = new ArrayList<>();
+        try (ArtifactBatch batch = store.batch()) {
+            kept = batch.put(new ByteArrayInputStream(HELLO), Optional.empty());
+            dropped = batch.put(new ByteArrayInputStream(new byte[] {4, 2}), Optional.empty());
+
+            batch.discard(shas -> {
+                asked.add(shas);
+                return java.util.Set.of(kept.sha256());
+            });
+        }
+
+        assertThat(asked).containsExactly(List.of(kept.sha256(), dropped.sha256()));
+        assertThat(store.contains(kept.sha256())).isTrue();
+        assertThat(store.contains(dropped.sha256())).isFalse();
+        assertThat(regularFiles()).hasSize(1); // no bookkeeping left in tmp/
+    }
 }
