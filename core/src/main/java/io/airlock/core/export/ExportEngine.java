@@ -355,29 +355,18 @@ public final class ExportEngine {
         MessageDigest digest = Sha256.newDigest();
         long written = 0;
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-                PreparedStatement page = connection.prepareStatement(
+                PreparedStatement query = connection.prepareStatement(
                         "select c.key_digest from repository_content rc join content c on c.id = rc.content_id where "
-                                + member("rc") + " and c.key_digest > ? order by c.key_digest")) {
-            page.setFetchSize(KEY_BATCH);
-            page.setMaxRows(KEY_BATCH);
-            String after = "";
+                                + member("rc") + " order by c.key_digest")) {
+            bindMember(query, 1, version);
+            query.setFetchSize(KEY_BATCH);
             HexFormat hex = HexFormat.of();
-            while (true) {
-                bindMember(page, 1, version);
-                page.setString(4, after);
-                int rows = 0;
-                try (ResultSet keys = page.executeQuery()) {
-                    while (keys.next()) {
-                        after = keys.getString(1);
-                        byte[] raw = hex.parseHex(after);
-                        out.write(raw);
-                        digest.update(raw);
-                        rows++;
-                    }
-                }
-                written += rows;
-                if (rows < KEY_BATCH) {
-                    break;
+            try (ResultSet keys = query.executeQuery()) {
+                while (keys.next()) {
+                    byte[] raw = hex.parseHex(keys.getString(1));
+                    out.write(raw);
+                    digest.update(raw);
+                    written++;
                 }
             }
         } catch (IOException e) {
@@ -425,33 +414,27 @@ public final class ExportEngine {
         void visit(String sha256, long size) throws IOException;
     }
 
+    /** Visits the artifacts to carry in sha256 order with one streaming query (one sort, not one per page). */
     private static void forEachArtifact(Session session, UUID scratch, ArtifactVisitor visitor) throws IOException {
-        String after = "";
-        while (true) {
-            String from = after;
-            List<Object[]> page = session.doReturningWork(connection -> {
-                List<Object[]> rows = new ArrayList<>();
+        try {
+            session.doWork(connection -> {
                 try (PreparedStatement query = connection.prepareStatement("select a.sha256, a.size from version_draft_unit s"
-                        + " join artifact a on a.id = s.content_id where s.draft_id = ? and s.op = 'X' and a.sha256 > ?"
-                        + " order by a.sha256")) {
+                        + " join artifact a on a.id = s.content_id where s.draft_id = ? and s.op = 'X' order by a.sha256")) {
                     query.setObject(1, scratch);
-                    query.setString(2, from);
-                    query.setMaxRows(BATCH);
+                    query.setFetchSize(BATCH);
                     try (ResultSet result = query.executeQuery()) {
                         while (result.next()) {
-                            rows.add(new Object[] {result.getString(1), result.getLong(2)});
+                            try {
+                                visitor.visit(result.getString(1), result.getLong(2));
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
                         }
                     }
                 }
-                return rows;
             });
-            for (Object[] row : page) {
-                visitor.visit((String) row[0], (Long) row[1]);
-            }
-            if (page.size() < BATCH) {
-                return;
-            }
-            after = (String) page.get(page.size() - 1)[0];
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 
