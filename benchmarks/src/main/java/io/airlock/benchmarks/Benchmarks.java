@@ -88,13 +88,17 @@ public final class Benchmarks {
                 full = full.withChunkSize(chunkSize);
             }
             Phase export = Phase.start("export");
-            ExportResult exported = new ExportEngine(upstream).export(full, ProgressListener.NONE);
+            PhaseClock exportClock = new PhaseClock();
+            ExportResult exported = new ExportEngine(upstream).export(full, exportClock);
             export.end(exported.units(), exported.bytes());
+            exportClock.print(export.start());
 
             Phase imports = Phase.start("import");
+            PhaseClock importClock = new PhaseClock();
             ImportResult imported = new ImportEngine(downstream).importArchive(
-                    ImportRequest.of(exported.toc().orElseThrow()).creatingRepositories(), ProgressListener.NONE);
+                    ImportRequest.of(exported.toc().orElseThrow()).creatingRepositories(), importClock);
             imports.end(imported.units(), exported.bytes());
+            importClock.print(imports.start());
 
             int extra = Math.max(1, units / 100);
             generate(upstream, units, extra);
@@ -217,6 +221,29 @@ public final class Benchmarks {
                 return n;
             }
         };
+    }
+
+    /** Records when each progress phase was first and last reported, for a breakdown of a run. */
+    private static final class PhaseClock implements ProgressListener {
+        private final java.util.Map<String, long[]> phases = new java.util.LinkedHashMap<>();
+
+        @Override
+        public void progress(String phase, long done, long total) {
+            long now = System.nanoTime();
+            phases.computeIfAbsent(phase, p -> new long[] {now, now})[1] = now;
+        }
+
+        void print(long start) {
+            StringBuilder line = new StringBuilder("    phases:");
+            long previous = start;
+            for (java.util.Map.Entry<String, long[]> phase : phases.entrySet()) {
+                line.append(String.format(Locale.ROOT, " before %s %.1f s, %s %.1f s;", phase.getKey(),
+                        (phase.getValue()[0] - previous) / 1e9, phase.getKey(), (phase.getValue()[1] - phase.getValue()[0]) / 1e9));
+                previous = phase.getValue()[1];
+            }
+            line.append(String.format(Locale.ROOT, " after %.1f s", (System.nanoTime() - previous) / 1e9));
+            System.out.println(line);
+        }
     }
 
     private record Phase(String name, long start) {

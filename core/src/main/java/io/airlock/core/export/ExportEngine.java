@@ -464,33 +464,47 @@ public final class ExportEngine {
             JsonGenerator linkJson, long[] done, long total, ProgressListener progress) throws IOException {
         ContentResource<T> resource = (ContentResource<T>) airlock.plugins().resource(type);
         String entity = airlock.sessionFactory().getMetamodel().entity(resource.entityClass()).getName();
-        UUID after = new UUID(0L, 0L);
-        while (true) {
-            UUID from = after;
-            List<UUID> ids = session.doReturningWork(connection -> {
-                List<UUID> page = new ArrayList<>();
+        // One streaming query in id order; each batch of ids is loaded and written while it stays open
+        // (keyset pages would make the database select and sort the remaining units again per page).
+        try {
+            session.doWork(connection -> {
                 try (PreparedStatement query = connection.prepareStatement("select s.content_id from version_draft_unit s"
                         + " join content c on c.id = s.content_id where s.draft_id = ? and s.op = 'E' and c.content_type = ?"
-                        + " and s.content_id > ? order by s.content_id")) {
+                        + " order by s.content_id")) {
                     query.setObject(1, scratch);
                     query.setString(2, type);
-                    query.setObject(3, from);
-                    query.setMaxRows(BATCH);
+                    query.setFetchSize(BATCH);
+                    List<UUID> ids = new ArrayList<>(BATCH);
                     try (ResultSet result = query.executeQuery()) {
                         while (result.next()) {
-                            page.add(result.getObject(1, UUID.class));
+                            ids.add(result.getObject(1, UUID.class));
+                            if (ids.size() == BATCH) {
+                                writeBatch(session, resource, entity, ids, rowJson, linkJson);
+                                done[0] += ids.size();
+                                progress.progress("content", done[0], total);
+                                ids.clear();
+                            }
                         }
                     }
+                    if (!ids.isEmpty()) {
+                        writeBatch(session, resource, entity, ids, rowJson, linkJson);
+                        done[0] += ids.size();
+                        progress.progress("content", done[0], total);
+                    }
                 }
-                return page;
             });
-            if (ids.isEmpty()) {
-                return;
-            }
-            List<T> units = new ArrayList<>(session.createSelectionQuery("from " + entity + " where id in :ids order by id",
-                    resource.entityClass()).setParameter("ids", ids).getResultList());
-            resource.prepareForWrite(session, units);
-            Map<UUID, List<UnitFile>> files = ContentFiles.of(session, ids);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private <T extends Content> void writeBatch(Session session, ContentResource<T> resource, String entity, List<UUID> ids,
+            JsonGenerator rowJson, JsonGenerator linkJson) {
+        List<T> units = new ArrayList<>(session.createSelectionQuery("from " + entity + " where id in :ids order by id",
+                resource.entityClass()).setParameter("ids", ids).getResultList());
+        resource.prepareForWrite(session, units);
+        Map<UUID, List<UnitFile>> files = ContentFiles.of(session, ids);
+        try {
             for (T unit : units) {
                 resource.writeRow(unit, rowJson);
                 rowJson.writeRaw('\n');
@@ -503,15 +517,11 @@ public final class ExportEngine {
                     linkJson.writeRaw('\n');
                 }
             }
-            done[0] += units.size();
-            progress.progress("content", done[0], total);
-            session.clear();
-            checkInterrupt();
-            if (ids.size() < BATCH) {
-                return;
-            }
-            after = ids.get(ids.size() - 1);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+        session.clear();
+        checkInterrupt();
     }
 
     private static void checkInterrupt() {
