@@ -258,7 +258,7 @@ public final class Airlock implements AutoCloseable {
             try {
                 registry.bindResources(sessionFactory.getMetamodel());
                 if (schemaAction == SchemaAction.UPDATE) {
-                    sessionFactory.inTransaction(session -> session.doWork(Builder::createStagingTable));
+                    sessionFactory.inTransaction(session -> session.doWork(Builder::createStagingTables));
                 }
                 return new Airlock(sessionFactory, registry, store);
             } catch (RuntimeException e) {
@@ -267,13 +267,18 @@ public final class Airlock implements AutoCloseable {
             }
         }
 
-        private static void createStagingTable(Connection connection) throws SQLException {
+        private static void createStagingTables(Connection connection) throws SQLException {
             // A scratch table, not an entity: version drafts stream unit ids into it so that version
             // arithmetic runs as set-based SQL instead of holding id lists in memory.
             try (Statement statement = connection.createStatement()) {
                 statement.execute("create table if not exists version_draft_unit ("
                         + "draft_id uuid not null, op char(1) not null, content_id uuid not null)");
                 statement.execute("create index if not exists ix_version_draft_unit on version_draft_unit (draft_id, op, content_id)");
+                // Keys of an import being resolved: links (L) and membership (M) rows of one run.
+                statement.execute("create table if not exists import_key (run_id uuid not null, kind char(1) not null,"
+                        + " repo_index int not null, line bigint not null, digest varchar(64) not null,"
+                        + " path varchar(4096), sha256 varchar(64))");
+                statement.execute("create index if not exists ix_import_key on import_key (run_id, kind, repo_index, line)");
             }
         }
 

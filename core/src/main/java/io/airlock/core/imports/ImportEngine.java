@@ -53,6 +53,8 @@ import org.hibernate.Session;
  */
 public final class ImportEngine {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ImportEngine.class);
+
     private static final int BATCH = ContentWriter.BATCH_SIZE;
 
     private final Airlock airlock;
@@ -78,8 +80,15 @@ public final class ImportEngine {
             if (request.dryRun()) {
                 session.getTransaction().rollback();
             } else {
-                run.artifacts.sync(); // the files must be on disk before the rows naming them commit
-                session.getTransaction().commit();
+                Run finished = run;
+                timed("delete scratch keys", () -> session.doWork(c -> {
+                    try (PreparedStatement delete = c.prepareStatement("delete from import_key where run_id = ?")) {
+                        delete.setObject(1, finished.runId);
+                        delete.executeUpdate();
+                    }
+                }));
+                timed("sync artifacts", run.artifacts::sync); // the files must be on disk before the rows naming them commit
+                timed("commit", session.getTransaction()::commit);
             }
             run.artifacts.close();
             return result;
@@ -134,7 +143,10 @@ public final class ImportEngine {
         private final Map<String, Long> reused = new TreeMap<>();
         private String currentType;
         private int lastOrder = Integer.MIN_VALUE;
-        private VersionDraft draft;
+        private final UUID runId = io.airlock.spi.Ids.next();
+        private long linkLine;
+        private long memberLine;
+        private String membershipWhere;
         private long artifactsWritten;
         private long artifactsReused;
         private long bytesWritten;
@@ -310,108 +322,146 @@ public final class ImportEngine {
             checkInterrupt();
         }
 
-        private record Link(String unit, String path, Optional<String> sha256, String where) {
+        private record Link(String unit, String path, Optional<String> sha256, long line) {
         }
 
+        /**
+         * Links and membership keys are written to the {@code import_key} scratch table in JDBC
+         * batches and resolved with joins once complete: one set-based statement instead of a
+         * lookup per thousand keys.
+         */
         @Override
         public void link(String unitDigest, String path, Optional<String> sha256, String where) {
             flushArtifacts();
-            pendingLinks.add(new Link(unitDigest, path, sha256, where));
+            pendingLinks.add(new Link(unitDigest, path, sha256, ++linkLine));
             if (pendingLinks.size() == BATCH) {
                 flushLinks();
             }
-        }
-
-        @Override
-        public void endOfLinks() {
-            flushArtifacts();
-            flushLinks();
         }
 
         private void flushLinks() {
             if (pendingLinks.isEmpty()) {
                 return;
             }
-            List<Link> batch = new ArrayList<>(pendingLinks);
-            pendingLinks.clear();
             session.doWork(connection -> {
-                Map<String, UUID> units = lookup(connection, "select key_digest, id from content where key_digest in ",
-                        batch.stream().map(Link::unit).distinct().toList());
-                Map<String, UUID> artifacts = lookup(connection, "select sha256, id from artifact where sha256 in ",
-                        batch.stream().flatMap(l -> l.sha256().stream()).distinct().toList());
-                Map<UUID, Map<String, Optional<UUID>>> existing = existingLinks(connection, new java.util.HashSet<>(units.values()));
-                try (PreparedStatement insert = connection.prepareStatement(
-                        "insert into content_artifact (id, content_id, relative_path, artifact_id) values (?, ?, ?, ?)");
+                try (PreparedStatement insert = connection.prepareStatement("insert into import_key"
+                        + " (run_id, kind, repo_index, line, digest, path, sha256) values (?, 'L', 0, ?, ?, ?, ?)")) {
+                    for (Link link : pendingLinks) {
+                        insert.setObject(1, runId);
+                        insert.setLong(2, link.line());
+                        insert.setString(3, link.unit());
+                        insert.setString(4, link.path());
+                        insert.setString(5, link.sha256().orElse(null));
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+            });
+            pendingLinks.clear();
+        }
+
+        @Override
+        public void endOfLinks() {
+            flushArtifacts();
+            flushLinks();
+            String where = source + ", " + io.airlock.core.archive.ArchiveNames.CONTENT_ARTIFACTS + ", line ";
+            timed("resolve links", () -> session.doWork(connection -> {
+                firstMissing(connection, "select s.line, s.digest from import_key s where s.run_id = ? and s.kind = 'L'"
+                        + " and not exists (select 1 from content c where c.key_digest = s.digest) order by s.line", (line, digest) ->
+                        new AirlockException(ErrorCode.ARCHIVE_INVALID, where + line + ": unit " + digest
+                                + " is neither in the export nor in this installation"));
+                firstMissing(connection, "select s.line, s.sha256 from import_key s where s.run_id = ? and s.kind = 'L'"
+                        + " and s.sha256 is not null and not exists (select 1 from artifact a where a.sha256 = s.sha256)"
+                        + " order by s.line", (line, sha256) -> new AirlockException(ErrorCode.ARCHIVE_INVALID, where + line
+                        + ": artifact " + sha256 + " is neither in the export nor in this installation"));
+                // New links, and artifacts for existing on-demand links; a link that has a file keeps it.
+                try (PreparedStatement select = connection.prepareStatement("select c.id, s.path, a.id, x.content_id"
+                        + " from import_key s join content c on c.key_digest = s.digest left join artifact a on a.sha256 = s.sha256"
+                        + " left join content_artifact x on x.content_id = c.id and x.relative_path = s.path"
+                        + " where s.run_id = ? and s.kind = 'L' and (x.content_id is null or (x.artifact_id is null and a.id is not null))");
+                        PreparedStatement insert = connection.prepareStatement(
+                                "insert into content_artifact (id, content_id, relative_path, artifact_id) values (?, ?, ?, ?)");
                         PreparedStatement fill = connection.prepareStatement(
                                 "update content_artifact set artifact_id = ? where content_id = ? and relative_path = ? and artifact_id is null")) {
-                    for (Link link : batch) {
-                        UUID unit = units.get(link.unit());
-                        if (unit == null) {
-                            throw new AirlockException(ErrorCode.ARCHIVE_INVALID, link.where() + ": unit " + link.unit()
-                                    + " is neither in the export nor in this installation");
-                        }
-                        UUID artifact = null;
-                        if (link.sha256().isPresent()) {
-                            artifact = artifacts.get(link.sha256().get());
-                            if (artifact == null) {
-                                throw new AirlockException(ErrorCode.ARCHIVE_INVALID, link.where() + ": artifact " + link.sha256().get()
-                                        + " is neither in the export nor in this installation");
+                    select.setObject(1, runId);
+                    select.setFetchSize(BATCH);
+                    int inserts = 0;
+                    int fills = 0;
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            if (rows.getObject(4) == null) {
+                                insert.setObject(1, io.airlock.spi.Ids.next());
+                                insert.setObject(2, rows.getObject(1, UUID.class));
+                                insert.setString(3, rows.getString(2));
+                                insert.setObject(4, rows.getObject(3, UUID.class));
+                                insert.addBatch();
+                                if (++inserts % BATCH == 0) {
+                                    insert.executeBatch();
+                                }
+                            } else {
+                                fill.setObject(1, rows.getObject(3, UUID.class));
+                                fill.setObject(2, rows.getObject(1, UUID.class));
+                                fill.setString(3, rows.getString(2));
+                                fill.addBatch();
+                                if (++fills % BATCH == 0) {
+                                    fill.executeBatch();
+                                }
                             }
-                        }
-                        Map<String, Optional<UUID>> files = existing.computeIfAbsent(unit, u -> new HashMap<>());
-                        Optional<UUID> current = files.get(link.path());
-                        if (current == null) {
-                            insert.setObject(1, io.airlock.spi.Ids.next());
-                            insert.setObject(2, unit);
-                            insert.setString(3, link.path());
-                            insert.setObject(4, artifact);
-                            insert.addBatch();
-                            files.put(link.path(), Optional.ofNullable(artifact));
-                        } else if (current.isEmpty() && artifact != null) {
-                            fill.setObject(1, artifact);
-                            fill.setObject(2, unit);
-                            fill.setString(3, link.path());
-                            fill.addBatch();
-                            files.put(link.path(), Optional.of(artifact));
                         }
                     }
                     insert.executeBatch();
                     fill.executeBatch();
                 }
-            });
+            }));
         }
 
         @Override
         public void members(int repository, List<String> keyDigests, String where) {
-            if (draft == null) {
-                draft = airlock.repositories().draft(session, destinations.get(repository).name(), VersionDraft.Mode.REPLACE,
-                        OptionalInt.empty());
-            }
-            Map<String, UUID> ids = session.doReturningWork(connection ->
-                    lookup(connection, "select key_digest, id from content where key_digest in ", keyDigests));
-            List<UUID> batch = new ArrayList<>(keyDigests.size());
-            for (String digest : keyDigests) {
-                UUID id = ids.get(digest);
-                if (id == null) {
-                    Manifest.ExportedRepository exported = manifest.repositories().get(repository);
-                    throw new AirlockException(ErrorCode.NOT_FOUND, where + ": unit with key digest " + digest
-                            + " of " + exported.name() + "@" + exported.version() + " is neither in the export nor in this installation"
-                            + exported.baseVersion().map(b -> " (import the export of its base version " + b + " first)").orElse(""));
+            session.doWork(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement("insert into import_key"
+                        + " (run_id, kind, repo_index, line, digest) values (?, 'M', ?, ?, ?)")) {
+                    for (String digest : keyDigests) {
+                        insert.setObject(1, runId);
+                        insert.setInt(2, repository);
+                        insert.setLong(3, ++memberLine);
+                        insert.setString(4, digest);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
                 }
-                batch.add(id);
-            }
-            draft.add(batch);
+            });
+            membershipWhere = where;
         }
 
         @Override
         public void endOfMembership(int repository) {
-            if (draft == null) {
-                draft = airlock.repositories().draft(session, destinations.get(repository).name(), VersionDraft.Mode.REPLACE,
-                        OptionalInt.empty());
-            }
-            versions.add(draft.commit());
-            draft = null;
+            Manifest.ExportedRepository exported = manifest.repositories().get(repository);
+            timed("check membership", () -> session.doWork(connection -> firstMissing(connection, "select s.line, s.digest from import_key s where s.run_id = ?"
+                    + " and s.kind = 'M' and s.repo_index = " + repository
+                    + " and not exists (select 1 from content c where c.key_digest = s.digest) order by s.line",
+                    (line, digest) -> new AirlockException(ErrorCode.NOT_FOUND, membershipWhere + ": unit with key digest " + digest
+                            + " of " + exported.name() + "@" + exported.version() + " is neither in the export nor in this installation"
+                            + exported.baseVersion().map(b -> " (import the export of its base version " + b + " first)").orElse("")))));
+            VersionDraft draft = airlock.repositories().draft(session, destinations.get(repository).name(), VersionDraft.Mode.REPLACE,
+                    OptionalInt.empty());
+            timed("stage membership", () -> draft.addSelected("select c.id from import_key s join content c on c.key_digest = s.digest"
+                    + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ?", runId, repository));
+            timed("create version", () -> versions.add(draft.commit()));
             progress.progress("repositories", repository + 1, manifest.repositories().size());
+        }
+
+        /** Throws the exception {@code failure} builds for the first row of {@code sql} (line, value), if any. */
+        private void firstMissing(java.sql.Connection connection, String sql,
+                java.util.function.BiFunction<Long, String, AirlockException> failure) throws java.sql.SQLException {
+            try (PreparedStatement query = connection.prepareStatement(sql)) {
+                query.setObject(1, runId);
+                query.setMaxRows(1);
+                try (ResultSet rows = query.executeQuery()) {
+                    if (rows.next()) {
+                        throw failure.apply(rows.getLong(1), rows.getString(2));
+                    }
+                }
+            }
         }
 
         ImportResult result() {
@@ -435,37 +485,18 @@ public final class ImportEngine {
         }
     }
 
-    private static Map<UUID, Map<String, Optional<UUID>>> existingLinks(java.sql.Connection connection, java.util.Set<UUID> units)
-            throws java.sql.SQLException {
-        Map<UUID, Map<String, Optional<UUID>>> links = new HashMap<>();
-        if (units.isEmpty()) {
-            return links;
-        }
-        String placeholders = String.join(",", Collections.nCopies(units.size(), "?"));
-        try (PreparedStatement query = connection.prepareStatement(
-                "select content_id, relative_path, artifact_id from content_artifact where content_id in (" + placeholders + ")")) {
-            int i = 1;
-            for (UUID unit : units) {
-                query.setObject(i++, unit);
-            }
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    links.computeIfAbsent(rows.getObject(1, UUID.class), u -> new HashMap<>())
-                            .put(rows.getString(2), Optional.ofNullable(rows.getObject(3, UUID.class)));
-                }
-            }
-        }
-        return links;
-    }
-
     private static Map<String, UUID> lookup(java.sql.Connection connection, String selectIn, List<String> keys)
             throws java.sql.SQLException {
         return ContentWriter.lookupByKey(connection, selectIn, keys);
     }
 
-    private static String major(String version) {
-        int dot = version.indexOf('.');
-        return dot < 0 ? version : version.substring(0, dot);
+    /** Runs a step and logs its duration at debug level. */
+    private static void timed(String step, Runnable work) {
+        long start = System.nanoTime();
+        work.run();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: {} ms", step, (System.nanoTime() - start) / 1_000_000);
+        }
     }
 
     private static void checkInterrupt() {

@@ -34,6 +34,7 @@ public final class VersionDraft {
     }
 
     private static final int BATCH = 1000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VersionDraft.class);
 
     private final Session session;
     private final Repository repository;
@@ -70,6 +71,23 @@ public final class VersionDraft {
             throw new IllegalStateException("a replacing draft takes only the units to keep");
         }
         stage('R', contentIds);
+        return this;
+    }
+
+    /**
+     * Adds the units a query selects: {@code select} returns one column of content ids and takes
+     * the given parameters. Lets an engine add units it has staged in SQL without reading them out.
+     */
+    public VersionDraft addSelected(String select, Object... parameters) {
+        checkOpen();
+        session.flush();
+        session.doWork(connection -> {
+            Object[] all = new Object[parameters.length + 1];
+            all[0] = draftId;
+            System.arraycopy(parameters, 0, all, 1, parameters.length);
+            update(connection, "insert into version_draft_unit (draft_id, op, content_id) select ?, 'A', selected.id from ("
+                    + select + ") selected", all);
+        });
         return this;
     }
 
@@ -203,6 +221,15 @@ public final class VersionDraft {
     }
 
     private void validate(Connection connection) throws SQLException {
+        long start = System.nanoTime();
+        try {
+            checkUnits(connection);
+        } finally {
+            LOG.debug("validated draft of {} in {} ms", repository.name(), (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private void checkUnits(Connection connection) throws SQLException {
         try (PreparedStatement missing = connection.prepareStatement("""
                 select s.content_id from version_draft_unit s
                  where s.draft_id = ? and not exists (select 1 from content c where c.id = s.content_id)""")) {
@@ -250,9 +277,15 @@ public final class VersionDraft {
     }
 
     static long update(Connection connection, String sql, Object... parameters) throws SQLException {
+        long start = System.nanoTime();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             bind(statement, parameters);
-            return statement.executeLargeUpdate();
+            long rows = statement.executeLargeUpdate();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} rows in {} ms: {}", rows, (System.nanoTime() - start) / 1_000_000,
+                        sql.replaceAll("\\s+", " ").substring(0, Math.min(90, sql.length())));
+            }
+            return rows;
         }
     }
 

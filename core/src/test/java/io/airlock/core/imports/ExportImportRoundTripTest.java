@@ -61,6 +61,11 @@ final class ExportImportRoundTripTest {
                 assertThat(r.createdRepository()).isTrue();
             });
             assertThat(contentOf(downstream, "r")).isEqualTo(contentOf(upstream, "r"));
+            for (String scratch : List.of("import_key", "version_draft_unit")) {
+                long rows = downstream.inTransaction(s -> s.createNativeQuery("select count(*) from " + scratch, Long.class)
+                        .getSingleResult());
+                assertThat(rows).as(scratch).isZero();
+            }
         }
     }
 
