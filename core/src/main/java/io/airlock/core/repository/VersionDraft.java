@@ -254,10 +254,14 @@ public final class VersionDraft {
                 }
             }
         }
+        // Probed per staged unit through the (type, label) index rather than grouped: a GROUP BY
+        // over every staged unit holds all groups in memory, which a large import cannot afford.
         try (PreparedStatement clash = connection.prepareStatement("""
-                select c.content_type, c.label from version_draft_unit s join content c on c.id = s.content_id
+                select a.content_type, a.label from version_draft_unit s join content a on a.id = s.content_id
                  where s.draft_id = ? and s.op = 'A'
-                 group by c.content_type, c.label having count(distinct c.id) > 1""")) {
+                   and exists (select 1 from content b join version_draft_unit t on t.content_id = b.id
+                                where b.content_type = a.content_type and b.label = a.label and b.id <> a.id
+                                  and t.draft_id = s.draft_id and t.op = 'A')""")) {
             clash.setObject(1, draftId);
             clash.setMaxRows(1);
             try (ResultSet rows = clash.executeQuery()) {
