@@ -153,11 +153,7 @@ public final class Benchmarks {
     }
 
     private static Airlock open(Path home) {
-        return Airlock.builder()
-                .jdbcUrl("jdbc:h2:file:" + home.resolve("db/airlock").toAbsolutePath())
-                .credentials("sa", "")
-                .storage(home.resolve("artifacts"))
-                .build();
+        return Airlock.builder().home(home).build();
     }
 
     /** Adds {@code count} file units numbered from {@code first}, with distinct artifacts, as one new version. */

@@ -116,11 +116,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static Airlock open(Path home) {
-        return Airlock.builder()
-                .jdbcUrl("jdbc:h2:file:" + home.resolve("db/airlock").toAbsolutePath())
-                .credentials("sa", "")
-                .storage(home.resolve("artifacts"))
-                .build();
+        return Airlock.builder().home(home).build();
     }
 
     private static void write(Path root, String name, int size) throws IOException {

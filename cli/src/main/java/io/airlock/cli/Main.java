@@ -68,14 +68,11 @@ public final class Main implements Callable<Integer> {
 
     /** Opens the installation the global options name. The one place that does. */
     Airlock open() {
-        Path root = home.toAbsolutePath().normalize();
-        String url = db != null ? db : "jdbc:h2:file:" + root.resolve("db").resolve("airlock");
-        String user = dbUser != null ? dbUser : db == null ? "sa" : "";
-        return Airlock.builder()
-                .jdbcUrl(url)
-                .credentials(user, dbPassword != null ? dbPassword : "")
-                .storage(root.resolve("artifacts"))
-                .build();
+        Airlock.Builder builder = Airlock.builder();
+        if (db != null) {
+            builder.jdbcUrl(db).credentials(dbUser != null ? dbUser : "", dbPassword != null ? dbPassword : "");
+        }
+        return builder.home(home).build();
     }
 
     /** The {@link Main} at the root of a command's spec. */

@@ -168,6 +168,21 @@ public final class Airlock implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Everything in one directory, as the command line keeps it: the embedded H2 database at
+         * {@code home/db/airlock} (unless a URL or DataSource is given too) and the artifact store at
+         * {@code home/artifacts}.
+         */
+        public Builder home(Path home) {
+            Path root = requireNonNull(home, "home").toAbsolutePath().normalize();
+            if (jdbcUrl == null && dataSource == null) {
+                this.jdbcUrl = "jdbc:h2:file:" + root.resolve("db").resolve("airlock");
+                this.user = "sa";
+            }
+            this.storage = root.resolve("artifacts");
+            return this;
+        }
+
         /** Root directory of the filesystem artifact store. */
         public Builder storage(Path directory) {
             this.storage = requireNonNull(directory, "directory");
