@@ -31,7 +31,8 @@ public final class ArchiveWriter implements AutoCloseable {
     private final ChunkedOutput chunks;
     private final TarArchiveOutputStream tar;
     private final Instant created = Instant.now();
-    private boolean committed;
+    private final Thread cleanupOnExit;
+    private volatile boolean committed;
 
     public ArchiveWriter(Path directory, String exportName, OptionalLong chunkSize) {
         this.directory = directory.toAbsolutePath().normalize();
@@ -49,6 +50,13 @@ public final class ArchiveWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write to " + directory + ": " + e.getMessage(), e);
         }
+        // Ctrl-C ends the JVM without running finally blocks: remove the staged files from a hook.
+        this.cleanupOnExit = new Thread(() -> {
+            if (!committed) {
+                io.airlock.core.store.FileTrees.deleteTree(staging);
+            }
+        }, "airlock-export-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanupOnExit);
         this.chunks = new ChunkedOutput(staging, exportName, chunkSize);
         this.tar = new TarArchiveOutputStream(new BufferedOutputStream(chunks, 1 << 16));
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -131,6 +139,11 @@ public final class ArchiveWriter implements AutoCloseable {
             chunks.files().forEach(f -> deleteQuietly(directory.resolve(f.name())));
         }
         io.airlock.core.store.FileTrees.deleteTree(staging);
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to; it finds nothing left to do
+        }
     }
 
     private static void deleteQuietly(Path path) {
