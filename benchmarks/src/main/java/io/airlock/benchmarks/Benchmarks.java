@@ -21,8 +21,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -242,27 +240,47 @@ public final class Benchmarks {
         }
     }
 
+    /** Peak heap in use during a phase, sampled every 10 ms (the sum of per-pool peaks overstates it). */
+    private static final class HeapSampler {
+        private static volatile long peak;
+
+        static {
+            Thread sampler = new Thread(() -> {
+                java.lang.management.MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+                while (true) {
+                    peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "heap-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        static void reset() {
+            peak = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        }
+
+        static long peak() {
+            return peak;
+        }
+    }
+
     private record Phase(String name, long start) {
         static Phase start(String name) {
             System.gc();
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP) {
-                    pool.resetPeakUsage();
-                }
-            }
+            HeapSampler.reset();
             return new Phase(name, System.nanoTime());
         }
 
         void end(long units, long bytes) {
             double seconds = (System.nanoTime() - start) / 1e9;
-            long peak = 0;
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP) {
-                    peak += pool.getPeakUsage().getUsed();
-                }
-            }
             System.out.printf(Locale.ROOT, "%-26s %8.1f s %10s units/s %9.1f MB/s   peak heap %s%n", name, seconds,
-                    units == 0 ? "-" : String.format(Locale.ROOT, "%,.0f", units / seconds), bytes / seconds / 1e6, bytes(peak));
+                    units == 0 ? "-" : String.format(Locale.ROOT, "%,.0f", units / seconds), bytes / seconds / 1e6,
+                    bytes(HeapSampler.peak()));
         }
     }
 
