@@ -58,6 +58,8 @@ import org.hibernate.Session;
  */
 public final class ExportEngine {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExportEngine.class);
+
     private static final int BATCH = 1000;
     private static final int KEY_BATCH = 10_000;
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -86,8 +88,12 @@ public final class ExportEngine {
             session.beginTransaction();
             List<Target> targets = resolve(session, request);
             UUID scratch = Ids.next();
+            long started = System.nanoTime();
             session.doWork(connection -> stage(connection, scratch, targets));
+            LOG.debug("selected units and artifacts in {} ms", (System.nanoTime() - started) / 1_000_000);
+            started = System.nanoTime();
             Counts counts = session.doReturningWork(connection -> count(connection, scratch, request.allowOnDemand()));
+            LOG.debug("counted in {} ms", (System.nanoTime() - started) / 1_000_000);
             List<ExportResult.ExportedRepository> exported = targets.stream().map(t -> new ExportResult.ExportedRepository(
                     t.repository().name(), t.repository().family(), t.version().number(),
                     t.base().map(RepositoryVersion::number), t.version().contentCount())).toList();
@@ -102,11 +108,13 @@ public final class ExportEngine {
             try (ArchiveWriter writer = new ArchiveWriter(request.directory(), name, request.chunkSize())) {
                 List<String> membershipDigests = new ArrayList<>();
                 List<Path> membershipFiles = new ArrayList<>();
+                long spooling = System.nanoTime();
                 for (Target target : targets) {
                     Path spool = writer.spoolFile("membership");
                     membershipDigests.add(session.doReturningWork(c -> writeMembership(c, target.version(), spool)));
                     membershipFiles.add(spool);
                 }
+                LOG.debug("spooled membership in {} ms", (System.nanoTime() - spooling) / 1_000_000);
                 writer.putBytes(ArchiveNames.MANIFEST, manifest(targets, counts, membershipDigests));
                 writeArtifacts(session, writer, scratch, counts, progress);
                 writeContent(session, writer, scratch, counts, progress);
@@ -355,9 +363,11 @@ public final class ExportEngine {
         MessageDigest digest = Sha256.newDigest();
         long written = 0;
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+                // Walks the unique key_digest index, which is already in order, and probes membership;
+                // sorting a join's result would make the database spill and merge every key.
                 PreparedStatement query = connection.prepareStatement(
-                        "select c.key_digest from repository_content rc join content c on c.id = rc.content_id where "
-                                + member("rc") + " order by c.key_digest")) {
+                        "select c.key_digest from content c where exists (select 1 from repository_content rc"
+                                + " where rc.content_id = c.id and " + member("rc") + ") order by c.key_digest")) {
             bindMember(query, 1, version);
             query.setFetchSize(KEY_BATCH);
             HexFormat hex = HexFormat.of();
