@@ -143,28 +143,6 @@ final class ExportImportRoundTripTest {
     }
 
     @Test
-    void anIncrementalExportWhoseBaseIsMissingDownstreamIsRefusedAndChangesNothing() throws IOException {
-        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
-                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
-            upstream.repositories().create("r", "test", null);
-            addWidgets(upstream, "a");
-            addWidgets(upstream, "b");
-            Path toc = new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("x"))
-                    .since(List.of(VersionRef.of("r", 1))), ProgressListener.NONE).toc().orElseThrow();
-            downstream.repositories().create("r", "test", null);
-
-            assertThatThrownBy(() -> new ImportEngine(downstream).importArchive(ImportRequest.of(toc), ProgressListener.NONE))
-                    .isInstanceOf(AirlockException.class)
-                    .hasMessageContaining("is neither in the export nor in this installation (import the export of its base version 1 first)")
-                    .extracting(e -> ((AirlockException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
-            assertThat(downstream.repositories().versions("r")).hasSize(1);
-            assertThat(count(downstream, "select count(*) from Content")).isZero();
-            assertThat(count(downstream, "select count(*) from Artifact")).isZero();
-            assertThat(storeFiles(down)).isEmpty();
-        }
-    }
-
-    @Test
     void dryRunsWriteNothingAndReportWhatWouldHappen() throws IOException {
         try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
                 Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
