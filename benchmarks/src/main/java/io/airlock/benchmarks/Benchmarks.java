@@ -45,11 +45,12 @@ public final class Benchmarks {
     private boolean compareTar;
     private Path workDirectory;
     private long chunkSize;
+    private boolean dropUpstreamArtifacts;
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !args[0].equals("export-import")) {
             System.err.println("usage: benchmarks/run export-import [--units N] [--size BYTES|nK|nM] [--chunk-size SIZE]"
-                    + " [--compare-tar] [--dir DIR]");
+                    + " [--compare-tar] [--dir DIR] [--drop-upstream-artifacts]");
             System.exit(2);
         }
         Benchmarks benchmark = new Benchmarks();
@@ -60,6 +61,7 @@ public final class Benchmarks {
                 case "--chunk-size" -> benchmark.chunkSize = parseSize(args[++i]);
                 case "--compare-tar" -> benchmark.compareTar = true;
                 case "--dir" -> benchmark.workDirectory = Path.of(args[++i]);
+                case "--drop-upstream-artifacts" -> benchmark.dropUpstreamArtifacts = true;
                 default -> {
                     System.err.println("unknown option " + args[i]);
                     System.exit(2);
@@ -91,6 +93,11 @@ public final class Benchmarks {
             export.end(exported.units(), exported.bytes());
             exportClock.print(export.start());
 
+            if (dropUpstreamArtifacts) {
+                // Frees disk for very large runs: the import reads only the export, and the
+                // incremental export reads only the artifacts generated after this point.
+                upstream.artifacts().forEach(java.time.Instant.now(), sha256 -> upstream.artifacts().delete(sha256));
+            }
             Phase imports = Phase.start("import");
             PhaseClock importClock = new PhaseClock();
             ImportResult imported = new ImportEngine(downstream).importArchive(
