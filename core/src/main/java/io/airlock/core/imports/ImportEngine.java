@@ -137,7 +137,6 @@ public final class ImportEngine {
         private final List<Optional<RepositoryVersion>> versions = new ArrayList<>();
         private final Map<String, StoredArtifact> pendingArtifacts = new LinkedHashMap<>();
         private final List<NewUnit> pendingUnits = new ArrayList<>();
-        private final List<String> pendingWheres = new ArrayList<>();
         private final List<Link> pendingLinks = new ArrayList<>();
         private final Map<String, Long> created = new TreeMap<>();
         private final Map<String, Long> reused = new TreeMap<>();
@@ -208,7 +207,7 @@ public final class ImportEngine {
         @Override
         public void artifactsListed(List<StoredArtifact> next) {
             known.clear();
-            known.addAll(session.doReturningWork(connection -> lookup(connection, "select sha256, id from artifact where sha256 in ",
+            known.addAll(session.doReturningWork(connection -> ContentWriter.lookupByKey(connection, "select sha256, id from artifact where sha256 in ",
                     next.stream().map(StoredArtifact::sha256).toList())).keySet());
         }
 
@@ -280,7 +279,6 @@ public final class ImportEngine {
                         + e.toString().lines().findFirst().orElse("") + ")", e);
             }
             pendingUnits.add(new NewUnit(unit, List.of()));
-            pendingWheres.add(where);
             if (pendingUnits.size() == BATCH) {
                 flushUnits();
             }
@@ -313,7 +311,6 @@ public final class ImportEngine {
             }
             List<NewUnit> batch = new ArrayList<>(pendingUnits);
             pendingUnits.clear();
-            pendingWheres.clear();
             ContentWriter.Saved saved = airlock.contentWriter().save(session, batch);
             created.merge(currentType, (long) saved.created(), Long::sum);
             reused.merge(currentType, (long) saved.reused(), Long::sum);
@@ -478,16 +475,11 @@ public final class ImportEngine {
         void removeWrittenArtifacts() {
             try {
                 artifacts.discard(shas -> airlock.inTransaction(s -> s.doReturningWork(c ->
-                        lookup(c, "select sha256, id from artifact where sha256 in ", shas).keySet())));
+                        ContentWriter.lookupByKey(c, "select sha256, id from artifact where sha256 in ", shas).keySet())));
             } catch (RuntimeException e) {
                 // Leftover files are orphans that cleanup removes; the original failure matters more.
             }
         }
-    }
-
-    private static Map<String, UUID> lookup(java.sql.Connection connection, String selectIn, List<String> keys)
-            throws java.sql.SQLException {
-        return ContentWriter.lookupByKey(connection, selectIn, keys);
     }
 
     /** Runs a step and logs its duration at debug level. */

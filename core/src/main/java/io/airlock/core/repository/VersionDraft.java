@@ -286,8 +286,9 @@ public final class VersionDraft {
             bind(statement, parameters);
             long rows = statement.executeLargeUpdate();
             if (LOG.isDebugEnabled()) {
+                String oneLine = sql.replaceAll("\\s+", " ");
                 LOG.debug("{} rows in {} ms: {}", rows, (System.nanoTime() - start) / 1_000_000,
-                        sql.replaceAll("\\s+", " ").substring(0, Math.min(90, sql.length())));
+                        oneLine.substring(0, Math.min(90, oneLine.length())));
             }
             return rows;
         }
