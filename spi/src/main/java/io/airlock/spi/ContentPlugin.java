@@ -1,6 +1,8 @@
 package io.airlock.spi;
 
+import io.airlock.spi.copy.CopyPolicy;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The entry point of a plugin, found by {@link java.util.ServiceLoader} (declare it in
@@ -26,5 +28,10 @@ public interface ContentPlugin {
     /** Entity classes beyond the content types' own (sub-records such as an advisory's packages). */
     default List<Class<?>> entityClasses() {
         return List.of();
+    }
+
+    /** The plugin's copy rules (children, dependency solving); without one a copy takes exactly the selected units. */
+    default Optional<CopyPolicy> copyPolicy() {
+        return Optional.empty();
     }
 }

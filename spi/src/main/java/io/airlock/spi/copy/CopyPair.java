@@ -1,0 +1,23 @@
+package io.airlock.spi.copy;
+
+import io.airlock.spi.Content;
+import java.util.List;
+
+/** One source → destination entry of a copy request, with the units selected from its source. */
+public interface CopyPair {
+
+    /** Position of the entry in the request's {@code config} list, from 0. */
+    int index();
+
+    /** The source repository version. */
+    VersionContent source();
+
+    /**
+     * The destination at its base version, as it is before the copy. Several pairs may share a
+     * destination; what it provides counts as satisfied for every pair.
+     */
+    VersionContent destination();
+
+    /** The units the request names from the source (all of them when it names none), sorted by type and label. */
+    List<Content> selected();
+}

@@ -1,0 +1,71 @@
+package io.airlock.spi.copy;
+
+import static java.util.Objects.requireNonNull;
+
+import io.airlock.spi.Content;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A policy's answer: the units to add beyond the selection, each to the destination of the pair
+ * whose source it came from, and the requirements nothing satisfied.
+ */
+public record CopyPlan(List<Addition> additions, List<Unresolved> unresolved) {
+
+    public CopyPlan {
+        additions = List.copyOf(additions);
+        unresolved = List.copyOf(unresolved);
+    }
+
+    public static final CopyPlan EMPTY = new CopyPlan(List.of(), List.of());
+
+    /** A unit from pair {@code pair}'s source that goes to that pair's destination, and why. */
+    public record Addition(int pair, Content unit, Reason reason) {
+        public Addition {
+            requireNonNull(unit, "unit");
+            requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * Why a unit is copied. {@code of} names the unit ({@code TYPE:LABEL}) that brought it;
+     * {@code via} the capability through which a dependency was found.
+     */
+    public record Reason(Kind kind, Optional<String> of, Optional<String> via) {
+        public enum Kind { REQUESTED, CHILD, DEPENDENCY }
+
+        public Reason {
+            requireNonNull(kind, "kind");
+            requireNonNull(of, "of");
+            requireNonNull(via, "via");
+        }
+
+        public static final Reason REQUESTED = new Reason(Kind.REQUESTED, Optional.empty(), Optional.empty());
+
+        public static Reason childOf(String parent) {
+            return new Reason(Kind.CHILD, Optional.of(parent), Optional.empty());
+        }
+
+        public static Reason dependencyOf(String dependent, String capability) {
+            return new Reason(Kind.DEPENDENCY, Optional.of(dependent), Optional.of(capability));
+        }
+
+        /** {@code requested}, {@code child of X}, {@code dependency of X via CAPABILITY}. */
+        @Override
+        public String toString() {
+            return switch (kind) {
+                case REQUESTED -> "requested";
+                case CHILD -> "child of " + of.orElse("?");
+                case DEPENDENCY -> "dependency of " + of.orElse("?") + via.map(v -> " via " + v).orElse("");
+            };
+        }
+    }
+
+    /** A requirement of {@code unit} ({@code TYPE:LABEL}) that no source or destination satisfies. */
+    public record Unresolved(String unit, String requirement) {
+        public Unresolved {
+            requireNonNull(unit, "unit");
+            requireNonNull(requirement, "requirement");
+        }
+    }
+}
