@@ -2,12 +2,15 @@ package io.airlock.plugin.rpm;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One entry of a package's dependency list as primary metadata gives it ({@code <rpm:entry>}):
  * a name (a capability, a file path, or a rich dependency in parentheses) and, when versioned, a
  * comparison flag ({@code EQ}, {@code LT}, {@code LE}, {@code GT}, {@code GE}) with epoch, version
  * and release. Absent parts are null; {@code pre} marks a {@code Requires(pre)}.
  */
+@JsonInclude(JsonInclude.Include.NON_DEFAULT)
 public record RpmDependency(String name, String flags, String epoch, String version, String release, boolean pre) {
 
     public RpmDependency {

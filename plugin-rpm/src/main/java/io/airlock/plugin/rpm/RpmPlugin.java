@@ -1,10 +1,13 @@
 package io.airlock.plugin.rpm;
 
 import io.airlock.spi.ContentPlugin;
+import io.airlock.spi.ContentType;
+import java.util.List;
 
 /**
- * RPM content. So far only the plugin itself, so that {@code rpm} repositories can be created; the
- * content types (packages, advisories, modules, comps) come with the RPM issue.
+ * RPM content: packages, advisories (with their collections, packages and references), module
+ * builds and defaults, and comps (groups, categories, environments, langpacks). Advisories have a
+ * hand-written resource; every other type is served by the generic one.
  */
 public final class RpmPlugin implements ContentPlugin {
 
@@ -17,6 +20,24 @@ public final class RpmPlugin implements ContentPlugin {
 
     @Override
     public String version() {
-        return "0.1.0";
+        return "1.0.0";
+    }
+
+    @Override
+    public List<ContentType<?>> contentTypes() {
+        return List.of(
+                ContentType.of(RpmPackage.class),
+                ContentType.of(RpmAdvisory.class, context -> new AdvisoryResource()),
+                ContentType.of(Modulemd.class),
+                ContentType.of(ModulemdDefaults.class),
+                ContentType.of(PackageGroup.class),
+                ContentType.of(PackageCategory.class),
+                ContentType.of(PackageEnvironment.class),
+                ContentType.of(PackageLangpacks.class));
+    }
+
+    @Override
+    public List<Class<?>> entityClasses() {
+        return List.of(AdvisoryCollection.class, AdvisoryPackage.class, AdvisoryReference.class);
     }
 }

@@ -1,0 +1,193 @@
+package io.airlock.plugin.rpm;
+
+import static java.util.Objects.requireNonNull;
+
+import io.airlock.core.Airlock;
+import io.airlock.core.content.ContentWriter;
+import io.airlock.core.content.ContentWriter.NewUnit;
+import io.airlock.core.content.ContentWriter.UnitFile;
+import io.airlock.core.model.Repository;
+import io.airlock.core.model.RepositoryVersion;
+import io.airlock.core.repository.VersionDraft;
+import io.airlock.core.store.ArtifactBatch;
+import io.airlock.core.store.RelativePaths;
+import io.airlock.core.store.StoredArtifact;
+import io.airlock.plugin.rpm.repodata.Checksums;
+import io.airlock.plugin.rpm.repodata.Repodata;
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.Content;
+import io.airlock.spi.ErrorCode;
+import io.airlock.spi.ProgressListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import org.hibernate.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** RPM repositories: ingest a yum repository directory ({@link #sync}). */
+public final class RpmRepositories {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RpmRepositories.class);
+
+    private final Airlock airlock;
+
+    public RpmRepositories(Airlock airlock) {
+        this.airlock = requireNonNull(airlock, "airlock");
+    }
+
+    /**
+     * What a sync did: the new version (empty when the repository already equalled the directory),
+     * units read per type, package files stored, packages without a file (on demand), and warnings.
+     */
+    public record SyncResult(Optional<RepositoryVersion> version, Map<String, Long> units, long artifacts, long onDemand,
+            List<String> warnings) {
+        public SyncResult {
+            units = Map.copyOf(units);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * Makes a new version of {@code repository} holding exactly the yum repository at {@code directory}:
+     * packages from primary metadata, advisories, module builds and defaults, comps. Package files
+     * found under the directory are stored, verified against their checksum; absent ones make
+     * on-demand units. All metadata is verified against repomd.xml before anything changes, and the
+     * whole sync is one transaction: on any error nothing is left behind.
+     */
+    public SyncResult sync(String repository, Path directory, ProgressListener progress) {
+        checkRpmRepository(repository);
+        if (!Files.isDirectory(directory)) {
+            throw new AirlockException(ErrorCode.NOT_FOUND, "directory not found: " + directory);
+        }
+        Repodata repodata = Repodata.open(directory.toAbsolutePath().normalize());
+        repodata.warnings().forEach(w -> LOG.warn("{}", w));
+        try (ArtifactBatch artifacts = airlock.artifacts().batch()) {
+            try {
+                return airlock.inTransaction(session -> new Sync(session, repodata, artifacts, progress).run(repository));
+            } catch (RuntimeException e) {
+                try {
+                    artifacts.discard(shas -> airlock.inTransaction(s -> s.doReturningWork(c ->
+                            ContentWriter.lookupByKey(c, "select sha256, id from artifact where sha256 in ", shas).keySet())));
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private final class Sync {
+        private final Session session;
+        private final Repodata repodata;
+        private final ArtifactBatch artifacts;
+        private final ProgressListener progress;
+        private final Map<String, Long> counts = new TreeMap<>();
+        private final List<NewUnit> pending = new ArrayList<>(ContentWriter.BATCH_SIZE);
+        private VersionDraft draft;
+        private long stored;
+        private long onDemand;
+        private long done;
+
+        Sync(Session session, Repodata repodata, ArtifactBatch artifacts, ProgressListener progress) {
+            this.session = session;
+            this.repodata = repodata;
+            this.artifacts = artifacts;
+            this.progress = progress;
+        }
+
+        SyncResult run(String repository) {
+            draft = airlock.repositories().draft(session, repository, VersionDraft.Mode.REPLACE, OptionalInt.empty());
+            repodata.readPackages(unit -> add(unit, List.of(packageFile(unit))));
+            repodata.readAdvisories(unit -> add(unit, List.of()));
+            repodata.readModules(unit -> add(unit, List.of()));
+            repodata.readComps(unit -> add(unit, List.of()));
+            flush();
+            progress.progress("units", done, done);
+            artifacts.sync();
+            Optional<RepositoryVersion> version = draft.commit();
+            return new SyncResult(version, counts, stored, onDemand, repodata.warnings());
+        }
+
+        private void add(Content unit, List<UnitFile> files) {
+            pending.add(new NewUnit(unit, files));
+            counts.merge(unit.typeId(), 1L, Long::sum);
+            if (pending.size() == ContentWriter.BATCH_SIZE) {
+                flush();
+            }
+        }
+
+        private void flush() {
+            if (pending.isEmpty()) {
+                return;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new AirlockException(ErrorCode.CANCELLED, "rpm sync cancelled");
+            }
+            draft.add(airlock.contentWriter().save(session, pending).ids());
+            done += pending.size();
+            progress.progress("units", done, -1);
+            pending.clear();
+        }
+
+        /** The package's file, stored when it is under the directory, otherwise on demand. */
+        private UnitFile packageFile(RpmPackage unit) {
+            String where = "package " + unit.nevra() + " (location " + unit.locationHref() + ")";
+            String href = RelativePaths.check(unit.locationHref(), where);
+            Path file = RelativePaths.resolve(repodata.root(), href, where);
+            if (unit.locationBase() != null || !Files.isRegularFile(file)) {
+                onDemand++;
+                return new UnitFile(href, Optional.empty());
+            }
+            stored++;
+            return new UnitFile(href, Optional.of(store(unit, file, where)));
+        }
+
+        private StoredArtifact store(RpmPackage unit, Path file, String where) {
+            boolean sha256 = unit.checksumType().equals("sha256");
+            MessageDigest digest = sha256 ? null : Checksums.digest(unit.checksumType()).orElseThrow();
+            try (InputStream in = Files.newInputStream(file)) {
+                StoredArtifact artifact;
+                try {
+                    artifact = sha256
+                            ? artifacts.put(in, Optional.of(unit.pkgId()))
+                            : artifacts.put(new DigestInputStream(in, digest), Optional.empty());
+                } catch (AirlockException e) {
+                    if (e.code() == ErrorCode.CHECKSUM_MISMATCH) {
+                        throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH, where + ": the file does not match its checksum "
+                                + unit.pkgId() + " in primary metadata", e);
+                    }
+                    throw e;
+                }
+                if (!sha256) {
+                    String actual = HexFormat.of().formatHex(digest.digest());
+                    if (!actual.equalsIgnoreCase(unit.pkgId())) {
+                        throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH, where + ": its " + unit.checksumType() + " is "
+                                + actual + ", but primary metadata says " + unit.pkgId());
+                    }
+                }
+                return artifact;
+            } catch (IOException e) {
+                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void checkRpmRepository(String name) {
+        Repository repository = airlock.repositories().get(name);
+        if (!repository.family().equals(RpmPlugin.NAME)) {
+            throw new AirlockException(ErrorCode.CONFLICT, "repository '" + name + "' holds " + repository.family()
+                    + " content, not rpm content");
+        }
+    }
+}

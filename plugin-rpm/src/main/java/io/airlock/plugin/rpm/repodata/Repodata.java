@@ -1,0 +1,126 @@
+package io.airlock.plugin.rpm.repodata;
+
+import io.airlock.plugin.rpm.RpmAdvisory;
+import io.airlock.plugin.rpm.RpmPackage;
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.Content;
+import io.airlock.spi.ErrorCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The metadata of a yum repository directory, checked before anything is read: repomd.xml parsed,
+ * every file Airlock uses verified against repomd's checksum. Files it lists but that are absent are
+ * noted in {@link #warnings()}; an absent primary is an error. The readers then stream each file.
+ */
+public final class Repodata {
+
+    private static final List<String> GROUP_TYPES = List.of("group", "group_gz", "group_xz", "group_zst");
+
+    private final Repomd repomd;
+    private final Path primary;
+    private final Optional<Path> updateinfo;
+    private final Optional<Path> modules;
+    private final Optional<Path> comps;
+    private final List<String> warnings;
+
+    private Repodata(Repomd repomd, Path primary, Optional<Path> updateinfo, Optional<Path> modules, Optional<Path> comps,
+            List<String> warnings) {
+        this.repomd = repomd;
+        this.primary = primary;
+        this.updateinfo = updateinfo;
+        this.modules = modules;
+        this.comps = comps;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** Reads repomd.xml under {@code root} and verifies the files it names that Airlock uses. */
+    public static Repodata open(Path root) {
+        Repomd repomd = Repomd.read(root);
+        List<String> warnings = new ArrayList<>();
+        Repomd.Entry primaryEntry = repomd.entry("primary").orElseThrow(() -> new AirlockException(ErrorCode.INVALID_INPUT,
+                root.resolve(Repomd.PATH) + " lists no primary metadata"));
+        Path primary = MetadataFiles.verified(repomd, primaryEntry).orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND,
+                "primary metadata " + primaryEntry.location() + " named by " + Repomd.PATH + " is missing"));
+        Optional<Path> updateinfo = optional(repomd, "updateinfo", warnings);
+        Optional<Path> modules = optional(repomd, "modules", warnings);
+        Optional<Path> comps = Optional.empty();
+        List<String> missingGroups = new ArrayList<>();
+        for (String type : GROUP_TYPES) {
+            Optional<Repomd.Entry> entry = repomd.entry(type);
+            if (entry.isEmpty()) {
+                continue;
+            }
+            comps = MetadataFiles.verified(repomd, entry.get());
+            if (comps.isPresent()) {
+                break;
+            }
+            missingGroups.add(entry.get().location());
+        }
+        if (comps.isEmpty() && !missingGroups.isEmpty()) {
+            warnings.add("comps metadata " + String.join(", ", missingGroups) + " listed in " + Repomd.PATH + " is missing: ignored");
+        }
+        return new Repodata(repomd, primary, updateinfo, modules, comps, warnings);
+    }
+
+    private static Optional<Path> optional(Repomd repomd, String type, List<String> warnings) {
+        Optional<Repomd.Entry> entry = repomd.entry(type);
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Path> file = MetadataFiles.verified(repomd, entry.get());
+        if (file.isEmpty()) {
+            warnings.add(type + " metadata " + entry.get().location() + " listed in " + Repomd.PATH + " is missing: ignored");
+        }
+        return file;
+    }
+
+    public Path root() {
+        return repomd.root();
+    }
+
+    public String revision() {
+        return repomd.revision();
+    }
+
+    /** Metadata files repomd.xml lists but that are not there, one message each. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    public long readPackages(Consumer<RpmPackage> packages) {
+        return read(primary, (in, name) -> PrimaryReader.read(in, name, packages));
+    }
+
+    public long readAdvisories(Consumer<RpmAdvisory> advisories) {
+        return updateinfo.map(file -> read(file, (in, name) -> UpdateinfoReader.read(in, name, advisories))).orElse(0L);
+    }
+
+    /** Module builds and defaults. */
+    public long readModules(Consumer<Content> units) {
+        return modules.map(file -> read(file, (in, name) -> ModulesReader.read(in, name, units))).orElse(0L);
+    }
+
+    /** Groups, categories, environments and langpacks. */
+    public long readComps(Consumer<Content> units) {
+        return comps.map(file -> read(file, (in, name) -> CompsReader.read(in, name, units))).orElse(0L);
+    }
+
+    private interface Reader {
+        long read(InputStream in, String name) throws IOException;
+    }
+
+    private long read(Path file, Reader reader) {
+        String name = repomd.root().relativize(file).toString();
+        try (InputStream in = MetadataFiles.open(file)) {
+            return reader.read(in, name);
+        } catch (IOException e) {
+            throw new AirlockException(ErrorCode.INVALID_INPUT, "cannot read " + name + ": " + e.getMessage(), e);
+        }
+    }
+}

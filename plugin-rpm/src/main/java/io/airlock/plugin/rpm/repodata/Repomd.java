@@ -1,0 +1,83 @@
+package io.airlock.plugin.rpm.repodata;
+
+import io.airlock.core.store.RelativePaths;
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.ErrorCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code repodata/repomd.xml}: the index of a yum repository's metadata files. */
+public record Repomd(Path root, String revision, List<Entry> entries) {
+
+    public static final String PATH = "repodata/repomd.xml";
+
+    public Repomd {
+        entries = List.copyOf(entries);
+    }
+
+    /** One {@code <data type="…">} entry: where the file is and its checksum. */
+    public record Entry(String type, String location, String checksumType, String checksum) {
+    }
+
+    /** Reads {@value #PATH} under a repository's root directory. */
+    public static Repomd read(Path root) {
+        Path file = root.resolve(PATH);
+        String name = PATH;
+        try (InputStream in = Files.newInputStream(file); Xml xml = new Xml(in, name)) {
+            String revision = null;
+            List<Entry> entries = new ArrayList<>();
+            if (!xml.next() || !xml.name().equals("repomd")) {
+                throw xml.error("the root element is not <repomd>");
+            }
+            while (xml.nextChild()) {
+                switch (xml.name()) {
+                    case "revision" -> revision = xml.text().strip();
+                    case "data" -> entries.add(entry(xml));
+                    default -> xml.skip();
+                }
+            }
+            return new Repomd(root, revision, entries);
+        } catch (NoSuchFileException e) {
+            throw new AirlockException(ErrorCode.NOT_FOUND, root + " is not a yum repository: " + PATH + " is missing");
+        } catch (IOException e) {
+            throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Entry entry(Xml xml) {
+        String type = xml.requiredAttribute("type");
+        String where = xml.position();
+        String location = null;
+        String checksumType = null;
+        String checksum = null;
+        while (xml.nextChild()) {
+            switch (xml.name()) {
+                case "location" -> {
+                    location = xml.requiredAttribute("href");
+                    xml.skip();
+                }
+                case "checksum" -> {
+                    checksumType = xml.requiredAttribute("type");
+                    checksum = xml.text().strip();
+                }
+                default -> xml.skip();
+            }
+        }
+        if (location == null || checksum == null) {
+            throw new AirlockException(ErrorCode.INVALID_INPUT, where + ": <data type=\"" + type + "\"> lacks a location or checksum");
+        }
+        RelativePaths.check(location, PATH + " <data type=\"" + type + "\">");
+        return new Entry(type, location, checksumType, checksum);
+    }
+
+    /** The entry of {@code type}, if listed. */
+    public Optional<Entry> entry(String type) {
+        return entries.stream().filter(e -> e.type().equals(type)).findFirst();
+    }
+}

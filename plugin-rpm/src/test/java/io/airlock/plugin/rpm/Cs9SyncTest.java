@@ -1,0 +1,63 @@
+package io.airlock.plugin.rpm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.airlock.core.Airlock;
+import io.airlock.core.model.RepositoryVersion;
+import io.airlock.core.repository.VersionRef;
+import io.airlock.spi.ProgressListener;
+import io.airlock.testing.SharedData;
+import io.airlock.testing.TestDatabase;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("persistence")
+final class Cs9SyncTest {
+
+    @Test
+    void baseOsIngestsEveryPackageAndItsComps() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            airlock.repositories().create("baseos", RpmPlugin.NAME, null);
+
+            RpmRepositories.SyncResult result = new RpmRepositories(airlock).sync("baseos", SharedData.require("cs9-baseos"),
+                    ProgressListener.NONE);
+
+            assertThat(result.units()).isEqualTo(Map.of(RpmPackage.TYPE, 1125L, PackageGroup.TYPE, 34L,
+                    PackageCategory.TYPE, 4L, PackageEnvironment.TYPE, 3L));
+            assertThat(result.onDemand()).isEqualTo(1125);
+            assertThat(result.version().map(RepositoryVersion::contentCount)).contains(1125L + 34 + 4 + 3);
+            assertThat(result.warnings()).isEmpty();
+        }
+    }
+
+    @Test
+    void appStreamIngestsPackagesModulesDefaultsAndComps() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            airlock.repositories().create("appstream", RpmPlugin.NAME, null);
+
+            RpmRepositories.SyncResult result = new RpmRepositories(airlock).sync("appstream",
+                    SharedData.require("cs9-appstream"), ProgressListener.NONE);
+
+            assertThat(result.units()).isEqualTo(Map.of(RpmPackage.TYPE, 17649L, Modulemd.TYPE, 31L, ModulemdDefaults.TYPE, 8L,
+                    PackageGroup.TYPE, 63L, PackageCategory.TYPE, 5L, PackageEnvironment.TYPE, 4L));
+            assertThat(airlock.repositories().countContent(airlock.repositories().version(VersionRef.latest("appstream")),
+                    Optional.of(Modulemd.TYPE))).isEqualTo(31);
+        }
+    }
+
+    @Test
+    void syncingTheSameDirectoryAgainMakesNoVersion() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            airlock.repositories().create("baseos", RpmPlugin.NAME, null);
+            RpmRepositories rpm = new RpmRepositories(airlock);
+            rpm.sync("baseos", SharedData.require("cs9-baseos"), ProgressListener.NONE);
+
+            RpmRepositories.SyncResult again = rpm.sync("baseos", SharedData.require("cs9-baseos"), ProgressListener.NONE);
+
+            assertThat(again.version()).isEmpty();
+            assertThat(airlock.repositories().versions("baseos")).hasSize(2);
+        }
+    }
+}
