@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "airlock", mixinStandardHelpOptions = true, version = "airlock 0.1.0",
         description = "Pulp-style content repositories: ingest, publish, export and import across an air gap.",
-        subcommands = {PluginsCommand.class, RepoCommand.class, FileCommand.class, ExportCommand.class,
+        subcommands = {PluginsCommand.class, RepoCommand.class, FileCommand.class, RpmCommand.class, ExportCommand.class,
                 ImportCommand.class, VerifyCommand.class, DemoCommand.class})
 public final class Main implements Callable<Integer> {
 

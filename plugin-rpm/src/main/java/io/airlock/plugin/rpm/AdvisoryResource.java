@@ -33,7 +33,6 @@ final class AdvisoryResource implements ContentResource<RpmAdvisory> {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 

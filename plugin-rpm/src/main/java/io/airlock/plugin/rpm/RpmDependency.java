@@ -2,7 +2,9 @@ package io.airlock.plugin.rpm;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * One entry of a package's dependency list as primary metadata gives it ({@code <rpm:entry>}):
@@ -15,6 +17,17 @@ public record RpmDependency(String name, String flags, String epoch, String vers
 
     public RpmDependency {
         requireNonNull(name, "name");
+    }
+
+    /**
+     * Reads the stored form, where {@code pre} is written only when true (most entries are not, and
+     * a package has dozens of entries) and so may be absent.
+     */
+    @JsonCreator
+    static RpmDependency fromJson(@JsonProperty("name") String name, @JsonProperty("flags") String flags,
+            @JsonProperty("epoch") String epoch, @JsonProperty("version") String version,
+            @JsonProperty("release") String release, @JsonProperty("pre") Boolean pre) {
+        return new RpmDependency(name, flags, epoch, version, release, Boolean.TRUE.equals(pre));
     }
 
     public static RpmDependency of(String name) {

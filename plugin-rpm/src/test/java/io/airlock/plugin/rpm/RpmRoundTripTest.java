@@ -1,0 +1,134 @@
+package io.airlock.plugin.rpm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.airlock.core.Airlock;
+import io.airlock.core.export.ExportEngine;
+import io.airlock.core.export.ExportRequest;
+import io.airlock.core.export.ExportResult;
+import io.airlock.core.imports.ImportEngine;
+import io.airlock.core.imports.ImportRequest;
+import io.airlock.core.imports.ImportResult;
+import io.airlock.core.repository.VersionRef;
+import io.airlock.spi.ProgressListener;
+import io.airlock.testing.SharedData;
+import io.airlock.testing.TestDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("persistence")
+final class RpmRoundTripTest {
+
+    private static final YumRepo.Pkg BASH = YumRepo.Pkg.of("bash", "5.1.8", "6.el9", "x86_64")
+            .requires("      <rpm:entry name=\"/bin/sh\" pre=\"1\"/>\n      <rpm:entry name=\"libc.so.6(GLIBC_2.34)(64bit)\"/>\n"
+                    + "      <rpm:entry name=\"(bash-completion if sh-utils)\"/>\n")
+            .provides("      <rpm:entry name=\"/bin/bash\"/>\n      <rpm:entry name=\"config(bash)\" flags=\"EQ\" epoch=\"0\" ver=\"5.1.8\" rel=\"6.el9\"/>\n")
+            .files("    <file>/usr/bin/bash</file>\n    <file type=\"dir\">/etc/bash.d</file>\n    <file type=\"ghost\">/var/log/bash</file>\n");
+    private static final YumRepo.Pkg NGINX = new YumRepo.Pkg("nginx", "1", "1.22.1", "1.module", "x86_64", "nginx bytes".getBytes(),
+            "      <rpm:entry name=\"bash\" flags=\"GE\" epoch=\"0\" ver=\"4\"/>\n", "", "");
+    private static final YumRepo.Pkg GLIBC = YumRepo.Pkg.of("glibc", "2.34", "60.el9", "x86_64").onDemand();
+
+    @Test
+    void cs9MetadataSurvivesExportAndImportFieldForField() {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = RpmTests.open(up); Airlock downstream = RpmTests.open(down)) {
+            for (String repo : List.of("cs9-baseos", "cs9-appstream")) {
+                upstream.repositories().create(repo, RpmPlugin.NAME, null);
+                new RpmRepositories(upstream).sync(repo, SharedData.require(repo), ProgressListener.NONE);
+            }
+
+            ExportResult exported = new ExportEngine(upstream).export(ExportRequest.full(
+                    List.of(VersionRef.latest("cs9-baseos"), VersionRef.latest("cs9-appstream")), up.path("exports"))
+                    .allowingOnDemand(), ProgressListener.NONE);
+            new ImportEngine(downstream).importArchive(ImportRequest.of(exported.toc().orElseThrow()).creatingRepositories(),
+                    ProgressListener.NONE);
+
+            for (String repo : List.of("cs9-baseos", "cs9-appstream")) {
+                Map<String, Map<String, Object>> before = UnitFields.of(upstream, repo);
+                assertThat(UnitFields.of(downstream, repo)).as(repo).isEqualTo(before);
+            }
+            assertThat(UnitFields.of(downstream, "cs9-appstream")).hasSize(17649 + 31 + 8 + 63 + 5 + 4);
+        }
+    }
+
+    @Test
+    void aRepositoryWithPackageFilesAdvisoriesModulesAndCompsSurvivesFieldForField() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = RpmTests.open(up); Airlock downstream = RpmTests.open(down)) {
+            Path repoDir = full().write(up.path("yum"));
+            upstream.repositories().create("el9", RpmPlugin.NAME, null);
+            RpmRepositories.SyncResult synced = new RpmRepositories(upstream).sync("el9", repoDir, ProgressListener.NONE);
+
+            ExportResult exported = new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("el9")),
+                    up.path("exports")).allowingOnDemand(), ProgressListener.NONE);
+            new ImportEngine(downstream).importArchive(ImportRequest.of(exported.toc().orElseThrow()).creatingRepositories(),
+                    ProgressListener.NONE);
+
+            assertThat(synced.artifacts()).isEqualTo(2);
+            assertThat(synced.onDemand()).isEqualTo(1);
+            Map<String, Map<String, Object>> units = UnitFields.of(downstream, "el9");
+            assertThat(units).isEqualTo(UnitFields.of(upstream, "el9"));
+            assertThat(units).containsOnlyKeys("rpm.package:bash-5.1.8-6.el9.x86_64", "rpm.package:nginx-1:1.22.1-1.module.x86_64",
+                    "rpm.package:glibc-2.34-60.el9.x86_64", "rpm.advisory:RHSA-2024:0001",
+                    "rpm.modulemd:nginx:1.22:9000020230101:abcdef:x86_64", "rpm.modulemd_defaults:nginx",
+                    "rpm.packagegroup:core", "rpm.packagecategory:servers", "rpm.packageenvironment:minimal-environment",
+                    "rpm.packagelangpacks:langpacks");
+            assertThat(downloaded(downstream, BASH.sha256())).isEqualTo(BASH.bytes());
+        }
+    }
+
+    @Test
+    void anIncrementalExportCarriesANewAdvisoryAndPackages() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = RpmTests.open(up); Airlock downstream = RpmTests.open(down)) {
+            upstream.repositories().create("el9", RpmPlugin.NAME, null);
+            RpmRepositories rpm = new RpmRepositories(upstream);
+            rpm.sync("el9", full().write(up.path("yum1")), ProgressListener.NONE);
+            ExportEngine exports = new ExportEngine(upstream);
+            ImportEngine imports = new ImportEngine(downstream);
+            ExportResult first = exports.export(ExportRequest.full(List.of(VersionRef.latest("el9")), up.path("e1"))
+                    .withExporter("site").allowingOnDemand(), ProgressListener.NONE);
+            imports.importArchive(ImportRequest.of(first.toc().orElseThrow()).creatingRepositories(), ProgressListener.NONE);
+
+            YumRepo.Pkg zsh = YumRepo.Pkg.of("zsh", "5.8", "9.el9", "x86_64");
+            YumRepo.Pkg bash2 = YumRepo.Pkg.of("bash", "5.1.8", "9.el9", "x86_64");
+            rpm.sync("el9", full().add(zsh, bash2).metadata("updateinfo", YumRepo.UPDATEINFO.replace("</updates>", """
+                      <update from="security@example.org" status="final" type="bugfix" version="1">
+                        <id>RHBA-2024:0002</id>
+                        <title>zsh bug fix</title>
+                        <pkglist><collection short="base"><name>base</name>
+                          <package name="zsh" version="5.8" release="9.el9" epoch="0" arch="x86_64"><filename>zsh.rpm</filename></package>
+                        </collection></pkglist>
+                      </update>
+                    </updates>""")).write(up.path("yum2")), ProgressListener.NONE);
+            ExportResult second = exports.export(ExportRequest.full(List.of(VersionRef.latest("el9")), up.path("e2"))
+                    .withExporter("site").incremental().allowingOnDemand(), ProgressListener.NONE);
+            ImportResult imported = imports.importArchive(ImportRequest.of(second.toc().orElseThrow()), ProgressListener.NONE);
+
+            assertThat(second.units()).isEqualTo(3);
+            assertThat(imported.repositories()).singleElement().satisfies(r -> assertThat(r.version()).contains(2));
+            Map<String, Map<String, Object>> units = UnitFields.of(downstream, "el9");
+            assertThat(units).isEqualTo(UnitFields.of(upstream, "el9"));
+            assertThat(units).containsKeys("rpm.advisory:RHBA-2024:0002", "rpm.package:zsh-5.8-9.el9.x86_64",
+                    "rpm.package:bash-5.1.8-9.el9.x86_64");
+        }
+    }
+
+    static YumRepo full() {
+        return new YumRepo().add(BASH, NGINX, GLIBC)
+                .metadata("updateinfo", YumRepo.UPDATEINFO)
+                .metadata("modules", YumRepo.MODULES)
+                .metadata("group", YumRepo.COMPS);
+    }
+
+    private static byte[] downloaded(Airlock airlock, String sha256) throws IOException {
+        try (InputStream in = airlock.artifacts().open(sha256)) {
+            return in.readAllBytes();
+        }
+    }
+}
