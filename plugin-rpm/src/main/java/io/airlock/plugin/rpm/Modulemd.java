@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import org.hibernate.Length;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /**
  * A module stream build ({@code document: modulemd}), labelled {@code N:S:V:C:A}. Keeps the original
@@ -56,14 +58,17 @@ public class Modulemd extends Content {
 
     /** The {@code dependencies} list as written: each entry maps buildrequires/requires to module → streams. */
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<Map<String, Map<String, List<String>>>> dependencies = new ArrayList<>();
 
     /** The packages of the build as {@code name-epoch:version-release.arch}. */
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<String> artifacts = new ArrayList<>();
 
     /** Profile name → package names. */
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private Map<String, List<String>> profiles = new LinkedHashMap<>();
 
     /** The original YAML document, from {@code ---} to {@code ...}. */

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.hibernate.Length;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /**
  * A module's defaults ({@code document: modulemd-defaults}): its default stream and each stream's
@@ -39,6 +41,7 @@ public class ModulemdDefaults extends Content {
 
     /** Stream → default profile names. */
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private Map<String, List<String>> profiles = new LinkedHashMap<>();
 
     @Column(name = "snippet", nullable = false, length = Length.LONG32)

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import org.hibernate.Length;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /** A comps {@code <category>}: a named list of groups. Labelled with its id; identified by id and content digest. */
 @Entity
@@ -39,12 +41,15 @@ public class PackageCategory extends Content {
     private Integer displayOrder;
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<GroupRef> groups = new ArrayList<>();
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private Map<String, String> nameByLang = new LinkedHashMap<>();
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private Map<String, String> descriptionByLang = new LinkedHashMap<>();
 
     protected PackageCategory() {

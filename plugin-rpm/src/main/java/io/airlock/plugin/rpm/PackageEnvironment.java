@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import org.hibernate.Length;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /**
  * A comps {@code <environment>}: groups that make up an installation, plus optional ones. Labelled
@@ -42,15 +44,19 @@ public class PackageEnvironment extends Content {
     private Integer displayOrder;
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<GroupRef> groups = new ArrayList<>();
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<GroupRef> options = new ArrayList<>();
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private Map<String, String> nameByLang = new LinkedHashMap<>();
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private Map<String, String> descriptionByLang = new LinkedHashMap<>();
 
     protected PackageEnvironment() {

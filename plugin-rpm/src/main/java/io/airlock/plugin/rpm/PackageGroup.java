@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import org.hibernate.Length;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /** A comps {@code <group>}: a named list of package names. Labelled with its id; identified by id and content digest. */
 @Entity
@@ -42,12 +44,15 @@ public class PackageGroup extends Content {
     private Integer displayOrder;
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<GroupPackage> packages = new ArrayList<>();
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private Map<String, String> nameByLang = new LinkedHashMap<>();
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private Map<String, String> descriptionByLang = new LinkedHashMap<>();
 
     protected PackageGroup() {

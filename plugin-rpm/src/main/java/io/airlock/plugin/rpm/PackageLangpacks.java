@@ -9,7 +9,9 @@ import jakarta.persistence.Table;
 import java.util.ArrayList;
 import java.util.List;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /**
  * A comps {@code <langpacks>} block: which language pack to install for which package. A repository
@@ -28,6 +30,7 @@ public class PackageLangpacks extends Content {
     private String digest;
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<LangpackMatch> matches = new ArrayList<>();
 
     protected PackageLangpacks() {

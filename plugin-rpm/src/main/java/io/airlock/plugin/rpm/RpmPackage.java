@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hibernate.Length;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /**
  * A binary or source RPM as primary metadata describes it. Identified by NEVRA plus its checksum
@@ -99,24 +101,33 @@ public class RpmPackage extends Content {
     private Long rpmHeaderEnd;
 
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<RpmDependency> requires = new ArrayList<>();
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<RpmDependency> provides = new ArrayList<>();
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<RpmDependency> conflicts = new ArrayList<>();
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<RpmDependency> obsoletes = new ArrayList<>();
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<RpmDependency> recommends = new ArrayList<>();
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<RpmDependency> suggests = new ArrayList<>();
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<RpmDependency> enhances = new ArrayList<>();
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<RpmDependency> supplements = new ArrayList<>();
 
     /** The files primary metadata lists (not the whole payload: filelists has that). */
     @JdbcTypeCode(SqlTypes.JSON)
+    @Mutability(Immutability.class)
     private List<RpmFile> files = new ArrayList<>();
 
     protected RpmPackage() {
