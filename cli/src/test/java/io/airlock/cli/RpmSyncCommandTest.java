@@ -1,0 +1,75 @@
+package io.airlock.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.airlock.testing.SharedData;
+import io.airlock.testing.TestDatabase;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("persistence")
+final class RpmSyncCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void syncReportsTheVersionAndWhatItRead() {
+        try (TestDatabase db = TestDatabase.create()) {
+            Cli.ok(db, "repo", "create", "baseos", "--type", "rpm");
+
+            Cli.Result sync = Cli.ok(db, "rpm", "sync", "baseos", SharedData.require("cs9-baseos").toString());
+
+            assertThat(sync.outLines().get(0)).isEqualTo("created version 1 of baseos: 1166 units (+1166 -0)");
+            assertThat(sync.outLines().get(1)).startsWith("read 1125 rpm.package, 4 rpm.packagecategory, "
+                    + "3 rpm.packageenvironment, 34 rpm.packagegroup; 0 package files stored, 1125 on demand;");
+        }
+    }
+
+    @Test
+    void contentAsJsonShowsPackageLabelsAndNaturalKeys() throws IOException {
+        try (TestDatabase db = TestDatabase.create()) {
+            Cli.ok(db, "repo", "create", "baseos", "--type", "rpm");
+            Cli.ok(db, "rpm", "sync", "baseos", SharedData.require("cs9-baseos").toString());
+
+            List<String> lines = Cli.ok(db, "repo", "content", "baseos", "--type", "rpm.package", "--json").outLines();
+
+            assertThat(lines).hasSize(1125);
+            List<JsonNode> bash = new ArrayList<>();
+            for (String line : lines) {
+                JsonNode unit = JSON.readTree(line);
+                if (unit.get("label").asText().startsWith("bash-5")) {
+                    bash.add(unit);
+                }
+            }
+            assertThat(bash).singleElement().satisfies(unit -> {
+                assertThat(unit.get("type").asText()).isEqualTo("rpm.package");
+                assertThat(unit.get("label").asText()).isEqualTo("bash-5.1.8-2.el9.x86_64");
+                JsonNode key = unit.get("key");
+                assertThat(key.get("name").asText()).isEqualTo("bash");
+                assertThat(key.get("epoch").asText()).isEqualTo("0");
+                assertThat(key.get("arch").asText()).isEqualTo("x86_64");
+                assertThat(key.get("checksumType").asText()).isEqualTo("sha256");
+                assertThat(key.get("pkgId").asText()).hasSize(64);
+            });
+        }
+    }
+
+    @Test
+    void aDirectoryWithoutRepodataIsRefusedWithOneLine() {
+        try (TestDatabase db = TestDatabase.create()) {
+            Cli.ok(db, "repo", "create", "r", "--type", "rpm");
+
+            Cli.Result sync = Cli.run(db, "rpm", "sync", "r", db.directory().toString());
+
+            assertThat(sync.exitCode()).isEqualTo(1);
+            assertThat(sync.errLines()).singleElement().asString()
+                    .startsWith("error: ").contains("is not a yum repository: repodata/repomd.xml is missing");
+            assertThat(Cli.ok(db, "repo", "versions", "r").outLines()).hasSize(2); // the header and version 0
+        }
+    }
+}
