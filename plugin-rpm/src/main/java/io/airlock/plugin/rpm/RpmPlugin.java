@@ -2,6 +2,9 @@ package io.airlock.plugin.rpm;
 
 import io.airlock.spi.ContentPlugin;
 import io.airlock.spi.ContentType;
+import io.airlock.plugin.rpm.copy.RpmCopyPolicy;
+import io.airlock.spi.copy.CopyPolicy;
+import java.util.Optional;
 import java.util.List;
 
 /**
@@ -34,6 +37,13 @@ public final class RpmPlugin implements ContentPlugin {
                 ContentType.of(PackageCategory.class),
                 ContentType.of(PackageEnvironment.class),
                 ContentType.of(PackageLangpacks.class));
+    }
+
+    private final RpmCopyPolicy copyPolicy = new RpmCopyPolicy();
+
+    @Override
+    public Optional<CopyPolicy> copyPolicy() {
+        return Optional.of(copyPolicy);
     }
 
     @Override

@@ -1,0 +1,136 @@
+package io.airlock.plugin.rpm.copy;
+
+import io.airlock.plugin.rpm.GroupRef;
+import io.airlock.plugin.rpm.Modulemd;
+import io.airlock.plugin.rpm.ModulemdDefaults;
+import io.airlock.plugin.rpm.PackageCategory;
+import io.airlock.plugin.rpm.PackageEnvironment;
+import io.airlock.plugin.rpm.PackageGroup;
+import io.airlock.plugin.rpm.RpmDependency;
+import io.airlock.plugin.rpm.RpmFile;
+import io.airlock.plugin.rpm.RpmPackage;
+import io.airlock.plugin.rpm.solve.DependencySolver.PackageInfo;
+import io.airlock.plugin.rpm.solve.RpmVersions;
+import io.airlock.spi.copy.VersionContent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What copy needs of one repository version: every package in the solver's form, and the
+ * relations of the small types (modules, defaults, comps) by label. Versions never change once
+ * made, so this is cached per version (see {@link RpmCopyPolicy}).
+ */
+final class VersionData {
+
+    /** Packages as the solver takes them; the key is the unit id. */
+    final List<PackageInfo> packages = new ArrayList<>();
+    final Map<String, UUID> packageByLabel = new HashMap<>();
+    final Map<UUID, String> packageLabel = new HashMap<>();
+    /** Newest packages of a name (one per architecture at the newest EVR), for groups. */
+    final Map<String, List<PackageInfo>> newestByName = new HashMap<>();
+    final Map<String, UUID> moduleByLabel = new HashMap<>();
+    final Map<UUID, Modulemd> modules = new HashMap<>();
+    /** Package label → module builds listing it as an artifact. */
+    final Map<String, List<UUID>> modulesOfPackage = new HashMap<>();
+    final Map<String, List<UUID>> defaultsOfModule = new HashMap<>();
+    final Map<String, UUID> groupByLabel = new HashMap<>();
+    final Map<UUID, List<String>> groupPackages = new HashMap<>();
+    /** Category or environment → the group ids it lists (options included). */
+    final Map<UUID, List<String>> groupLists = new HashMap<>();
+
+    static VersionData load(VersionContent version) {
+        VersionData data = new VersionData();
+        Map<String, String> pool = new HashMap<>();
+        version.scan(RpmPackage.class, 1000, batch -> {
+            for (RpmPackage p : batch) {
+                PackageInfo info = new PackageInfo(p.id().toString(), intern(pool, p.name()), intern(pool, p.epoch()),
+                        intern(pool, p.version()), intern(pool, p.release()), intern(pool, p.arch()),
+                        intern(pool, p.provides()), intern(pool, p.requires()), intern(pool, p.recommends()),
+                        p.files().stream().map(RpmFile::path).map(f -> intern(pool, f)).toList());
+                data.packages.add(info);
+                data.packageByLabel.put(p.label(), p.id());
+                data.packageLabel.put(p.id(), p.label());
+                data.offerNewest(info);
+            }
+        });
+        version.scan(Modulemd.class, 1000, batch -> {
+            for (Modulemd m : batch) {
+                data.moduleByLabel.put(m.label(), m.id());
+                data.modules.put(m.id(), m);
+                for (String artifact : m.artifacts()) {
+                    data.modulesOfPackage.computeIfAbsent(labelOfArtifact(artifact), a -> new ArrayList<>()).add(m.id());
+                }
+            }
+        });
+        version.scan(ModulemdDefaults.class, 1000, batch -> batch.forEach(d ->
+                data.defaultsOfModule.computeIfAbsent(d.module(), m -> new ArrayList<>()).add(d.id())));
+        version.scan(PackageGroup.class, 1000, batch -> batch.forEach(g -> {
+            data.groupByLabel.put(g.label(), g.id());
+            data.groupPackages.put(g.id(), g.packages().stream().map(io.airlock.plugin.rpm.GroupPackage::name).toList());
+        }));
+        version.scan(PackageCategory.class, 1000, batch -> batch.forEach(c ->
+                data.groupLists.put(c.id(), c.groups().stream().map(GroupRef::name).toList())));
+        version.scan(PackageEnvironment.class, 1000, batch -> batch.forEach(e -> {
+            List<String> groups = new ArrayList<>(e.groups().stream().map(GroupRef::name).toList());
+            e.options().stream().map(GroupRef::name).forEach(groups::add);
+            data.groupLists.put(e.id(), groups);
+        }));
+        return data;
+    }
+
+    private void offerNewest(PackageInfo p) {
+        if (p.arch().equals("src") || p.arch().equals("nosrc")) {
+            return;
+        }
+        List<PackageInfo> newest = newestByName.computeIfAbsent(p.name(), n -> new ArrayList<>());
+        if (newest.isEmpty()) {
+            newest.add(p);
+            return;
+        }
+        int order = RpmVersions.compare(evr(p), evr(newest.get(0)));
+        if (order > 0) {
+            newest.clear();
+            newest.add(p);
+        } else if (order == 0) {
+            newest.add(p);
+        }
+    }
+
+    static RpmVersions.Evr evr(PackageInfo p) {
+        return RpmVersions.Evr.of(p.epoch(), p.version(), p.release());
+    }
+
+    /** A module artifact {@code name-epoch:version-release.arch} as a package label (epoch 0 left out). */
+    static String labelOfArtifact(String artifact) {
+        int colon = artifact.indexOf(':');
+        if (colon < 0) {
+            return artifact;
+        }
+        int dash = artifact.lastIndexOf('-', colon);
+        if (dash < 0) {
+            return artifact;
+        }
+        String epoch = artifact.substring(dash + 1, colon);
+        return epoch.equals("0") ? artifact.substring(0, dash + 1) + artifact.substring(colon + 1) : artifact;
+    }
+
+    private static String intern(Map<String, String> pool, String value) {
+        if (value == null) {
+            return null;
+        }
+        String pooled = pool.putIfAbsent(value, value);
+        return pooled == null ? value : pooled;
+    }
+
+    private static List<RpmDependency> intern(Map<String, String> pool, List<RpmDependency> deps) {
+        List<RpmDependency> interned = new ArrayList<>(deps.size());
+        for (RpmDependency d : deps) {
+            interned.add(new RpmDependency(intern(pool, d.name()), intern(pool, d.flags()), intern(pool, d.epoch()),
+                    intern(pool, d.version()), intern(pool, d.release()), d.pre()));
+        }
+        return interned;
+    }
+}
