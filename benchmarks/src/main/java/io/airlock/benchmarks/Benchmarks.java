@@ -16,6 +16,7 @@ import io.airlock.core.store.ArtifactBatch;
 import io.airlock.core.store.FileTrees;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.plugin.file.FileContent;
+import io.airlock.plugin.rpm.RpmRepositories;
 import io.airlock.spi.ProgressListener;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -48,9 +49,14 @@ public final class Benchmarks {
     private boolean dropUpstreamArtifacts;
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("rpm")) {
+            rpm(args);
+            return;
+        }
         if (args.length == 0 || !args[0].equals("export-import")) {
             System.err.println("usage: benchmarks/run export-import [--units N] [--size BYTES|nK|nM] [--chunk-size SIZE]"
-                    + " [--compare-tar] [--dir DIR] [--drop-upstream-artifacts]");
+                    + " [--compare-tar] [--dir DIR] [--drop-upstream-artifacts]\n"
+                    + "       benchmarks/run rpm [--data DIR] [--dir DIR]");
             System.exit(2);
         }
         Benchmarks benchmark = new Benchmarks();
@@ -69,6 +75,53 @@ public final class Benchmarks {
             }
         }
         benchmark.run();
+    }
+
+    /**
+     * {@code rpm sync} of CS9 BaseOS and AppStream into a fresh H2 home, then a metadata-only export
+     * of both and its import into another fresh home.
+     */
+    private static void rpm(String[] args) throws Exception {
+        Path data = Path.of("..", "shared", "data").toAbsolutePath().normalize();
+        Path workDirectory = null;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--data" -> data = Path.of(args[++i]);
+                case "--dir" -> workDirectory = Path.of(args[++i]);
+                default -> {
+                    System.err.println("unknown option " + args[i]);
+                    System.exit(2);
+                }
+            }
+        }
+        Path work = workDirectory != null ? Files.createDirectories(workDirectory) : Files.createTempDirectory("airlock-bench-");
+        System.out.printf(Locale.ROOT, "rpm: CS9 BaseOS + AppStream metadata from %s, max heap %s, work dir %s%n", data,
+                bytes(Runtime.getRuntime().maxMemory()), work);
+        List<String> repositories = List.of("cs9-baseos", "cs9-appstream");
+        try (Airlock upstream = open(work.resolve("upstream")); Airlock downstream = open(work.resolve("downstream"))) {
+            Phase sync = Phase.start("rpm sync (both)");
+            long units = 0;
+            for (String repository : repositories) {
+                upstream.repositories().create(repository, "rpm", null);
+                RpmRepositories.SyncResult result = new RpmRepositories(upstream).sync(repository, data.resolve(repository),
+                        ProgressListener.NONE);
+                units += result.units().values().stream().mapToLong(Long::longValue).sum();
+            }
+            sync.end(units, 0);
+            Phase export = Phase.start("export (metadata only)");
+            ExportResult exported = new ExportEngine(upstream).export(ExportRequest.full(
+                    repositories.stream().map(VersionRef::latest).toList(), work.resolve("exports")).allowingOnDemand(),
+                    ProgressListener.NONE);
+            export.end(exported.units(), exported.bytes());
+            Phase imports = Phase.start("import");
+            ImportResult imported = new ImportEngine(downstream).importArchive(
+                    ImportRequest.of(exported.toc().orElseThrow()).creatingRepositories(), ProgressListener.NONE);
+            imports.end(imported.units(), exported.bytes());
+        } finally {
+            if (workDirectory == null) {
+                FileTrees.deleteTree(work);
+            }
+        }
     }
 
     private void run() throws Exception {
