@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  *         Entry.whole("el9-appstream", "el9-approved")));
  * }</pre>
  *
- * @param origin where the request came from (a file name), for messages
+ * @param origin where the request came from (a file name), for messages; empty for a request built in code
  * @param config the entries, at least one
  * @param options dependency solving and its switches
  * @param dryRun plan and check everything, change nothing
@@ -45,13 +45,13 @@ public record CopyRequest(String origin, List<Entry> config, CopyOptions options
         config = List.copyOf(config);
         requireNonNull(options, "options");
         if (config.isEmpty()) {
-            throw new AirlockException(ErrorCode.INVALID_INPUT, "copy request " + origin + ": config: the list is empty");
+            throw new AirlockException(ErrorCode.INVALID_INPUT, Problems.prefix(origin) + "config: the list is empty");
         }
     }
 
     /** A request built in code, with the default options. */
     public static CopyRequest of(List<Entry> config) {
-        return new CopyRequest("request", config, CopyOptions.DEFAULT, false);
+        return new CopyRequest("", config, CopyOptions.DEFAULT, false);
     }
 
     /**

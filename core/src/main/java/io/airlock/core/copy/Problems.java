@@ -58,6 +58,11 @@ final class Problems {
         ErrorCode code = sorted.stream().map(Problem::code).distinct().count() == 1 ? sorted.get(0).code() : ErrorCode.INVALID_INPUT;
         String list = sorted.stream().map(Problem::text).collect(Collectors.joining("; "));
         String count = sorted.size() == 1 ? "" : sorted.size() + " problems: ";
-        throw new AirlockException(code, "copy request " + origin + ": " + count + list);
+        throw new AirlockException(code, prefix(origin) + count + list);
+    }
+
+    /** {@code copy request FILE: }, or {@code copy request: } for one built in code. */
+    static String prefix(String origin) {
+        return origin.isEmpty() ? "copy request: " : "copy request " + origin + ": ";
     }
 }

@@ -93,14 +93,14 @@ final class RequestParser {
             root = (yaml ? YAML : JSON).readTree(text);
         } catch (JsonProcessingException e) {
             throw new AirlockException(ErrorCode.INVALID_INPUT,
-                    "copy request " + origin + ": malformed " + (yaml ? "YAML" : "JSON") + where(e));
+                    Problems.prefix(origin) + "malformed " + (yaml ? "YAML" : "JSON") + where(e));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
-            throw new AirlockException(ErrorCode.INVALID_INPUT, "copy request " + origin + ": the request is empty");
+            throw new AirlockException(ErrorCode.INVALID_INPUT, Problems.prefix(origin) + "the request is empty");
         }
         if (!root.isObject()) {
-            throw new AirlockException(ErrorCode.INVALID_INPUT, "copy request " + origin
-                    + ": the request must be a mapping with a '" + CONFIG + "' list, not " + describe(root));
+            throw new AirlockException(ErrorCode.INVALID_INPUT, Problems.prefix(origin)
+                    + "the request must be a mapping with a '" + CONFIG + "' list, not " + describe(root));
         }
         unknownKeys(root, TOP_KEYS, "", TOP_EXPECTED, -1);
         boolean solving = flag(root, DEPENDENCY_SOLVING, CopyOptions.DEFAULT.dependencySolving());

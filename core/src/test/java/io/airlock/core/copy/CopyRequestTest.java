@@ -189,7 +189,7 @@ final class CopyRequestTest {
     @Test
     void emptyConfigBuiltInCodeIsRefused() {
         assertRefused(() -> CopyRequest.of(List.of()), ErrorCode.INVALID_INPUT)
-                .hasMessage("copy request request: config: the list is empty");
+                .hasMessage("copy request: config: the list is empty");
     }
 
     @Test

@@ -23,7 +23,7 @@ final class CopyValidationTest {
             repository(airlock, "dst", "test");
 
             assertRefused(airlock, ErrorCode.NOT_FOUND, Entry.whole("nope", "dst"))
-                    .hasMessage("copy request request: config[0].source_repo_version: no repository named 'nope'");
+                    .hasMessage("copy request: config[0].source_repo_version: no repository named 'nope'");
         }
     }
 
@@ -34,7 +34,7 @@ final class CopyValidationTest {
             repository(airlock, "dst", "test");
 
             assertRefused(airlock, ErrorCode.NOT_FOUND, Entry.whole("src@5", "dst"))
-                    .hasMessage("copy request request: config[0].source_repo_version: repository 'src' has no version 5 (latest is 1)");
+                    .hasMessage("copy request: config[0].source_repo_version: repository 'src' has no version 5 (latest is 1)");
         }
     }
 
@@ -44,7 +44,7 @@ final class CopyValidationTest {
             repository(airlock, "src", "test");
 
             assertRefused(airlock, ErrorCode.NOT_FOUND, Entry.whole("src", "nope"))
-                    .hasMessage("copy request request: config[0].dest_repo: no repository named 'nope'");
+                    .hasMessage("copy request: config[0].dest_repo: no repository named 'nope'");
         }
     }
 
@@ -55,7 +55,7 @@ final class CopyValidationTest {
             repository(airlock, "dst", "test");
 
             assertRefused(airlock, ErrorCode.NOT_FOUND, Entry.whole("src", "dst").withBase(3))
-                    .hasMessage("copy request request: config[0].dest_base_version: repository 'dst' has no version 3 (latest is 0)");
+                    .hasMessage("copy request: config[0].dest_base_version: repository 'dst' has no version 3 (latest is 0)");
         }
     }
 
@@ -66,7 +66,7 @@ final class CopyValidationTest {
             repository(airlock, "dst", "gadget");
 
             assertRefused(airlock, ErrorCode.CONFLICT, Entry.whole("src", "dst"))
-                    .hasMessage("copy request request: config[0]: source 'src' holds test content and destination 'dst' holds gadget content");
+                    .hasMessage("copy request: config[0]: source 'src' holds test content and destination 'dst' holds gadget content");
         }
     }
 
@@ -77,7 +77,7 @@ final class CopyValidationTest {
             repository(airlock, "dst", "test");
 
             assertRefused(airlock, ErrorCode.NOT_FOUND, Entry.whole("src", "dst").withContent("test.gizmo:a"))
-                    .hasMessage("copy request request: config[0].content[0]: unknown content type 'test.gizmo' in test.gizmo:a");
+                    .hasMessage("copy request: config[0].content[0]: unknown content type 'test.gizmo' in test.gizmo:a");
         }
     }
 
@@ -88,7 +88,7 @@ final class CopyValidationTest {
             repository(airlock, "dst", "test");
 
             assertRefused(airlock, ErrorCode.INVALID_INPUT, Entry.whole("src", "dst").withContent("gadget.gadget:a"))
-                    .hasMessage("copy request request: config[0].content[0]: gadget.gadget:a cannot be in test repository 'src'"
+                    .hasMessage("copy request: config[0].content[0]: gadget.gadget:a cannot be in test repository 'src'"
                             + " (its type belongs to gadget)");
         }
     }
@@ -101,7 +101,7 @@ final class CopyValidationTest {
             repository(airlock, "dst", "test");
 
             assertRefused(airlock, ErrorCode.NOT_FOUND, Entry.whole("src@1", "dst").withContent("test.widget:a", "test.widget:b"))
-                    .hasMessage("copy request request: config[0].content[1]: test.widget:b is not in repository src@1");
+                    .hasMessage("copy request: config[0].content[1]: test.widget:b is not in repository src@1");
         }
     }
 
@@ -113,7 +113,7 @@ final class CopyValidationTest {
 
             assertRefused(airlock, ErrorCode.NOT_FOUND,
                     Entry.whole("src", "dst").withContent("test.widget:a", "test.widget:a", "test.widget:zz"))
-                    .hasMessage("copy request request: config[0].content[2]: test.widget:zz is not in repository src@1");
+                    .hasMessage("copy request: config[0].content[2]: test.widget:zz is not in repository src@1");
         }
     }
 
@@ -125,7 +125,7 @@ final class CopyValidationTest {
 
             assertRefused(airlock, ErrorCode.INVALID_INPUT, Entry.whole("src", "dst").withBase(0), Entry.whole("src", "dst"),
                     Entry.whole("src", "dst").withBase(1))
-                    .hasMessage("copy request request: config[2].dest_base_version: 1 differs from 0 given by config[0] for the"
+                    .hasMessage("copy request: config[2].dest_base_version: 1 differs from 0 given by config[0] for the"
                             + " same destination 'dst' (its entries make one version)");
         }
     }
@@ -144,7 +144,7 @@ final class CopyValidationTest {
                     Entry.whole("missing@2", "gone"),
                     Entry.whole("src@9", "gadgets"),
                     Entry.whole("src", "dst").withBase(4))
-                    .hasMessage("copy request request: 8 problems: "
+                    .hasMessage("copy request: 8 problems: "
                             + "config[1].content[0]: test.widget:zz is not in repository src@1; "
                             + "config[1].content[2]: unknown content type 'nope.type' in nope.type:q; "
                             + "config[1].content[3]: test.widget:yy is not in repository src@1; "
