@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
  * {@link #run} returns the exit status instead of exiting, so tests run the CLI in-process.
  */
 @Command(name = "airlock", mixinStandardHelpOptions = true, version = "airlock 0.1.0",
-        description = "Pulp-style content repositories: ingest, publish, export and import across an air gap.",
+        description = "Pulp-style content repositories: ingest, publish, copy, export and import across an air gap.",
         subcommands = {PluginsCommand.class, RepoCommand.class, FileCommand.class, RpmCommand.class, ExportCommand.class,
-                ImportCommand.class, VerifyCommand.class, DemoCommand.class})
+                ImportCommand.class, VerifyCommand.class, CopyCommand.class, DemoCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec

@@ -106,11 +106,27 @@ public final class Airlock implements AutoCloseable {
 
     /** Runs work in one database transaction: committed if it returns, rolled back if it throws. */
     public <R> R inTransaction(Function<Session, R> work) {
+        return inTransaction(work, true);
+    }
+
+    /**
+     * Runs work in one database transaction that is rolled back whatever happens: for dry runs, which
+     * do all the work (locks, checks, writes) and keep none of it.
+     */
+    public <R> R inRolledBackTransaction(Function<Session, R> work) {
+        return inTransaction(work, false);
+    }
+
+    private <R> R inTransaction(Function<Session, R> work, boolean commit) {
         try (Session session = sessionFactory.openSession()) {
             Transaction transaction = session.beginTransaction();
             try {
                 R result = work.apply(session);
-                transaction.commit();
+                if (commit) {
+                    transaction.commit();
+                } else {
+                    transaction.rollback();
+                }
                 return result;
             } catch (RuntimeException | Error e) {
                 if (transaction.isActive()) {

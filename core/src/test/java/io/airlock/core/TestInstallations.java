@@ -2,6 +2,7 @@ package io.airlock.core;
 
 import io.airlock.core.content.ContentWriter.NewUnit;
 import io.airlock.spi.Content;
+import io.airlock.spi.ContentPlugin;
 import io.airlock.testing.TestDatabase;
 import java.util.List;
 import java.util.UUID;
@@ -13,13 +14,21 @@ public final class TestInstallations {
     }
 
     public static Airlock open(TestDatabase db) {
-        return Airlock.builder()
+        return open(db, new ContentPlugin[0]);
+    }
+
+    /** An installation with the widget plugin and these others. */
+    public static Airlock open(TestDatabase db, ContentPlugin... others) {
+        Airlock.Builder builder = Airlock.builder()
                 .jdbcUrl(db.url())
                 .credentials(db.user(), db.password())
                 .storage(db.path("artifacts"))
                 .discoverPlugins(false)
-                .plugin(new WidgetPlugin())
-                .build();
+                .plugin(new WidgetPlugin());
+        for (ContentPlugin plugin : others) {
+            builder.plugin(plugin);
+        }
+        return builder.build();
     }
 
     /** Stores the units (reusing existing ones) and returns their ids. */

@@ -112,6 +112,47 @@ public final class Repositories {
         scan(version, null, type, batchSize, batches);
     }
 
+    /**
+     * Streams the units of {@code type} in a version inside the caller's transaction, in batches of at
+     * most {@code batchSize} ordered by id. The units are read through a session that shares the
+     * caller's connection and is cleared after each batch: they are detached once the consumer
+     * returns, and the caller's session is left as it was.
+     */
+    public <T extends Content> void scanContent(Session session, RepositoryVersion version, Class<T> type, int batchSize,
+            Consumer<List<T>> batches) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size " + batchSize);
+        }
+        String entity = airlock.sessionFactory().getMetamodel().entity(type).getName();
+        String hql = "select c from RepositoryContent rc join " + entity + " c on c.id = rc.key.contentId"
+                + " where " + member("rc", ":r", ":n") + " and rc.key.contentId > :after order by rc.key.contentId";
+        session.flush();
+        try (Session reader = session.sessionWithOptions().connection().openSession()) {
+            reader.setDefaultReadOnly(true);
+            UUID after = new UUID(0L, 0L);
+            while (true) {
+                List<T> batch = reader.createSelectionQuery(hql, type)
+                        .setParameter("r", version.repositoryId())
+                        .setParameter("n", version.number())
+                        .setParameter("after", after)
+                        .setMaxResults(batchSize)
+                        .getResultList();
+                if (batch.isEmpty()) {
+                    break;
+                }
+                batches.accept(batch);
+                after = batch.get(batch.size() - 1).id();
+                reader.clear();
+                if (batch.size() < batchSize) {
+                    break;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new AirlockException(ErrorCode.CANCELLED, "cancelled while reading " + version.number());
+                }
+            }
+        }
+    }
+
     /** Streams the units in {@code to} that are not in {@code from} (versions of any repositories). */
     public void scanAdded(RepositoryVersion from, RepositoryVersion to, Optional<String> type, int batchSize,
             Consumer<List<Content>> batches) {

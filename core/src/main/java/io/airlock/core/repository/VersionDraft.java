@@ -56,6 +56,11 @@ public final class VersionDraft {
         return repository;
     }
 
+    /** Number of the version the draft starts from (in {@link Mode#MODIFY}). */
+    public int base() {
+        return base;
+    }
+
     /** Number the version will get if anything changes. */
     public int number() {
         return latest + 1;

@@ -179,6 +179,27 @@ final class VersionArithmeticTest {
     }
 
     @Test
+    void contentIsStreamedInsideTheCallersTransaction() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db)) {
+            airlock.repositories().create("r", "test", null);
+            List<UUID> units = TestInstallations.save(airlock, new Widget("a", 1), new Widget("b", 1), new Widget("c", 1));
+            List<String> seen = new ArrayList<>();
+
+            long rolledBack = airlock.inRolledBackTransaction(session -> {
+                RepositoryVersion uncommitted = airlock.repositories().draft(session, "r", VersionDraft.Mode.MODIFY,
+                        OptionalInt.empty()).add(units).commit().orElseThrow();
+                airlock.repositories().scanContent(session, uncommitted, Widget.class, 2,
+                        batch -> batch.forEach(w -> seen.add(w.name())));
+                return uncommitted.contentCount();
+            });
+
+            assertThat(seen).containsExactlyInAnyOrder("a", "b", "c");
+            assertThat(rolledBack).isEqualTo(3);
+            assertThat(airlock.repositories().get("r").latestVersion()).isZero();
+        }
+    }
+
+    @Test
     void aMissingBaseVersionIsRefusedByNumber() {
         try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db)) {
             airlock.repositories().create("r", "test", null);

@@ -18,6 +18,10 @@ public interface CopyPair {
      */
     VersionContent destination();
 
-    /** The units the request names from the source (all of them when it names none), sorted by type and label. */
+    /**
+     * The units the request names from the source (the whole version when the entry has no
+     * {@code content}; none for {@code content: []}), sorted by type and label. Loaded into
+     * {@link CopyProblem#session()} on the first call.
+     */
     List<Content> selected();
 }

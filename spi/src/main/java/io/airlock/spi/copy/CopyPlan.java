@@ -19,7 +19,11 @@ public record CopyPlan(List<Addition> additions, List<Unresolved> unresolved) {
 
     public static final CopyPlan EMPTY = new CopyPlan(List.of(), List.of());
 
-    /** A unit from pair {@code pair}'s source that goes to that pair's destination, and why. */
+    /**
+     * A unit from a pair's source that goes to that pair's destination, and why. {@code pair} is the
+     * pair's {@link CopyPair#index()} (its position in the request), and must be one of the pairs the
+     * policy was given. A unit already in the destination changes nothing.
+     */
     public record Addition(int pair, Content unit, Reason reason) {
         public Addition {
             requireNonNull(unit, "unit");
