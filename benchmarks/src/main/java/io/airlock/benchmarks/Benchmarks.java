@@ -53,10 +53,15 @@ public final class Benchmarks {
             rpm(args);
             return;
         }
+        if (args.length > 0 && args[0].equals("copy")) {
+            CopyBenchmark.run(args);
+            return;
+        }
         if (args.length == 0 || !args[0].equals("export-import")) {
             System.err.println("usage: benchmarks/run export-import [--units N] [--size BYTES|nK|nM] [--chunk-size SIZE]"
                     + " [--compare-tar] [--dir DIR] [--drop-upstream-artifacts]\n"
-                    + "       benchmarks/run rpm [--data DIR] [--dir DIR]");
+                    + "       benchmarks/run rpm [--data DIR] [--dir DIR]\n"
+                    + "       benchmarks/run copy [--data DIR] [--dir DIR] [--sample N] [--seed S] [--runs N] [--out DIR]");
             System.exit(2);
         }
         Benchmarks benchmark = new Benchmarks();

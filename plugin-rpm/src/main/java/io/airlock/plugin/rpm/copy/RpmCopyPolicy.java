@@ -71,6 +71,8 @@ public final class RpmCopyPolicy implements CopyPolicy {
         private final List<Map<UUID, Reason>> inCopy = new ArrayList<>();
         private final List<Map<UUID, String>> typeOf = new ArrayList<>();
         private final Deque<Item> pending = new ArrayDeque<>();
+        /** Labels of the selected units (advisories have no entry in {@link VersionData}). */
+        private final Map<UUID, String> selectedLabels = new HashMap<>();
 
         private record Item(int pair, UUID unit, String type) {
         }
@@ -91,6 +93,7 @@ public final class RpmCopyPolicy implements CopyPolicy {
             for (int i = 0; i < pairs.size(); i++) {
                 for (Content unit : pairs.get(i).selected()) {
                     inCopy.get(i).put(unit.id(), null);
+                    selectedLabels.put(unit.id(), unit.label());
                     typeOf.get(i).put(unit.id(), unit.typeId());
                     if (unit instanceof RpmAdvisory) {
                         advisories.putIfAbsent(unit.id(), i);
@@ -110,13 +113,14 @@ public final class RpmCopyPolicy implements CopyPolicy {
 
         private String labelOf(int pair, UUID unit) {
             VersionData source = sources.get(pair);
-            String type = typeOf.get(pair).get(unit);
             String label = source.packageLabel.get(unit);
             if (label == null) {
-                Modulemd module = source.modules.get(unit);
-                label = module != null ? module.label() : unit.toString();
+                label = source.labels.get(unit);
             }
-            return type + ":" + label;
+            if (label == null) {
+                label = selectedLabels.getOrDefault(unit, unit.toString());
+            }
+            return typeOf.get(pair).get(unit) + ":" + label;
         }
 
         /** Adds a unit to a pair's copy unless it is already there; queues it so its children follow. */

@@ -31,6 +31,8 @@ final class VersionData {
     final Map<UUID, String> packageLabel = new HashMap<>();
     /** Newest packages of a name (one per architecture at the newest EVR), for groups. */
     final Map<String, List<PackageInfo>> newestByName = new HashMap<>();
+    /** Labels of the units of every type but packages and advisories (those of packages are in {@link #packageLabel}). */
+    final Map<UUID, String> labels = new HashMap<>();
     final Map<String, UUID> moduleByLabel = new HashMap<>();
     final Map<UUID, Modulemd> modules = new HashMap<>();
     /** Package label → module builds listing it as an artifact. */
@@ -59,24 +61,31 @@ final class VersionData {
         version.scan(Modulemd.class, 1000, batch -> {
             for (Modulemd m : batch) {
                 data.moduleByLabel.put(m.label(), m.id());
+                data.labels.put(m.id(), m.label());
                 data.modules.put(m.id(), m);
                 for (String artifact : m.artifacts()) {
                     data.modulesOfPackage.computeIfAbsent(labelOfArtifact(artifact), a -> new ArrayList<>()).add(m.id());
                 }
             }
         });
-        version.scan(ModulemdDefaults.class, 1000, batch -> batch.forEach(d ->
-                data.defaultsOfModule.computeIfAbsent(d.module(), m -> new ArrayList<>()).add(d.id())));
+        version.scan(ModulemdDefaults.class, 1000, batch -> batch.forEach(d -> {
+            data.defaultsOfModule.computeIfAbsent(d.module(), m -> new ArrayList<>()).add(d.id());
+            data.labels.put(d.id(), d.label());
+        }));
         version.scan(PackageGroup.class, 1000, batch -> batch.forEach(g -> {
             data.groupByLabel.put(g.label(), g.id());
+            data.labels.put(g.id(), g.label());
             data.groupPackages.put(g.id(), g.packages().stream().map(io.airlock.plugin.rpm.GroupPackage::name).toList());
         }));
-        version.scan(PackageCategory.class, 1000, batch -> batch.forEach(c ->
-                data.groupLists.put(c.id(), c.groups().stream().map(GroupRef::name).toList())));
+        version.scan(PackageCategory.class, 1000, batch -> batch.forEach(c -> {
+            data.groupLists.put(c.id(), c.groups().stream().map(GroupRef::name).toList());
+            data.labels.put(c.id(), c.label());
+        }));
         version.scan(PackageEnvironment.class, 1000, batch -> batch.forEach(e -> {
             List<String> groups = new ArrayList<>(e.groups().stream().map(GroupRef::name).toList());
             e.options().stream().map(GroupRef::name).forEach(groups::add);
             data.groupLists.put(e.id(), groups);
+            data.labels.put(e.id(), e.label());
         }));
         return data;
     }

@@ -1,0 +1,215 @@
+package io.airlock.plugin.rpm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.airlock.core.Airlock;
+import io.airlock.core.copy.CopyEngine;
+import io.airlock.core.copy.CopyRequest;
+import io.airlock.core.copy.CopyRequest.Entry;
+import io.airlock.core.copy.CopyResult;
+import io.airlock.spi.ProgressListener;
+import io.airlock.spi.copy.CopyOptions;
+import io.airlock.spi.copy.CopyPlan.Reason;
+import io.airlock.spi.copy.CopyPlan.Unresolved;
+import io.airlock.testing.TestDatabase;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("persistence")
+final class RpmCopyTest {
+
+    private static final YumRepo.Pkg APP = YumRepo.Pkg.of("app", "1.0", "1", "x86_64")
+            .requires("      <rpm:entry name=\"libfoo.so.1()(64bit)\"/>\n      <rpm:entry name=\"/usr/bin/helper\"/>\n");
+    private static final YumRepo.Pkg LIBFOO = YumRepo.Pkg.of("libfoo", "1.2", "1", "x86_64")
+            .provides("      <rpm:entry name=\"libfoo.so.1()(64bit)\"/>\n");
+    private static final YumRepo.Pkg HELPER = YumRepo.Pkg.of("helper", "2.0", "1", "noarch")
+            .files("    <file>/usr/bin/helper</file>\n");
+
+    @Test
+    void anAdvisoryBringsItsPackagesItsModuleAndTheModulesDefaults() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            sync(airlock, db, "src", RpmRoundTripTest.full());
+            airlock.repositories().create("dst", RpmPlugin.NAME, null);
+
+            CopyResult result = copy(airlock, false, Entry.whole("src", "dst").withContent("rpm.advisory:RHSA-2024:0001"));
+
+            assertThat(added(result, 0)).isEqualTo(Map.of(
+                    "rpm.advisory:RHSA-2024:0001", "requested",
+                    "rpm.package:bash-5.1.8-6.el9.x86_64", "child of rpm.advisory:RHSA-2024:0001",
+                    "rpm.package:nginx-1:1.22.1-1.module.x86_64", "child of rpm.advisory:RHSA-2024:0001",
+                    "rpm.modulemd:nginx:1.22:9000020230101:abcdef:x86_64", "child of rpm.advisory:RHSA-2024:0001",
+                    "rpm.modulemd_defaults:nginx", "child of rpm.modulemd:nginx:1.22:9000020230101:abcdef:x86_64"));
+        }
+    }
+
+    @Test
+    void aModuleBringsItsArtifactsAndAnArtifactBringsItsModule() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            sync(airlock, db, "src", RpmRoundTripTest.full());
+            airlock.repositories().create("dst", RpmPlugin.NAME, null);
+
+            CopyResult result = copy(airlock, false,
+                    Entry.whole("src", "dst").withContent("rpm.package:nginx-1:1.22.1-1.module.x86_64"));
+
+            assertThat(added(result, 0)).containsEntry("rpm.modulemd:nginx:1.22:9000020230101:abcdef:x86_64",
+                    "child of rpm.package:nginx-1:1.22.1-1.module.x86_64")
+                    .containsEntry("rpm.modulemd_defaults:nginx", "child of rpm.modulemd:nginx:1.22:9000020230101:abcdef:x86_64")
+                    .hasSize(3);
+        }
+    }
+
+    @Test
+    void anEnvironmentBringsItsGroupsAndAGroupTheNewestPackageOfEachName() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            YumRepo.Pkg oldBash = YumRepo.Pkg.of("bash", "5.1.8", "2.el9", "x86_64");
+            YumRepo.Pkg newBash = YumRepo.Pkg.of("bash", "5.1.10", "1.el9", "x86_64");
+            sync(airlock, db, "src", new YumRepo().add(oldBash, newBash).metadata("group", YumRepo.COMPS));
+            airlock.repositories().create("dst", RpmPlugin.NAME, null);
+
+            CopyResult result = copy(airlock, false,
+                    Entry.whole("src", "dst").withContent("rpm.packageenvironment:minimal-environment"));
+
+            assertThat(added(result, 0)).isEqualTo(Map.of(
+                    "rpm.packageenvironment:minimal-environment", "requested",
+                    "rpm.packagegroup:core", "child of rpm.packageenvironment:minimal-environment",
+                    "rpm.package:bash-5.1.10-1.el9.x86_64", "child of rpm.packagegroup:core"));
+        }
+    }
+
+    @Test
+    void dependenciesComeFromEverySourceAndGoToTheirOwnDestination() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            sync(airlock, db, "apps", new YumRepo().add(APP));
+            sync(airlock, db, "base", new YumRepo().add(LIBFOO, HELPER));
+            airlock.repositories().create("apps-dst", RpmPlugin.NAME, null);
+            airlock.repositories().create("base-dst", RpmPlugin.NAME, null);
+
+            CopyResult result = copy(airlock, true, Entry.whole("apps", "apps-dst").withContent("rpm.package:app-1.0-1.x86_64"),
+                    Entry.whole("base", "base-dst").withContent());
+
+            assertThat(added(result, 0)).isEqualTo(Map.of("rpm.package:app-1.0-1.x86_64", "requested"));
+            assertThat(added(result, 1)).isEqualTo(Map.of(
+                    "rpm.package:libfoo-1.2-1.x86_64", "dependency of rpm.package:app-1.0-1.x86_64 via libfoo.so.1()(64bit)",
+                    "rpm.package:helper-2.0-1.noarch", "dependency of rpm.package:app-1.0-1.x86_64 via /usr/bin/helper"));
+            assertThat(result.unresolved()).isEmpty();
+        }
+    }
+
+    @Test
+    void withoutDependencySolvingOnlyTheSelectionAndItsChildrenAreCopied() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            sync(airlock, db, "src", new YumRepo().add(APP, LIBFOO, HELPER));
+            airlock.repositories().create("dst", RpmPlugin.NAME, null);
+
+            CopyResult result = copy(airlock, false, Entry.whole("src", "dst").withContent("rpm.package:app-1.0-1.x86_64"));
+
+            assertThat(added(result, 0)).containsOnlyKeys("rpm.package:app-1.0-1.x86_64");
+        }
+    }
+
+    @Test
+    void whatTheDestinationProvidesIsNotCopiedAndWhatNothingProvidesIsListed() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            sync(airlock, db, "src", new YumRepo().add(APP, HELPER.requires("      <rpm:entry name=\"perl(Nothing::Here)\"/>\n")));
+            sync(airlock, db, "dst", new YumRepo().add(LIBFOO));
+
+            CopyResult result = copy(airlock, true, Entry.whole("src", "dst").withContent("rpm.package:app-1.0-1.x86_64"));
+
+            assertThat(added(result, 0)).containsOnlyKeys("rpm.package:app-1.0-1.x86_64", "rpm.package:helper-2.0-1.noarch");
+            assertThat(result.unresolved()).containsExactly(
+                    new Unresolved("rpm.package:helper-2.0-1.noarch", "perl(Nothing::Here)"));
+        }
+    }
+
+    @Test
+    void twoVersionsOfOneNameEachGetTheirClosure() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            YumRepo.Pkg old = YumRepo.Pkg.of("tool", "1", "1", "x86_64").requires("      <rpm:entry name=\"libold\"/>\n");
+            YumRepo.Pkg recent = YumRepo.Pkg.of("tool", "2", "1", "x86_64").requires("      <rpm:entry name=\"libnew\"/>\n");
+            sync(airlock, db, "src", new YumRepo().add(old, recent, YumRepo.Pkg.of("libold", "1", "1", "x86_64"),
+                    YumRepo.Pkg.of("libnew", "1", "1", "x86_64")));
+            airlock.repositories().create("dst", RpmPlugin.NAME, null);
+
+            CopyResult result = copy(airlock, true, Entry.whole("src", "dst")
+                    .withContent("rpm.package:tool-1-1.x86_64", "rpm.package:tool-2-1.x86_64"));
+
+            assertThat(added(result, 0)).containsOnlyKeys("rpm.package:tool-1-1.x86_64", "rpm.package:tool-2-1.x86_64",
+                    "rpm.package:libold-1-1.x86_64", "rpm.package:libnew-1-1.x86_64");
+        }
+    }
+
+    @Test
+    void dependencyUpgradeBringsTheNewestInsteadOfAcceptingTheInstalledOne() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            YumRepo.Pkg app = YumRepo.Pkg.of("app", "1.0", "1", "x86_64").requires("      <rpm:entry name=\"libfoo\"/>\n");
+            sync(airlock, db, "src", new YumRepo().add(app, YumRepo.Pkg.of("libfoo", "2", "1", "x86_64")));
+            sync(airlock, db, "dst", new YumRepo().add(YumRepo.Pkg.of("libfoo", "1", "1", "x86_64")));
+            Entry entry = Entry.whole("src", "dst").withContent("rpm.package:app-1.0-1.x86_64");
+
+            CopyResult plain = new CopyEngine(airlock).copy(CopyRequest.of(List.of(entry)).asDryRun());
+            CopyResult upgrading = new CopyEngine(airlock).copy(CopyRequest.of(List.of(entry))
+                    .withOptions(new CopyOptions(true, true, false)).asDryRun());
+
+            assertThat(added(plain, 0)).containsOnlyKeys("rpm.package:app-1.0-1.x86_64");
+            assertThat(added(upgrading, 0)).containsOnlyKeys("rpm.package:app-1.0-1.x86_64", "rpm.package:libfoo-2-1.x86_64");
+        }
+    }
+
+    @Test
+    void theSameRequestGivesTheSameResultWhateverTheRowOrder() {
+        YumRepo.Pkg a = YumRepo.Pkg.of("libfoo", "1.2", "1", "i686").provides("      <rpm:entry name=\"libfoo.so.1()(64bit)\"/>\n");
+        YumRepo.Pkg b = YumRepo.Pkg.of("libfoo-compat", "1.2", "1", "x86_64").provides("      <rpm:entry name=\"libfoo.so.1()(64bit)\"/>\n");
+        List<CopyResult> results = new java.util.ArrayList<>();
+        for (List<YumRepo.Pkg> order : List.of(List.of(APP, LIBFOO, HELPER, a, b), List.of(b, a, HELPER, LIBFOO, APP))) {
+            try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+                sync(airlock, db, "src", new YumRepo().add(order.toArray(YumRepo.Pkg[]::new)));
+                airlock.repositories().create("dst", RpmPlugin.NAME, null);
+                results.add(copy(airlock, true, Entry.whole("src", "dst").withContent("rpm.package:app-1.0-1.x86_64")));
+            }
+        }
+        assertThat(results.get(1).destinations().get(0).added()).isEqualTo(results.get(0).destinations().get(0).added());
+        // Same architecture first (not the i686 build), then the newest, then the name: libfoo before libfoo-compat.
+        assertThat(added(results.get(0), 0)).containsOnlyKeys("rpm.package:app-1.0-1.x86_64",
+                "rpm.package:libfoo-1.2-1.x86_64", "rpm.package:helper-2.0-1.noarch");
+    }
+
+    @Test
+    void aRealCopyCreatesOneVersionPerDestination() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            sync(airlock, db, "apps", new YumRepo().add(APP));
+            sync(airlock, db, "base", new YumRepo().add(LIBFOO, HELPER));
+            airlock.repositories().create("apps-dst", RpmPlugin.NAME, null);
+            airlock.repositories().create("base-dst", RpmPlugin.NAME, null);
+
+            CopyResult result = new CopyEngine(airlock).copy(CopyRequest.of(List.of(
+                    Entry.whole("apps", "apps-dst").withContent("rpm.package:app-1.0-1.x86_64"),
+                    Entry.whole("base", "base-dst").withContent())));
+
+            assertThat(result.destinations()).extracting(CopyResult.Destination::version)
+                    .containsExactly(java.util.Optional.of(1), java.util.Optional.of(1));
+            assertThat(UnitFields.of(airlock, "base-dst")).containsOnlyKeys("rpm.package:libfoo-1.2-1.x86_64",
+                    "rpm.package:helper-2.0-1.noarch");
+        }
+    }
+
+    static void sync(Airlock airlock, TestDatabase db, String name, YumRepo repo) {
+        airlock.repositories().create(name, RpmPlugin.NAME, null);
+        new RpmRepositories(airlock).sync(name, repo.write(db.path("yum-" + name)), ProgressListener.NONE);
+    }
+
+    private static CopyResult copy(Airlock airlock, boolean solve, Entry... entries) {
+        return new CopyEngine(airlock).copy(CopyRequest.of(List.of(entries)).withDependencySolving(solve).asDryRun());
+    }
+
+    /** {@code TYPE:LABEL} → reason of every unit a destination gets. */
+    private static Map<String, String> added(CopyResult result, int destination) {
+        Map<String, String> added = new TreeMap<>();
+        for (CopyResult.Added unit : result.destinations().get(destination).added()) {
+            added.put(unit.type() + ":" + unit.label(), unit.reason().toString());
+        }
+        return added;
+    }
+}
