@@ -209,13 +209,18 @@ public final class ExportEngine {
 
     /** Units to carry ('E') and artifacts to carry ('X', artifact ids) into the scratch table. */
     private static void stage(Connection connection, UUID scratch, List<Target> targets) throws SQLException {
+        boolean first = true;
         for (Target target : targets) {
             RepositoryVersion v = target.version();
-            String sql = "insert into version_draft_unit (draft_id, op, content_id) select distinct ?, 'E', rc.content_id"
+            // A unit has one membership row per repository that holds it at a version, so one
+            // target yields no duplicates: no DISTINCT (a sort of every id) and, for the first
+            // target, no probe for units staged by an earlier one.
+            String sql = "insert into version_draft_unit (draft_id, op, content_id) select ?, 'E', rc.content_id"
                     + " from repository_content rc where " + member("rc")
                     + (target.base().isPresent() ? " and not exists (select 1 from repository_content b where b.content_id = rc.content_id and "
                             + member("b") + ")" : "")
-                    + " and not exists (select 1 from version_draft_unit s where s.draft_id = ? and s.op = 'E' and s.content_id = rc.content_id)";
+                    + (first ? "" : " and not exists (select 1 from version_draft_unit s where s.draft_id = ? and s.op = 'E'"
+                            + " and s.content_id = rc.content_id)");
             try (PreparedStatement insert = connection.prepareStatement(sql)) {
                 int i = 1;
                 insert.setObject(i++, scratch);
@@ -223,9 +228,12 @@ public final class ExportEngine {
                 if (target.base().isPresent()) {
                     i = bindMember(insert, i, target.base().get());
                 }
-                insert.setObject(i, scratch);
+                if (!first) {
+                    insert.setObject(i, scratch);
+                }
                 insert.executeUpdate();
             }
+            first = false;
         }
         try (PreparedStatement artifacts = connection.prepareStatement(
                 "insert into version_draft_unit (draft_id, op, content_id) select distinct ?, 'X', ca.artifact_id"
