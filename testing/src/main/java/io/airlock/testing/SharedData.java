@@ -7,19 +7,21 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real repository metadata kept next to the project ({@code ../shared/data} from the project
- * root), found from the working directory upwards or through {@code -Dairlock.shared.data=DIR}.
+ * root), found from the working directory upwards, or named by {@code -Dairlock.shared.data=DIR} or
+ * the {@code AIRLOCK_SHARED_DATA} environment variable.
  * Tests read it in place; it is never copied into the project.
  */
 public final class SharedData {
 
     public static final String PROPERTY = "airlock.shared.data";
+    public static final String VARIABLE = "AIRLOCK_SHARED_DATA";
 
     private SharedData() {
     }
 
     /** The data directory, if it can be found. */
     public static Optional<Path> find() {
-        String configured = System.getProperty(PROPERTY);
+        String configured = System.getProperty(PROPERTY, System.getenv(VARIABLE));
         if (configured != null) {
             Path path = Path.of(configured).toAbsolutePath();
             return Files.isDirectory(path) ? Optional.of(path) : Optional.empty();
@@ -40,7 +42,7 @@ public final class SharedData {
     public static Path require(String folder) {
         Optional<Path> root = find();
         String why = "the shared test data (../shared/data/" + folder + " next to the project, or -D" + PROPERTY
-                + ") is not on this machine";
+                + " or " + VARIABLE + ") is not on this machine";
         if (root.isEmpty() || !Files.isDirectory(root.get().resolve(folder))) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 throw new IllegalStateException(why);
