@@ -125,6 +125,22 @@ final class RpmCopyTest {
     }
 
     @Test
+    void theDestinationsBaseVersionIsWhatSatisfiesDependencies() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            sync(airlock, db, "src", new YumRepo().add(APP, LIBFOO, HELPER));
+            sync(airlock, db, "dst", new YumRepo().add(LIBFOO, HELPER));
+            new RpmRepositories(airlock).sync("dst", new YumRepo().add(HELPER).write(db.path("yum-dst-2")), ProgressListener.NONE);
+            Entry entry = Entry.whole("src", "dst").withContent("rpm.package:app-1.0-1.x86_64");
+
+            CopyResult onLatest = copy(airlock, true, entry);
+            CopyResult onVersionOne = copy(airlock, true, entry.withBase(1));
+
+            assertThat(added(onLatest, 0)).containsOnlyKeys("rpm.package:app-1.0-1.x86_64", "rpm.package:libfoo-1.2-1.x86_64");
+            assertThat(added(onVersionOne, 0)).containsOnlyKeys("rpm.package:app-1.0-1.x86_64");
+        }
+    }
+
+    @Test
     void twoVersionsOfOneNameEachGetTheirClosure() {
         try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
             YumRepo.Pkg old = YumRepo.Pkg.of("tool", "1", "1", "x86_64").requires("      <rpm:entry name=\"libold\"/>\n");
