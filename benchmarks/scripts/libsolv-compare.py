@@ -5,8 +5,8 @@ Usage (after `benchmarks/run copy --out DIR`):
     /usr/bin/python3 benchmarks/scripts/libsolv-compare.py --data ../shared/data --result DIR
 
 Reads DIR/sample.txt (the requested AppStream packages, one label per line) and DIR/airlock.txt
-(the packages Airlock's copy added, one label per line, with its unresolved requirements after a
-line "# unresolved"). Loads the same primary metadata (CS9 BaseOS + AppStream) into a libsolv pool
+(every unit Airlock's copy added as "TYPE:LABEL<tab>reason", then its unresolved requirements after
+a line "# unresolved"). Loads the same primary metadata (CS9 BaseOS + AppStream) into a libsolv pool
 with rpm rules, installs each requested package into an empty system, and compares the union of
 the packages libsolv would install with Airlock's set. Needs Debian's python3-solv.
 """
@@ -56,13 +56,18 @@ def main():
     args = parser.parse_args()
 
     sample = [l.strip() for l in open(os.path.join(args.result, "sample.txt")) if l.strip()]
-    airlock, unresolved, section = set(), [], "added"
+    airlock, unresolved, section, reasons = set(), [], "added", {}
     for line in open(os.path.join(args.result, "airlock.txt")):
         line = line.rstrip("\n")
         if line == "# unresolved":
             section = "unresolved"
+        elif line and section == "added":
+            unit, reason = line.split("\t")
+            reasons[unit] = reason
+            if unit.startswith("rpm.package:"):
+                airlock.add(unit[len("rpm.package:"):])
         elif line:
-            (airlock.add if section == "added" else unresolved.append)(line)
+            unresolved.append(line)
 
     started = time.perf_counter()
     pool = solv.Pool()
@@ -87,13 +92,14 @@ def main():
     # Airlock computes a closure over requirements, without install-conflict semantics, so each
     # requested package is solved on its own and the installs are united. A joint solve (one
     # transaction for all 100) is timed too, for reference; its problems are counted.
-    union, problems = set(), 0
+    union, problems, unsolvable = set(), 0, set()
     for p in sample:
         solver = pool.Solver()
         solver.set_flag(solv.Solver.SOLVER_FLAG_IGNORE_RECOMMENDED, 1)
         job = pool.Job(solv.Job.SOLVER_INSTALL | solv.Job.SOLVER_SOLVABLE, by_label[p].id)
         if solver.solve([job]):
             problems += 1
+            unsolvable.add(p)
             continue
         union.update(label(s) for s in solver.transaction().newsolvables())
     each = time.perf_counter()
@@ -111,11 +117,37 @@ def main():
     only_libsolv = sorted(union - airlock)
     print("packages: airlock %d, libsolv %d, both %d, only airlock %d, only libsolv %d"
           % (len(airlock), len(union), len(both), len(only_airlock), len(only_libsolv)))
-    for name, items in (("only airlock", only_airlock), ("only libsolv", only_libsolv)):
-        for item in items[:40]:
-            print("  %s: %s" % (name, item))
-        if len(items) > 40:
-            print("  %s: … %d more" % (name, len(items) - 40))
+    # Why a unit came along in Airlock, followed up to what started its chain.
+    def chain(unit):
+        seen = []
+        while unit in reasons and unit not in seen:
+            seen.append(unit)
+            reason = reasons[unit]
+            if reason == "requested":
+                break
+            parent = reason.split(" ", 2)[2].split(" via ")[0] if reason.startswith("dependency of ") else reason[len("child of "):]
+            unit = parent
+        return seen
+
+    def why(label_):
+        units = chain("rpm.package:" + label_)
+        if any(u.startswith("rpm.modulemd:") for u in units):
+            return "module: a module build brought it (or brought what needs it)"
+        root = units[-1][len("rpm.package:"):] if units else None
+        if root in unsolvable:
+            return "requested package libsolv cannot install (holes in the data), or its dependency"
+        return "other (provider choice)"
+
+    groups = {}
+    for item in only_airlock:
+        groups.setdefault(why(item), []).append(item)
+    for reason, items in sorted(groups.items()):
+        print("only airlock, %s: %d" % (reason, len(items)))
+        for item in items[:15]:
+            print("    " + item)
+    print("only libsolv: %d" % len(only_libsolv))
+    for item in only_libsolv:
+        print("    " + item)
     print("airlock unresolved requirements: %d" % len(unresolved))
     for item in unresolved[:20]:
         print("  " + item)

@@ -112,9 +112,7 @@ final class CopyBenchmark {
         List<String> lines = new ArrayList<>();
         for (CopyResult.Destination destination : result.destinations()) {
             for (CopyResult.Added added : destination.added()) {
-                if (added.type().equals(RpmPackage.TYPE)) {
-                    lines.add(added.label());
-                }
+                lines.add(added.type() + ":" + added.label() + "\t" + added.reason());
             }
         }
         Collections.sort(lines);
