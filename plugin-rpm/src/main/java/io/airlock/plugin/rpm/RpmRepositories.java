@@ -31,6 +31,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import org.hibernate.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,7 +111,7 @@ public final class RpmRepositories {
 
         SyncResult run(String repository) {
             draft = airlock.repositories().draft(session, repository, VersionDraft.Mode.REPLACE, OptionalInt.empty());
-            repodata.readPackages(unit -> add(unit, List.of(packageFile(unit))));
+            readPackagesAhead();
             repodata.readAdvisories(unit -> add(unit, List.of()));
             repodata.readModules(unit -> add(unit, List.of()));
             repodata.readComps(unit -> add(unit, List.of()));
@@ -119,8 +122,81 @@ public final class RpmRepositories {
             return new SyncResult(version, counts, stored, onDemand, repodata.warnings());
         }
 
+        /**
+         * Parses primary metadata and stores package files on a second thread, a bounded queue ahead
+         * of the database writes on this one, so that the two overlap. The reader is stopped and
+         * joined before this returns, whatever happens, so it never outlives the transaction.
+         */
+        private void readPackagesAhead() {
+            BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2 * ContentWriter.BATCH_SIZE);
+            Object end = new Object();
+            AtomicReference<Throwable> readerFailure = new AtomicReference<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    repodata.readPackages(unit -> {
+                        NewUnit item = new NewUnit(unit, List.of(packageFile(unit)));
+                        try {
+                            queue.put(item);
+                        } catch (InterruptedException e) {
+                            throw new AirlockException(ErrorCode.CANCELLED, "rpm sync cancelled");
+                        }
+                    });
+                } catch (Throwable t) {
+                    readerFailure.set(t);
+                } finally {
+                    queue.offer(end);
+                }
+            }, "rpm-sync-primary");
+            reader.setDaemon(true);
+            reader.start();
+            boolean finished = false;
+            try {
+                for (Object item = queue.take(); item != end; item = queue.take()) {
+                    add((NewUnit) item);
+                }
+                finished = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AirlockException(ErrorCode.CANCELLED, "rpm sync cancelled");
+            } finally {
+                if (!finished) {
+                    reader.interrupt();
+                    queue.clear(); // unblocks a reader waiting to put
+                }
+                joinQuietly(reader);
+            }
+            Throwable failure = readerFailure.get();
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            } else if (failure instanceof Error error) {
+                throw error;
+            } else if (failure != null) {
+                throw new IllegalStateException(failure);
+            }
+        }
+
+        private static void joinQuietly(Thread thread) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
         private void add(Content unit, List<UnitFile> files) {
-            pending.add(new NewUnit(unit, files));
+            add(new NewUnit(unit, files));
+        }
+
+        private void add(NewUnit newUnit) {
+            Content unit = newUnit.unit();
+            pending.add(newUnit);
             counts.merge(unit.typeId(), 1L, Long::sum);
             if (pending.size() == ContentWriter.BATCH_SIZE) {
                 flush();
