@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.hibernate.Length;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
@@ -50,10 +49,10 @@ public class Modulemd extends Content {
 
     private Boolean staticContext;
 
-    @Column(name = "summary", length = Length.LONG32)
+    @Column(name = "summary", length = RpmText.LONG)
     private String summary;
 
-    @Column(name = "description", length = Length.LONG32)
+    @Column(name = "description", length = RpmText.LONG)
     private String description;
 
     /** The {@code dependencies} list as written: each entry maps buildrequires/requires to module → streams. */
@@ -72,7 +71,7 @@ public class Modulemd extends Content {
     private Map<String, List<String>> profiles = new LinkedHashMap<>();
 
     /** The original YAML document, from {@code ---} to {@code ...}. */
-    @Column(name = "snippet", nullable = false, length = Length.LONG32)
+    @Column(name = "snippet", nullable = false, length = RpmText.DOCUMENT)
     private String snippet;
 
     protected Modulemd() {

@@ -9,7 +9,6 @@ import jakarta.persistence.Table;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.hibernate.Length;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
@@ -44,7 +43,7 @@ public class ModulemdDefaults extends Content {
     @Mutability(Immutability.class)
     private Map<String, List<String>> profiles = new LinkedHashMap<>();
 
-    @Column(name = "snippet", nullable = false, length = Length.LONG32)
+    @Column(name = "snippet", nullable = false, length = RpmText.DOCUMENT)
     private String snippet;
 
     protected ModulemdDefaults() {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.hibernate.Length;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
@@ -35,7 +34,7 @@ public class PackageGroup extends Content {
     @Column(name = "name", length = 1024)
     private String name;
 
-    @Column(name = "description", length = Length.LONG32)
+    @Column(name = "description", length = RpmText.LONG)
     private String description;
 
     private Boolean isDefault;

@@ -11,7 +11,6 @@ import jakarta.persistence.OrderBy;
 import jakarta.persistence.Table;
 import java.util.ArrayList;
 import java.util.List;
-import org.hibernate.Length;
 
 /**
  * An errata record from {@code updateinfo.xml}, with its package collections and references as
@@ -42,13 +41,13 @@ public class RpmAdvisory extends Content {
     private String advisoryType;
     @Column(name = "advisory_version", length = 64)
     private String advisoryVersion;
-    @Column(name = "title", length = Length.LONG32)
+    @Column(name = "title", length = RpmText.LONG)
     private String title;
     @Column(name = "issued", length = 64)
     private String issued;
     @Column(name = "updated", length = 64)
     private String updated;
-    @Column(name = "rights", length = Length.LONG32)
+    @Column(name = "rights", length = RpmText.LONG)
     private String rights;
     @Column(name = "release_name", length = 1024)
     private String releaseName;
@@ -56,11 +55,11 @@ public class RpmAdvisory extends Content {
     private String pushcount;
     @Column(name = "severity", length = 64)
     private String severity;
-    @Column(name = "summary", length = Length.LONG32)
+    @Column(name = "summary", length = RpmText.LONG)
     private String summary;
-    @Column(name = "description", length = Length.LONG32)
+    @Column(name = "description", length = RpmText.LONG)
     private String description;
-    @Column(name = "solution", length = Length.LONG32)
+    @Column(name = "solution", length = RpmText.LONG)
     private String solution;
     private Boolean rebootSuggested;
 

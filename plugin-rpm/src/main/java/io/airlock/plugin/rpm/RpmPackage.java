@@ -9,7 +9,6 @@ import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import java.util.ArrayList;
 import java.util.List;
-import org.hibernate.Length;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
@@ -58,10 +57,10 @@ public class RpmPackage extends Content {
     @Column(name = "checksum_type", nullable = false, length = 16)
     private String checksumType;
 
-    @Column(name = "summary", length = Length.LONG32)
+    @Column(name = "summary", length = RpmText.LONG)
     private String summary;
 
-    @Column(name = "description", length = Length.LONG32)
+    @Column(name = "description", length = RpmText.LONG)
     private String description;
 
     @Column(name = "url", length = 2048)
