@@ -10,6 +10,7 @@ import io.airlock.core.model.RepositoryContent;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.plugin.PluginRegistry;
 import io.airlock.core.repository.Repositories;
+import io.airlock.core.store.ArtifactBatch;
 import io.airlock.core.store.ArtifactStore;
 import io.airlock.core.store.FileSystemArtifactStore;
 import io.airlock.spi.AirlockException;
@@ -102,6 +103,15 @@ public final class Airlock implements AutoCloseable {
      */
     public OrphanCleanup.Result cleanupOrphans(Duration grace) {
         return orphanCleanup.run(grace);
+    }
+
+    /**
+     * After the transaction that would have recorded them rolled back: removes the files
+     * {@code batch} created that no artifact row names (rows committed by others keep theirs).
+     */
+    public void discardUnrecorded(ArtifactBatch batch) {
+        batch.discard(shas -> inTransaction(s -> s.doReturningWork(c ->
+                ContentWriter.lookupByKey(c, "select sha256, id from artifact where sha256 in ", shas).keySet())));
     }
 
     /** Runs work in one database transaction: committed if it returns, rolled back if it throws. */

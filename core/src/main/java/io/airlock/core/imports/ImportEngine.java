@@ -474,8 +474,7 @@ public final class ImportEngine {
         /** After a rollback: removes the files this import stored that no artifact row names. */
         void removeWrittenArtifacts() {
             try {
-                artifacts.discard(shas -> airlock.inTransaction(s -> s.doReturningWork(c ->
-                        ContentWriter.lookupByKey(c, "select sha256, id from artifact where sha256 in ", shas).keySet())));
+                airlock.discardUnrecorded(artifacts);
             } catch (RuntimeException e) {
                 // Leftover files are orphans that cleanup removes; the original failure matters more.
             }

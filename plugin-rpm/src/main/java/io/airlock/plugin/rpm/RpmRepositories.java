@@ -80,8 +80,7 @@ public final class RpmRepositories {
                 return airlock.inTransaction(session -> new Sync(session, repodata, artifacts, progress).run(repository));
             } catch (RuntimeException e) {
                 try {
-                    artifacts.discard(shas -> airlock.inTransaction(s -> s.doReturningWork(c ->
-                            ContentWriter.lookupByKey(c, "select sha256, id from artifact where sha256 in ", shas).keySet())));
+                    airlock.discardUnrecorded(artifacts);
                 } catch (RuntimeException cleanup) {
                     e.addSuppressed(cleanup);
                 }
