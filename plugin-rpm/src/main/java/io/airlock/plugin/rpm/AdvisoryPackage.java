@@ -75,12 +75,6 @@ public class AdvisoryPackage {
                 throw new IllegalArgumentException("advisory package name is missing");
             }
         }
-
-        /** {@code name-[epoch:]version-release.arch} as package labels are written, to find the package. */
-        public String nevra() {
-            String e = epoch == null || epoch.isEmpty() ? "0" : epoch;
-            return name + "-" + ("0".equals(e) ? "" : e + ":") + version + "-" + release + "." + arch;
-        }
     }
 
     public Values values() {

@@ -158,7 +158,13 @@ public class RpmPackage extends Content {
 
     /** {@code name-[epoch:]version-release.arch}, the epoch only when it is not 0. */
     public String nevra() {
-        return name + "-" + ("0".equals(epoch) ? "" : epoch + ":") + version + "-" + release + "." + arch;
+        return nevra(name, epoch, version, release, arch);
+    }
+
+    /** {@code name-[epoch:]version-release.arch} as packages are labelled; a null or empty epoch is 0. */
+    public static String nevra(String name, String epoch, String version, String release, String arch) {
+        boolean zero = epoch == null || epoch.isEmpty() || epoch.equals("0");
+        return name + "-" + (zero ? "" : epoch + ":") + version + "-" + release + "." + arch;
     }
 
     public String name() { return name; }

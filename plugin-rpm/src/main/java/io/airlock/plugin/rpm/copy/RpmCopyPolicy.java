@@ -203,8 +203,8 @@ public final class RpmCopyPolicy implements CopyPolicy {
                         }
                     }
                     if (row[7] != null) {
-                        String epoch = row[8] == null || ((String) row[8]).isEmpty() ? "0" : (String) row[8];
-                        String label = row[7] + "-" + ("0".equals(epoch) ? "" : epoch + ":") + row[9] + "-" + row[10] + "." + row[11];
+                        String label = RpmPackage.nevra((String) row[7], (String) row[8], (String) row[9], (String) row[10],
+                                (String) row[11]);
                         UUID id = source.packageByLabel.get(label);
                         if (id != null) {
                             add(pair, id, RpmPackage.TYPE, reason);
@@ -225,30 +225,25 @@ public final class RpmCopyPolicy implements CopyPolicy {
             DependencySolver solver = builder.build();
             CopyOptions options = problem.options();
             DependencySolver.Options solverOptions = new DependencySolver.Options(options.dependencyUpgrade(), options.includeRecommends());
-            // Packages the solver adds may be module artifacts, whose modules bring more packages:
-            // solve again until a round adds nothing (each round only grows the copy, so this ends).
+            // A solution is closed over what it adds, but packages it adds may be module artifacts
+            // whose modules bring packages it has not seen: solve again until children bring none
+            // (each round only grows the copy, so this ends).
             DependencySolver.Solution solution;
+            Map<Integer, List<String>> selection = packageSelection();
             while (true) {
-                Map<Integer, List<String>> selection = new TreeMap<>();
-                int size = 0;
-                for (int i = 0; i < pairs.size(); i++) {
-                    List<String> keys = new ArrayList<>();
-                    for (Map.Entry<UUID, String> unit : typeOf.get(i).entrySet()) {
-                        if (unit.getValue().equals(RpmPackage.TYPE)) {
-                            keys.add(unit.getKey().toString());
-                        }
-                    }
-                    selection.put(i, keys);
-                    size += inCopy.get(i).size();
-                }
                 solution = solver.solve(selection, solverOptions);
+                Map<Integer, java.util.SortedSet<String>> solved = new TreeMap<>();
+                selection.forEach((pair, keys) -> solved.put(pair, new TreeSet<>(keys)));
                 for (DependencySolver.Added added : solution.added()) {
+                    solved.get(added.pair()).add(added.key());
                     add(added.pair(), UUID.fromString(added.key()), RpmPackage.TYPE,
                             Reason.dependencyOf(dependentLabel(added.dependentKey()), added.capability()));
                 }
                 followChildren();
-                int after = inCopy.stream().mapToInt(Map::size).sum();
-                if (after == size || !grewPackages(selection)) {
+                selection = packageSelection();
+                Map<Integer, List<String>> closed = new TreeMap<>();
+                solved.forEach((pair, keys) -> closed.put(pair, List.copyOf(keys)));
+                if (selection.equals(closed)) {
                     break;
                 }
             }
@@ -257,15 +252,14 @@ public final class RpmCopyPolicy implements CopyPolicy {
             }
         }
 
-        /** Whether the copy now holds packages the last round's selection did not: only those need solving. */
-        private boolean grewPackages(Map<Integer, List<String>> solved) {
+        /** Per pair, the keys of the packages in the copy so far, sorted. */
+        private Map<Integer, List<String>> packageSelection() {
+            Map<Integer, List<String>> selection = new TreeMap<>();
             for (int i = 0; i < pairs.size(); i++) {
-                long packages = typeOf.get(i).values().stream().filter(RpmPackage.TYPE::equals).count();
-                if (packages != solved.get(i).size()) {
-                    return true;
-                }
+                selection.put(i, typeOf.get(i).entrySet().stream().filter(unit -> unit.getValue().equals(RpmPackage.TYPE))
+                        .map(unit -> unit.getKey().toString()).sorted().toList());
             }
-            return false;
+            return selection;
         }
 
         private String dependentLabel(String key) {
