@@ -9,6 +9,7 @@ import io.airlock.plugin.rpm.PackageGroup;
 import io.airlock.plugin.rpm.RpmDependency;
 import io.airlock.plugin.rpm.RpmFile;
 import io.airlock.plugin.rpm.RpmPackage;
+import io.airlock.plugin.rpm.StringPool;
 import io.airlock.plugin.rpm.solve.DependencySolver.PackageInfo;
 import io.airlock.plugin.rpm.solve.RpmVersions;
 import io.airlock.spi.copy.VersionContent;
@@ -45,13 +46,13 @@ final class VersionData {
 
     static VersionData load(VersionContent version) {
         VersionData data = new VersionData();
-        Map<String, String> pool = new HashMap<>();
+        StringPool pool = new StringPool();
         version.scan(RpmPackage.class, 1000, batch -> {
             for (RpmPackage p : batch) {
-                PackageInfo info = new PackageInfo(p.id().toString(), intern(pool, p.name()), intern(pool, p.epoch()),
-                        intern(pool, p.version()), intern(pool, p.release()), intern(pool, p.arch()),
+                PackageInfo info = new PackageInfo(p.id().toString(), pool.intern(p.name()), pool.intern(p.epoch()),
+                        pool.intern(p.version()), pool.intern(p.release()), pool.intern(p.arch()),
                         intern(pool, p.provides()), intern(pool, p.requires()), intern(pool, p.recommends()),
-                        p.files().stream().map(RpmFile::path).map(f -> intern(pool, f)).toList());
+                        p.files().stream().map(RpmFile::path).map(pool::intern).toList());
                 data.packages.add(info);
                 data.packageByLabel.put(p.label(), p.id());
                 data.packageLabel.put(p.id(), p.label());
@@ -126,19 +127,11 @@ final class VersionData {
         return epoch.equals("0") ? artifact.substring(0, dash + 1) + artifact.substring(colon + 1) : artifact;
     }
 
-    private static String intern(Map<String, String> pool, String value) {
-        if (value == null) {
-            return null;
-        }
-        String pooled = pool.putIfAbsent(value, value);
-        return pooled == null ? value : pooled;
-    }
-
-    private static List<RpmDependency> intern(Map<String, String> pool, List<RpmDependency> deps) {
+    private static List<RpmDependency> intern(StringPool pool, List<RpmDependency> deps) {
         List<RpmDependency> interned = new ArrayList<>(deps.size());
         for (RpmDependency d : deps) {
-            interned.add(new RpmDependency(intern(pool, d.name()), intern(pool, d.flags()), intern(pool, d.epoch()),
-                    intern(pool, d.version()), intern(pool, d.release()), d.pre()));
+            interned.add(new RpmDependency(pool.intern(d.name()), pool.intern(d.flags()), pool.intern(d.epoch()),
+                    pool.intern(d.version()), pool.intern(d.release()), d.pre()));
         }
         return interned;
     }

@@ -4,6 +4,7 @@ import io.airlock.plugin.rpm.RpmDependency;
 import io.airlock.plugin.rpm.RpmFile;
 import io.airlock.plugin.rpm.RpmPackage;
 import io.airlock.plugin.rpm.RpmPackage.DependencyKind;
+import io.airlock.plugin.rpm.StringPool;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Locale;
@@ -29,7 +30,7 @@ final class PrimaryReader {
         long count = 0;
         // Strings repeat across packages (arches, flags, common capability names): interning them per
         // file keeps batches small without holding anything beyond the file's vocabulary.
-        Map<String, String> pool = new HashMap<>();
+        StringPool pool = new StringPool();
         try (Xml xml = new Xml(in, file)) {
             if (!xml.next() || !xml.name().equals("metadata")) {
                 throw xml.error("the root element is not <metadata>");
@@ -54,7 +55,7 @@ final class PrimaryReader {
         return count;
     }
 
-    private static RpmPackage readPackage(Xml xml, Map<String, String> pool) {
+    private static RpmPackage readPackage(Xml xml, StringPool pool) {
         String where = xml.position();
         String name = null, arch = null, epoch = null, version = null, release = null, pkgId = null, checksumType = null;
         String summary = null, description = null, packager = null, url = null, href = null, base = null;
@@ -66,15 +67,15 @@ final class PrimaryReader {
         while (xml.nextChild()) {
             switch (xml.name()) {
                 case "name" -> name = xml.text();
-                case "arch" -> arch = intern(pool, xml.text());
+                case "arch" -> arch = pool.intern(xml.text());
                 case "version" -> {
-                    epoch = intern(pool, xml.attribute("epoch"));
+                    epoch = pool.intern(xml.attribute("epoch"));
                     version = xml.attribute("ver");
                     release = xml.attribute("rel");
                     xml.skip();
                 }
                 case "checksum" -> {
-                    checksumType = intern(pool, xml.attribute("type"));
+                    checksumType = pool.intern(xml.attribute("type"));
                     if (!Checksums.known(checksumType)) {
                         throw xml.error("unknown checksum type '" + checksumType + "'");
                     }
@@ -83,7 +84,7 @@ final class PrimaryReader {
                 }
                 case "summary" -> summary = xml.text();
                 case "description" -> description = xml.text();
-                case "packager" -> packager = intern(pool, xml.text());
+                case "packager" -> packager = pool.intern(xml.text());
                 case "url" -> url = xml.text();
                 case "time" -> {
                     timeFile = xml.longAttribute("file");
@@ -110,10 +111,10 @@ final class PrimaryReader {
                             continue;
                         }
                         switch (element) {
-                            case "license" -> license = intern(pool, xml.text());
-                            case "vendor" -> vendor = intern(pool, xml.text());
-                            case "group" -> group = intern(pool, xml.text());
-                            case "buildhost" -> buildhost = intern(pool, xml.text());
+                            case "license" -> license = pool.intern(xml.text());
+                            case "vendor" -> vendor = pool.intern(xml.text());
+                            case "group" -> group = pool.intern(xml.text());
+                            case "buildhost" -> buildhost = pool.intern(xml.text());
                             case "sourcerpm" -> sourcerpm = xml.text();
                             case "header-range" -> {
                                 headerStart = xml.longAttribute("start");
@@ -121,7 +122,7 @@ final class PrimaryReader {
                                 xml.skip();
                             }
                             case "file" -> {
-                                String fileType = intern(pool, xml.attribute("type"));
+                                String fileType = pool.intern(xml.attribute("type"));
                                 files.add(new RpmFile(xml.text(), fileType));
                             }
                             default -> xml.skip();
@@ -147,7 +148,7 @@ final class PrimaryReader {
         return unit;
     }
 
-    private static java.util.List<RpmDependency> readEntries(Xml xml, Map<String, String> pool) {
+    private static java.util.List<RpmDependency> readEntries(Xml xml, StringPool pool) {
         java.util.List<RpmDependency> entries = new java.util.ArrayList<>();
         while (xml.nextChild()) {
             if (!xml.name().equals("entry")) {
@@ -156,19 +157,11 @@ final class PrimaryReader {
             }
             String name = xml.requiredAttribute("name");
             String pre = xml.attribute("pre");
-            entries.add(new RpmDependency(intern(pool, name), intern(pool, xml.attribute("flags")),
-                    intern(pool, xml.attribute("epoch")), intern(pool, xml.attribute("ver")), intern(pool, xml.attribute("rel")),
+            entries.add(new RpmDependency(pool.intern(name), pool.intern(xml.attribute("flags")),
+                    pool.intern(xml.attribute("epoch")), pool.intern(xml.attribute("ver")), pool.intern(xml.attribute("rel")),
                     "1".equals(pre) || "true".equalsIgnoreCase(pre)));
             xml.skip();
         }
         return entries;
-    }
-
-    private static String intern(Map<String, String> pool, String value) {
-        if (value == null) {
-            return null;
-        }
-        String pooled = pool.putIfAbsent(value, value);
-        return pooled == null ? value : pooled;
     }
 }
