@@ -59,13 +59,10 @@ final class Xml implements AutoCloseable {
 
     /** Moves to the next start element inside the current element; false at its end tag. */
     boolean nextChild() {
-        while (next()) {
-            if (reader.isStartElement()) {
-                return true;
-            }
-            return false;
+        if (!next()) {
+            throw error("unexpected end of document");
         }
-        throw error("unexpected end of document");
+        return reader.isStartElement();
     }
 
     boolean isStart() {
