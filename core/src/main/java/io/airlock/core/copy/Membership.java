@@ -1,6 +1,7 @@
 package io.airlock.core.copy;
 
 import io.airlock.core.model.RepositoryVersion;
+import io.airlock.core.repository.VersionMembership;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,8 +27,7 @@ final class Membership {
     static final int CHUNK = 500;
 
     /** The content ids of a version, as a one-column select for {@code VersionDraft.addSelected}: repository, number, number. */
-    static final String MEMBER_IDS = "select rc.content_id as id from repository_content rc where rc.repository_id = ?"
-            + " and rc.version_added <= ? and (rc.version_removed is null or rc.version_removed > ?)";
+    static final String MEMBER_IDS = "select rc.content_id as id from repository_content rc where " + VersionMembership.sql("rc");
 
     private Membership() {
     }
@@ -44,11 +44,10 @@ final class Membership {
             for (int from = 0; from < all.size(); from += CHUNK) {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
                 String sql = "select c.label, c.id from content c join repository_content rc on rc.content_id = c.id"
-                        + " where rc.repository_id = ? and rc.version_added <= ?"
-                        + " and (rc.version_removed is null or rc.version_removed > ?)"
+                        + " where " + VersionMembership.sql("rc")
                         + " and c.content_type = ? and c.label in (" + placeholders(chunk.size()) + ")";
                 try (PreparedStatement query = connection.prepareStatement(sql)) {
-                    int p = bindVersion(query, 1, version);
+                    int p = VersionMembership.bind(query, 1, version);
                     query.setString(p++, type);
                     for (String label : chunk) {
                         query.setString(p++, label);
@@ -72,11 +71,10 @@ final class Membership {
         session.doWork(connection -> {
             for (int from = 0; from < all.size(); from += CHUNK) {
                 List<UUID> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-                String sql = "select rc.content_id from repository_content rc where rc.repository_id = ?"
-                        + " and rc.version_added <= ? and (rc.version_removed is null or rc.version_removed > ?)"
+                String sql = "select rc.content_id from repository_content rc where " + VersionMembership.sql("rc")
                         + " and rc.content_id in (" + placeholders(chunk.size()) + ")";
                 try (PreparedStatement query = connection.prepareStatement(sql)) {
-                    int p = bindVersion(query, 1, version);
+                    int p = VersionMembership.bind(query, 1, version);
                     for (UUID id : chunk) {
                         query.setObject(p++, id);
                     }
@@ -100,26 +98,19 @@ final class Membership {
     private static void scanMissing(Connection connection, RepositoryVersion in, RepositoryVersion notIn, Consumer<Unit> units)
             throws SQLException {
         String sql = "select c.id, c.content_type, c.label from repository_content rc join content c on c.id = rc.content_id"
-                + " where rc.repository_id = ? and rc.version_added <= ? and (rc.version_removed is null or rc.version_removed > ?)"
-                + " and not exists (select 1 from repository_content d where d.repository_id = ? and d.content_id = rc.content_id"
-                + " and d.version_added <= ? and (d.version_removed is null or d.version_removed > ?))";
+                + " where " + VersionMembership.sql("rc")
+                + " and not exists (select 1 from repository_content d where " + VersionMembership.sql("d")
+                + " and d.content_id = rc.content_id)";
         try (PreparedStatement query = connection.prepareStatement(sql)) {
             query.setFetchSize(1000);
-            int p = bindVersion(query, 1, in);
-            bindVersion(query, p, notIn);
+            int p = VersionMembership.bind(query, 1, in);
+            VersionMembership.bind(query, p, notIn);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     units.accept(new Unit(rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3)));
                 }
             }
         }
-    }
-
-    private static int bindVersion(PreparedStatement query, int first, RepositoryVersion version) throws SQLException {
-        query.setObject(first, version.repositoryId());
-        query.setInt(first + 1, version.number());
-        query.setInt(first + 2, version.number());
-        return first + 3;
     }
 
     private static String placeholders(int count) {

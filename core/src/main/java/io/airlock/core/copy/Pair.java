@@ -3,6 +3,7 @@ package io.airlock.core.copy;
 import io.airlock.core.copy.Validator.Named;
 import io.airlock.core.copy.Validator.Resolved;
 import io.airlock.core.plugin.PluginRegistry;
+import io.airlock.core.repository.VersionMembership;
 import io.airlock.spi.Content;
 import io.airlock.spi.ContentType;
 import io.airlock.spi.copy.CopyPair;
@@ -92,8 +93,7 @@ final class Pair implements CopyPair {
                 continue;
             }
             units.addAll(session.createSelectionQuery("select c from RepositoryContent rc join " + entityName(type)
-                            + " c on c.id = rc.key.contentId where rc.key.repositoryId = :r and rc.key.versionAdded <= :n"
-                            + " and (rc.versionRemoved is null or rc.versionRemoved > :n)", Content.class)
+                            + " c on c.id = rc.key.contentId where " + VersionMembership.hql("rc", ":r", ":n"), Content.class)
                     .setParameter("r", entry.sourceVersion().repositoryId())
                     .setParameter("n", entry.sourceVersion().number())
                     .setReadOnly(true)

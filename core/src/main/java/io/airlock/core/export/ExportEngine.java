@@ -14,6 +14,7 @@ import io.airlock.core.content.ContentFiles;
 import io.airlock.core.content.ContentWriter.UnitFile;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
+import io.airlock.core.repository.VersionMembership;
 import io.airlock.core.repository.VersionRef;
 import io.airlock.core.store.Sha256;
 import io.airlock.spi.AirlockException;
@@ -202,11 +203,6 @@ public final class ExportEngine {
 
     // --- selection -------------------------------------------------------------------------
 
-    private static String member(String alias) {
-        return alias + ".repository_id = ? and " + alias + ".version_added <= ? and (" + alias + ".version_removed is null or "
-                + alias + ".version_removed > ?)";
-    }
-
     /** Units to carry ('E') and artifacts to carry ('X', artifact ids) into the scratch table. */
     private static void stage(Connection connection, UUID scratch, List<Target> targets) throws SQLException {
         boolean first = true;
@@ -216,17 +212,17 @@ public final class ExportEngine {
             // target yields no duplicates: no DISTINCT (a sort of every id) and, for the first
             // target, no probe for units staged by an earlier one.
             String sql = "insert into version_draft_unit (draft_id, op, content_id) select ?, 'E', rc.content_id"
-                    + " from repository_content rc where " + member("rc")
+                    + " from repository_content rc where " + VersionMembership.sql("rc")
                     + (target.base().isPresent() ? " and not exists (select 1 from repository_content b where b.content_id = rc.content_id and "
-                            + member("b") + ")" : "")
+                            + VersionMembership.sql("b") + ")" : "")
                     + (first ? "" : " and not exists (select 1 from version_draft_unit s where s.draft_id = ? and s.op = 'E'"
                             + " and s.content_id = rc.content_id)");
             try (PreparedStatement insert = connection.prepareStatement(sql)) {
                 int i = 1;
                 insert.setObject(i++, scratch);
-                i = bindMember(insert, i, v);
+                i = VersionMembership.bind(insert, i, v);
                 if (target.base().isPresent()) {
-                    i = bindMember(insert, i, target.base().get());
+                    i = VersionMembership.bind(insert, i, target.base().get());
                 }
                 if (!first) {
                     insert.setObject(i, scratch);
@@ -251,19 +247,12 @@ public final class ExportEngine {
             try (PreparedStatement known = connection.prepareStatement(
                     "delete from version_draft_unit where draft_id = ? and op = 'X' and content_id in ("
                             + "select cb.artifact_id from repository_content b join content_artifact cb on cb.content_id = b.content_id"
-                            + " where " + member("b") + " and cb.artifact_id is not null)")) {
+                            + " where " + VersionMembership.sql("b") + " and cb.artifact_id is not null)")) {
                 known.setObject(1, scratch);
-                bindMember(known, 2, target.base().get());
+                VersionMembership.bind(known, 2, target.base().get());
                 known.executeUpdate();
             }
         }
-    }
-
-    private static int bindMember(PreparedStatement statement, int index, RepositoryVersion version) throws SQLException {
-        statement.setObject(index, version.repositoryId());
-        statement.setInt(index + 1, version.number());
-        statement.setInt(index + 2, version.number());
-        return index + 3;
     }
 
     record Counts(Map<String, Long> content, long artifacts, long artifactBytes, long links) {
@@ -375,8 +364,8 @@ public final class ExportEngine {
                 // sorting a join's result would make the database spill and merge every key.
                 PreparedStatement query = connection.prepareStatement(
                         "select c.key_digest from content c where exists (select 1 from repository_content rc"
-                                + " where rc.content_id = c.id and " + member("rc") + ") order by c.key_digest")) {
-            bindMember(query, 1, version);
+                                + " where rc.content_id = c.id and " + VersionMembership.sql("rc") + ") order by c.key_digest")) {
+            VersionMembership.bind(query, 1, version);
             query.setFetchSize(KEY_BATCH);
             HexFormat hex = HexFormat.of();
             try (ResultSet keys = query.executeQuery()) {

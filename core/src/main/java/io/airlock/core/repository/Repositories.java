@@ -125,7 +125,7 @@ public final class Repositories {
         }
         String entity = airlock.sessionFactory().getMetamodel().entity(type).getName();
         String hql = "select c from RepositoryContent rc join " + entity + " c on c.id = rc.key.contentId"
-                + " where " + member("rc", ":r", ":n") + " and rc.key.contentId > :after order by rc.key.contentId";
+                + " where " + VersionMembership.hql("rc", ":r", ":n") + " and rc.key.contentId > :after order by rc.key.contentId";
         session.flush();
         try (Session reader = session.sessionWithOptions().connection().openSession()) {
             reader.setDefaultReadOnly(true);
@@ -163,7 +163,7 @@ public final class Repositories {
     public long countContent(RepositoryVersion version, Optional<String> type) {
         return airlock.inTransaction(session -> session.createSelectionQuery(
                         "select count(*) from RepositoryContent rc join " + entityName(type) + " c on c.id = rc.key.contentId"
-                                + " where " + member("rc", ":r", ":n"), Long.class)
+                                + " where " + VersionMembership.hql("rc", ":r", ":n"), Long.class)
                 .setParameter("r", version.repositoryId())
                 .setParameter("n", version.number())
                 .getSingleResult());
@@ -175,9 +175,9 @@ public final class Repositories {
             throw new IllegalArgumentException("batch size " + batchSize);
         }
         String hql = "select c from RepositoryContent rc join " + entityName(type) + " c on c.id = rc.key.contentId"
-                + " where " + member("rc", ":r", ":n") + " and rc.key.contentId > :after"
+                + " where " + VersionMembership.hql("rc", ":r", ":n") + " and rc.key.contentId > :after"
                 + (notIn == null ? "" : " and not exists (select 1 from RepositoryContent x where x.key.contentId = rc.key.contentId"
-                        + " and " + member("x", ":r2", ":n2") + ")")
+                        + " and " + VersionMembership.hql("x", ":r2", ":n2") + ")")
                 + " order by rc.key.contentId";
         try (Session session = airlock.sessionFactory().openSession()) {
             session.setDefaultReadOnly(true);
@@ -211,11 +211,6 @@ public final class Repositories {
                 session.getTransaction().rollback();
             }
         }
-    }
-
-    private static String member(String alias, String repository, String number) {
-        return alias + ".key.repositoryId = " + repository + " and " + alias + ".key.versionAdded <= " + number
-                + " and (" + alias + ".versionRemoved is null or " + alias + ".versionRemoved > " + number + ")";
     }
 
     private String entityName(Optional<String> type) {
