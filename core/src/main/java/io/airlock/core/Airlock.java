@@ -13,6 +13,7 @@ import io.airlock.core.repository.Repositories;
 import io.airlock.core.store.ArtifactBatch;
 import io.airlock.core.store.ArtifactStore;
 import io.airlock.core.store.FileSystemArtifactStore;
+import io.airlock.core.trust.TrustedKeys;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
 import io.airlock.spi.ContentPlugin;
@@ -65,11 +66,13 @@ public final class Airlock implements AutoCloseable {
     private final Repositories repositories;
     private final ContentWriter contentWriter;
     private final OrphanCleanup orphanCleanup;
+    private final TrustedKeys trustedKeys;
 
-    private Airlock(SessionFactory sessionFactory, PluginRegistry plugins, ArtifactStore store) {
+    private Airlock(SessionFactory sessionFactory, PluginRegistry plugins, ArtifactStore store, TrustedKeys trustedKeys) {
         this.sessionFactory = sessionFactory;
         this.plugins = plugins;
         this.store = store;
+        this.trustedKeys = trustedKeys;
         this.repositories = new Repositories(this);
         this.contentWriter = new ContentWriter(plugins);
         this.orphanCleanup = new OrphanCleanup(this);
@@ -85,6 +88,14 @@ public final class Airlock implements AutoCloseable {
 
     public ArtifactStore artifacts() {
         return store;
+    }
+
+    /**
+     * The keys this installation trusts to sign exports; when there is any, every import through it
+     * requires a signature by one of them (see {@link Builder#trustedKeys}).
+     */
+    public TrustedKeys trustedKeys() {
+        return trustedKeys;
     }
 
     public Repositories repositories() {
@@ -172,6 +183,7 @@ public final class Airlock implements AutoCloseable {
         private final List<ContentPlugin> explicit = new ArrayList<>();
         private SchemaAction schemaAction = SchemaAction.UPDATE;
         private final Map<String, Object> properties = new LinkedHashMap<>();
+        private TrustedKeys trustedKeys = TrustedKeys.none();
 
         private Builder() {
         }
@@ -238,6 +250,16 @@ public final class Airlock implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Requires every export imported into this installation to be signed by one of these keys
+         * (unsigned, wrongly signed or otherwise signed exports are refused before they are read).
+         * Calls add up; none by default.
+         */
+        public Builder trustedKeys(TrustedKeys keys) {
+            this.trustedKeys = trustedKeys.and(requireNonNull(keys, "keys"));
+            return this;
+        }
+
         /** An extra Hibernate property, for hosts that tune the ORM. */
         public Builder property(String name, Object value) {
             properties.put(requireNonNull(name, "name"), value);
@@ -301,7 +323,7 @@ public final class Airlock implements AutoCloseable {
                 if (schemaAction == SchemaAction.UPDATE) {
                     sessionFactory.inTransaction(session -> session.doWork(Builder::createStagingTables));
                 }
-                return new Airlock(sessionFactory, registry, store);
+                return new Airlock(sessionFactory, registry, store, trustedKeys);
             } catch (RuntimeException e) {
                 sessionFactory.close();
                 throw e;

@@ -12,6 +12,11 @@ public enum ErrorCode {
     PLUGIN_INVALID,
     /** An archive is damaged, truncated, tampered with or of an unknown format. */
     ARCHIVE_INVALID,
+    /**
+     * An export is not signed by a trusted key while signatures are required: unsigned, a signature
+     * that does not match, or one by a key that is not trusted.
+     */
+    UNTRUSTED,
     /** Bytes do not match their declared checksum or size. */
     CHECKSUM_MISMATCH,
     /** The artifact store could not read or write. */

@@ -137,6 +137,17 @@ public final class ArchiveReader implements AutoCloseable {
         throw new AirlockException(ErrorCode.INVALID_INPUT, path + " is neither a -toc.json nor a .tar file");
     }
 
+    /**
+     * Opens {@code NAME-toc.json} from bytes already read from it (for a signed export: the bytes
+     * whose signature was checked). The TOC file is not read again; its chunks are, each checked
+     * against these bytes.
+     */
+    public static ArchiveReader open(Path toc, byte[] tocBytes) {
+        Toc parsed = Toc.parse(toc, tocBytes);
+        ChunkedInput chunks = new ChunkedInput(toc.toAbsolutePath().getParent(), parsed.files());
+        return new ArchiveReader(toc, parsed, chunks, chunks);
+    }
+
     public Toc toc() {
         return toc;
     }

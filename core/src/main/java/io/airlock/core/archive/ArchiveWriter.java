@@ -1,5 +1,7 @@
 package io.airlock.core.archive;
 
+import io.airlock.core.trust.SignatureFile;
+import io.airlock.core.trust.SigningKey;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
 import java.io.BufferedOutputStream;
@@ -12,13 +14,14 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Writes an export: a tar stream of regular-file entries into one file or fixed-size chunks, then
- * the TOC. Everything is written under a hidden staging directory inside the target directory and
+ * the TOC and, when signed, its signature. Everything is written under a hidden staging directory inside the target directory and
  * moved into place only by {@link #commit}; {@link #close()} without commit removes it all, so a
  * failed or interrupted export leaves nothing behind.
  */
@@ -33,6 +36,7 @@ public final class ArchiveWriter implements AutoCloseable {
     private final Instant created = Instant.now();
     private final Thread cleanupOnExit;
     private volatile boolean committed;
+    private boolean signatureMoved;
 
     public ArchiveWriter(Path directory, String exportName, OptionalLong chunkSize) {
         this.directory = directory.toAbsolutePath().normalize();
@@ -45,6 +49,10 @@ public final class ArchiveWriter implements AutoCloseable {
             Files.createDirectories(this.directory);
             if (Files.exists(this.directory.resolve(ArchiveNames.tocName(exportName)))) {
                 throw new AirlockException(ErrorCode.CONFLICT, "an export named " + exportName + " already exists in " + this.directory);
+            }
+            if (Files.exists(this.directory.resolve(signatureName()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new AirlockException(ErrorCode.CONFLICT, "a signature " + signatureName() + " without its export is in "
+                        + this.directory + "; remove it first");
             }
             this.staging = Files.createTempDirectory(this.directory, "." + exportName + ".writing-");
         } catch (IOException e) {
@@ -113,15 +121,32 @@ public final class ArchiveWriter implements AutoCloseable {
 
     /** Finishes the stream, writes the TOC and moves every file into the target directory. */
     public Toc commit(Map<String, String> meta) throws IOException {
+        return commit(meta, Optional.empty());
+    }
+
+    /**
+     * Finishes the stream, writes the TOC and, with a key, the signature of the TOC's exact bytes
+     * ({@code NAME-toc.json.sig}), and moves every file into the target directory.
+     */
+    public Toc commit(Map<String, String> meta, Optional<SigningKey> signingKey) throws IOException {
         tar.finish();
         tar.close();
         List<Toc.TocFile> files = chunks.files();
         Toc toc = new Toc(exportName, created, chunkSize, files, meta);
+        Path tocStaged = staging.resolve(ArchiveNames.tocName(exportName));
+        byte[] tocBytes = toc.toBytes();
+        Files.write(tocStaged, tocBytes);
+        Path signatureStaged = staging.resolve(signatureName());
+        if (signingKey.isPresent()) {
+            Files.write(signatureStaged, signingKey.get().signatureFile(tocBytes));
+        }
         for (Toc.TocFile file : files) {
             Files.move(staging.resolve(file.name()), directory.resolve(file.name()), StandardCopyOption.ATOMIC_MOVE);
         }
-        Path tocStaged = staging.resolve(ArchiveNames.tocName(exportName));
-        toc.write(tocStaged);
+        if (signingKey.isPresent()) {
+            Files.move(signatureStaged, directory.resolve(signatureName()), StandardCopyOption.ATOMIC_MOVE);
+            signatureMoved = true;
+        }
         // The TOC goes last: an export is complete exactly when its TOC exists.
         Files.move(tocStaged, directory.resolve(ArchiveNames.tocName(exportName)), StandardCopyOption.ATOMIC_MOVE);
         committed = true;
@@ -137,6 +162,9 @@ public final class ArchiveWriter implements AutoCloseable {
                 // the partial export is being thrown away
             }
             chunks.files().forEach(f -> deleteQuietly(directory.resolve(f.name())));
+            if (signatureMoved) {
+                deleteQuietly(directory.resolve(signatureName()));
+            }
         }
         io.airlock.core.store.FileTrees.deleteTree(staging);
         try {
@@ -144,6 +172,10 @@ public final class ArchiveWriter implements AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             // the hook is running or about to; it finds nothing left to do
         }
+    }
+
+    private String signatureName() {
+        return ArchiveNames.tocName(exportName) + SignatureFile.SUFFIX;
     }
 
     private static void deleteQuietly(Path path) {

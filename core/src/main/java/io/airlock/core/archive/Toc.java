@@ -46,6 +46,11 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
     }
 
     public void write(Path file) throws IOException {
+        Files.write(file, toBytes());
+    }
+
+    /** The TOC as its file holds it (what an export's signature signs). */
+    public byte[] toBytes() throws IOException {
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("format", ArchiveNames.FORMAT);
         root.put("format_version", ArchiveNames.FORMAT_VERSION);
@@ -61,7 +66,7 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
         }
         ObjectNode metaNode = root.putObject("meta");
         new java.util.TreeMap<>(meta).forEach(metaNode::put);
-        Files.write(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
     /**
@@ -70,19 +75,31 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
      */
     public static Toc read(Path file) {
         String where = "table of contents " + file;
-        String fileName = file.getFileName().toString();
-        if (!fileName.endsWith("-toc.json")) {
-            throw invalid(where + ": the name must end in -toc.json");
-        }
-        String exportName = ArchiveNames.checkExportName(fileName.substring(0, fileName.length() - "-toc.json".length()));
-        JsonNode root;
+        exportName(file, where);
+        byte[] bytes;
         try {
             if (Files.size(file) > MAX_TOC_BYTES) {
                 throw invalid(where + ": larger than " + MAX_TOC_BYTES + " bytes");
             }
-            root = Json.mapper().readTree(Files.readAllBytes(file));
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new AirlockException(ErrorCode.NOT_FOUND, where + " not found");
+        } catch (IOException e) {
+            throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + where + ": " + e.getMessage(), e);
+        }
+        return parse(file, bytes);
+    }
+
+    /**
+     * Checks a TOC from bytes already read from {@code file} (for a signed export: the bytes whose
+     * signature was checked), with the checks of {@link #read}; the file is not read.
+     */
+    public static Toc parse(Path file, byte[] bytes) {
+        String where = "table of contents " + file;
+        String exportName = exportName(file, where);
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(bytes);
         } catch (JsonProcessingException e) {
             throw invalid(where + " is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -166,6 +183,14 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
             }
         }
         return new Toc(exportName, created, chunkSize, files, meta);
+    }
+
+    private static String exportName(Path file, String where) {
+        String fileName = file.getFileName().toString();
+        if (!fileName.endsWith("-toc.json")) {
+            throw invalid(where + ": the name must end in -toc.json");
+        }
+        return ArchiveNames.checkExportName(fileName.substring(0, fileName.length() - "-toc.json".length()));
     }
 
     private static String text(JsonNode node, String field, String where) {

@@ -122,7 +122,7 @@ public final class ExportEngine {
                 for (int i = 0; i < membershipFiles.size(); i++) {
                     writer.putFile(ArchiveNames.membershipEntry(i), membershipFiles.get(i));
                 }
-                toc = writer.commit(request.meta());
+                toc = writer.commit(request.meta(), request.signingKey());
             } catch (IOException e) {
                 throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write export " + name + " to "
                         + request.directory() + ": " + e.getMessage(), e);

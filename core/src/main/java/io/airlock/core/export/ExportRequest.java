@@ -3,6 +3,7 @@ package io.airlock.core.export;
 import static java.util.Objects.requireNonNull;
 
 import io.airlock.core.repository.VersionRef;
+import io.airlock.core.trust.SigningKey;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +23,11 @@ import java.util.OptionalLong;
  * @param allowOnDemand export units whose files are not in the store as metadata only
  * @param dryRun report what would be exported and write nothing
  * @param meta user metadata for the TOC
+ * @param signingKey sign the TOC with this key ({@code NAME-toc.json.sig}); unsigned when empty
  */
 public record ExportRequest(List<VersionRef> versions, Path directory, Optional<String> name, Optional<String> exporter,
         Base base, List<VersionRef> since, OptionalLong chunkSize, boolean allowOnDemand, boolean dryRun,
-        Map<String, String> meta) {
+        Map<String, String> meta, Optional<SigningKey> signingKey) {
 
     /** What an export is relative to. */
     public enum Base {
@@ -43,6 +45,14 @@ public record ExportRequest(List<VersionRef> versions, Path directory, Optional<
         since = List.copyOf(since);
         requireNonNull(chunkSize, "chunkSize");
         meta = Map.copyOf(meta);
+        requireNonNull(signingKey, "signingKey");
+    }
+
+    /** An unsigned export. */
+    public ExportRequest(List<VersionRef> versions, Path directory, Optional<String> name, Optional<String> exporter,
+            Base base, List<VersionRef> since, OptionalLong chunkSize, boolean allowOnDemand, boolean dryRun,
+            Map<String, String> meta) {
+        this(versions, directory, name, exporter, base, since, chunkSize, allowOnDemand, dryRun, meta, Optional.empty());
     }
 
     /** A full export of these versions into a directory. */
@@ -52,30 +62,35 @@ public record ExportRequest(List<VersionRef> versions, Path directory, Optional<
     }
 
     public ExportRequest withName(String value) {
-        return new ExportRequest(versions, directory, Optional.of(value), exporter, base, since, chunkSize, allowOnDemand, dryRun, meta);
+        return new ExportRequest(versions, directory, Optional.of(value), exporter, base, since, chunkSize, allowOnDemand, dryRun, meta, signingKey);
     }
 
     public ExportRequest withExporter(String value) {
-        return new ExportRequest(versions, directory, name, Optional.of(value), base, since, chunkSize, allowOnDemand, dryRun, meta);
+        return new ExportRequest(versions, directory, name, Optional.of(value), base, since, chunkSize, allowOnDemand, dryRun, meta, signingKey);
     }
 
     public ExportRequest incremental() {
-        return new ExportRequest(versions, directory, name, exporter, Base.LAST_EXPORT, List.of(), chunkSize, allowOnDemand, dryRun, meta);
+        return new ExportRequest(versions, directory, name, exporter, Base.LAST_EXPORT, List.of(), chunkSize, allowOnDemand, dryRun, meta, signingKey);
     }
 
     public ExportRequest since(List<VersionRef> bases) {
-        return new ExportRequest(versions, directory, name, exporter, Base.SINCE, bases, chunkSize, allowOnDemand, dryRun, meta);
+        return new ExportRequest(versions, directory, name, exporter, Base.SINCE, bases, chunkSize, allowOnDemand, dryRun, meta, signingKey);
     }
 
     public ExportRequest withChunkSize(long bytes) {
-        return new ExportRequest(versions, directory, name, exporter, base, since, OptionalLong.of(bytes), allowOnDemand, dryRun, meta);
+        return new ExportRequest(versions, directory, name, exporter, base, since, OptionalLong.of(bytes), allowOnDemand, dryRun, meta, signingKey);
     }
 
     public ExportRequest allowingOnDemand() {
-        return new ExportRequest(versions, directory, name, exporter, base, since, chunkSize, true, dryRun, meta);
+        return new ExportRequest(versions, directory, name, exporter, base, since, chunkSize, true, dryRun, meta, signingKey);
     }
 
     public ExportRequest asDryRun() {
-        return new ExportRequest(versions, directory, name, exporter, base, since, chunkSize, allowOnDemand, true, meta);
+        return new ExportRequest(versions, directory, name, exporter, base, since, chunkSize, allowOnDemand, true, meta, signingKey);
+    }
+
+    public ExportRequest signedWith(SigningKey key) {
+        return new ExportRequest(versions, directory, name, exporter, base, since, chunkSize, allowOnDemand, dryRun, meta,
+                Optional.of(key));
     }
 }

@@ -10,6 +10,7 @@ import io.airlock.core.archive.Toc;
 import io.airlock.core.plugin.PluginRegistry;
 import io.airlock.core.store.FileTrees;
 import io.airlock.core.store.Sha256;
+import io.airlock.core.trust.TrustedKeys;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
 import io.airlock.spi.ProgressListener;
@@ -27,22 +28,33 @@ import java.util.Optional;
  * Runs every check of an export that needs no database: the TOC and each chunk's size and
  * sha256, the tar entries, the manifest and its counts, every artifact's sha256, every JSON line,
  * the membership digests, and that the export's plugins are installed in a compatible version.
+ * With trusted keys, first the signature of the TOC: an export not signed by one of them is
+ * refused before anything else of it is read.
  */
 public final class ArchiveVerifier {
 
     private final PluginRegistry plugins;
+    private final TrustedKeys trustedKeys;
 
+    /** A verifier that requires no signature. */
     public ArchiveVerifier(PluginRegistry plugins) {
-        this.plugins = requireNonNull(plugins, "plugins");
+        this(plugins, TrustedKeys.none());
     }
 
-    /** What a verified export holds. */
-    public record Verified(Toc toc, Manifest manifest) {
+    /** A verifier that, with any trusted key, requires the export to be signed by one of them. */
+    public ArchiveVerifier(PluginRegistry plugins, TrustedKeys trustedKeys) {
+        this.plugins = requireNonNull(plugins, "plugins");
+        this.trustedKeys = requireNonNull(trustedKeys, "trustedKeys");
+    }
+
+    /** What a verified export holds, and the fingerprint of the trusted key that signed it (when keys are trusted). */
+    public record Verified(Toc toc, Manifest manifest, Optional<String> signedBy) {
     }
 
     public Verified verify(Path path, ProgressListener progress) {
+        Optional<TrustedKeys.SignedToc> signed = checkSignature(trustedKeys, path);
         Path scratch = null;
-        try (ArchiveReader reader = ArchiveReader.open(path)) {
+        try (ArchiveReader reader = open(path, signed)) {
             scratch = Files.createTempDirectory("airlock-verify-");
             String source = "export " + reader.source();
             Manifest manifest = new ArchiveScanner(reader, scratch).scan(new ArchiveScanner.Sink() {
@@ -87,7 +99,7 @@ public final class ArchiveVerifier {
                 public void endOfMembership(int repository) {
                 }
             });
-            return new Verified(reader.toc(), manifest);
+            return new Verified(reader.toc(), manifest, signed.map(TrustedKeys.SignedToc::signedBy));
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + path + ": " + e.getMessage(), e);
         } finally {
@@ -95,5 +107,15 @@ public final class ArchiveVerifier {
                 FileTrees.deleteTree(scratch);
             }
         }
+    }
+
+    /** With trusted keys: the export's TOC bytes, checked against its signature. Reads nothing else. */
+    static Optional<TrustedKeys.SignedToc> checkSignature(TrustedKeys trustedKeys, Path path) {
+        return trustedKeys.isEmpty() ? Optional.empty() : Optional.of(trustedKeys.verifiedToc(path));
+    }
+
+    /** Opens the export; a signed one from the TOC bytes whose signature was checked, not from its file again. */
+    static ArchiveReader open(Path path, Optional<TrustedKeys.SignedToc> signed) {
+        return signed.isPresent() ? ArchiveReader.open(path, signed.get().bytes()) : ArchiveReader.open(path);
     }
 }

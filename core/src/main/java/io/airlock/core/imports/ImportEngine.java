@@ -16,6 +16,7 @@ import io.airlock.core.store.ArtifactBatch;
 import io.airlock.core.store.FileTrees;
 import io.airlock.core.store.Sha256;
 import io.airlock.core.store.StoredArtifact;
+import io.airlock.core.trust.TrustedKeys;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
 import io.airlock.spi.ContentKey;
@@ -64,6 +65,9 @@ public final class ImportEngine {
     }
 
     public ImportResult importArchive(ImportRequest request, ProgressListener progress) {
+        // With trusted keys, the signature is checked before anything else is read or written.
+        Optional<TrustedKeys.SignedToc> signed = ArchiveVerifier.checkSignature(airlock.trustedKeys().and(request.trustedKeys()),
+                request.path());
         Path scratch;
         try {
             scratch = Files.createTempDirectory("airlock-import-");
@@ -72,7 +76,7 @@ public final class ImportEngine {
         }
         Session session = airlock.sessionFactory().openSession();
         Run run = null;
-        try (ArchiveReader reader = ArchiveReader.open(request.path())) {
+        try (ArchiveReader reader = ArchiveVerifier.open(request.path(), signed)) {
             session.beginTransaction();
             run = new Run(session, request, reader.source().toString(), progress);
             new ArchiveScanner(reader, scratch).scan(run);
