@@ -96,7 +96,7 @@ final class KeyFiles {
             throw new AirlockException(ErrorCode.INVALID_INPUT, what + " " + file + " holds more than one PEM block '" + label + "'");
         }
         try {
-            return Base64.getMimeDecoder().decode(text.substring(start + begin.length(), stop).strip());
+            return Base64.getDecoder().decode(text.substring(start + begin.length(), stop).replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
             throw new AirlockException(ErrorCode.INVALID_INPUT, what + " " + file + ": the PEM block is not valid base64");
         }

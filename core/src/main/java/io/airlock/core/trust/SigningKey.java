@@ -127,7 +127,6 @@ public final class SigningKey {
         requireNonNull(file, "file");
         String what = "private key";
         byte[] bytes = KeyFiles.readRegular(file, KeyFiles.MAX_KEY_FILE, true, what, ErrorCode.INVALID_INPUT);
-        checkOwnerOnly(file);
         String text = new String(bytes, StandardCharsets.US_ASCII);
         if (text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
             throw new AirlockException(ErrorCode.INVALID_INPUT, what + " " + file + " is encrypted; Airlock reads unencrypted PKCS#8 keys");
@@ -139,6 +138,7 @@ public final class SigningKey {
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new AirlockException(ErrorCode.INVALID_INPUT, what + " " + file + " is not an " + ALGORITHM + " private key");
         }
+        checkOwnerOnly(file);
         return new SigningKey(privateKey, publicKeyOf(privateKey, file));
     }
 
