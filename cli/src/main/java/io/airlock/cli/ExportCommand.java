@@ -5,6 +5,8 @@ import io.airlock.core.export.ExportEngine;
 import io.airlock.core.export.ExportRequest;
 import io.airlock.core.export.ExportResult;
 import io.airlock.core.repository.VersionRef;
+import io.airlock.core.trust.SignatureFile;
+import io.airlock.core.trust.SigningKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,6 +66,10 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "metadata for the table of contents")
     private Map<String, String> meta = new LinkedHashMap<>();
 
+    @Option(names = "--sign", paramLabel = "KEY", description = "sign the table of contents with this private key "
+            + "(writes NAME-toc.json.sig)")
+    private Path signingKey;
+
     @Override
     public Integer call() {
         List<VersionRef> refs = versions.stream().map(VersionRef::parse).toList();
@@ -75,8 +81,10 @@ final class ExportCommand implements Callable<Integer> {
             kind = ExportRequest.Base.SINCE;
             base.since.forEach(s -> bases.add(VersionRef.parse(s)));
         }
+        // The key is loaded (and checked) before anything is exported.
+        Optional<SigningKey> key = Optional.ofNullable(signingKey).map(SigningKey::load);
         ExportRequest request = new ExportRequest(refs, directory, Optional.ofNullable(name), Optional.ofNullable(exporter),
-                kind, bases, chunkSize == null ? OptionalLong.empty() : OptionalLong.of(chunkSize), allowOnDemand, dryRun, meta);
+                kind, bases, chunkSize == null ? OptionalLong.empty() : OptionalLong.of(chunkSize), allowOnDemand, dryRun, meta, key);
         ExportResult result;
         double seconds;
         try (Airlock airlock = Main.of(spec).open(); Progress progress = Progress.onTerminal(err())) {
@@ -94,6 +102,10 @@ final class ExportCommand implements Callable<Integer> {
                 dryRun ? "would write" : "wrote", result.units(), result.content(), result.artifacts(),
                 Sizes.human(result.artifactBytes()), (dryRun ? "about " : "") + Sizes.human(result.bytes()), result.files(),
                 result.files() == 1 ? "" : "s", result.toc().map(p -> ": " + p).orElse(""), seconds);
+        if (key.isPresent()) {
+            out.println((dryRun ? "would sign with key " : "signed with key ") + key.get().fingerprint()
+                    + result.toc().map(p -> ": " + SignatureFile.of(p)).orElse(""));
+        }
         return 0;
     }
 

@@ -4,9 +4,12 @@ import io.airlock.core.Airlock;
 import io.airlock.core.imports.ImportEngine;
 import io.airlock.core.imports.ImportRequest;
 import io.airlock.core.imports.ImportResult;
+import io.airlock.core.trust.TrustedKeys;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,13 +37,19 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "check everything and report what would change; change nothing")
     private boolean dryRun;
 
+    @Option(names = "--trust", paramLabel = "PUBKEY|DIR", description = "require a signature by this public key, "
+            + "or by one in DIR (*.pub, *.pem); adds to the keys in the home's trust/")
+    private List<Path> trust = new ArrayList<>();
+
     @Override
     public Integer call() {
+        TrustedKeys trusted = Main.of(spec).trustedKeys().and(VerifyCommand.load(trust));
         ImportResult result;
         double seconds;
         try (Airlock airlock = Main.of(spec).open(); Progress progress = Progress.onTerminal(err())) {
             long start = System.nanoTime();
-            result = new ImportEngine(airlock).importArchive(new ImportRequest(path, mapping, createRepositories, dryRun), progress);
+            result = new ImportEngine(airlock).importArchive(new ImportRequest(path, mapping, createRepositories, dryRun, trusted),
+                    progress);
             seconds = (System.nanoTime() - start) / 1e9;
         }
         PrintWriter out = out();

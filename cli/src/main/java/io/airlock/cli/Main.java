@@ -1,6 +1,7 @@
 package io.airlock.cli;
 
 import io.airlock.core.Airlock;
+import io.airlock.core.trust.TrustedKeys;
 import io.airlock.spi.AirlockException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "airlock", mixinStandardHelpOptions = true, version = "airlock 0.1.0",
         description = "Pulp-style content repositories: ingest, publish, copy, export and import across an air gap.",
         subcommands = {PluginsCommand.class, RepoCommand.class, FileCommand.class, RpmCommand.class, ExportCommand.class,
-                ImportCommand.class, VerifyCommand.class, CopyCommand.class, DemoCommand.class})
+                ImportCommand.class, VerifyCommand.class, CopyCommand.class, KeyCommand.class, DemoCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec
@@ -64,6 +65,17 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    /**
+     * The keys this installation trusts to sign exports: the public keys in {@code HOME/trust/}
+     * when that folder exists (then every import and verify with this home requires a signature
+     * by one of them), none otherwise. Read by import and verify only, so that a damaged trust
+     * folder does not stop the other commands.
+     */
+    TrustedKeys trustedKeys() {
+        Path trust = home.resolve("trust");
+        return java.nio.file.Files.exists(trust) ? TrustedKeys.load(trust) : TrustedKeys.none();
     }
 
     /** Opens the installation the global options name. The one place that does. */

@@ -3,11 +3,15 @@ package io.airlock.cli;
 import io.airlock.core.archive.Manifest;
 import io.airlock.core.imports.ArchiveVerifier;
 import io.airlock.core.plugin.PluginRegistry;
+import io.airlock.core.trust.TrustedKeys;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -21,13 +25,18 @@ final class VerifyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", description = "the export's -toc.json, or a single .tar")
     private Path path;
 
+    @Option(names = "--trust", paramLabel = "PUBKEY|DIR", description = "require a signature by this public key, "
+            + "or by one in DIR (*.pub, *.pem); adds to the keys in the home's trust/")
+    private List<Path> trust = new ArrayList<>();
+
     @Override
     public Integer call() {
+        TrustedKeys trusted = Main.of(spec).trustedKeys().and(load(trust));
         PluginRegistry plugins = PluginRegistry.of(PluginRegistry.discover(Thread.currentThread().getContextClassLoader()));
         long start = System.nanoTime();
         ArchiveVerifier.Verified verified;
         try (Progress progress = Progress.onTerminal(spec.commandLine().getErr())) {
-            verified = new ArchiveVerifier(plugins).verify(path, progress);
+            verified = new ArchiveVerifier(plugins, trusted).verify(path, progress);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintWriter out = spec.commandLine().getOut();
@@ -46,7 +55,17 @@ final class VerifyCommand implements Callable<Integer> {
         manifest.content().forEach((type, count) -> out.println("content " + type + ": " + count + " rows"));
         out.printf(java.util.Locale.ROOT, "artifacts: %d (%s); content-artifact links: %d%n", manifest.artifacts(),
                 Sizes.human(manifest.artifactBytes()), manifest.contentArtifacts());
+        verified.signedBy().ifPresent(key -> out.println("signed by trusted key " + key));
         out.printf(java.util.Locale.ROOT, "ok: every check passed (%.1f s)%n", seconds);
         return 0;
+    }
+
+    /** The keys that {@code --trust} options name (public key files or directories of them). */
+    static TrustedKeys load(List<Path> trust) {
+        TrustedKeys keys = TrustedKeys.none();
+        for (Path fileOrDirectory : trust) {
+            keys = keys.and(TrustedKeys.load(fileOrDirectory));
+        }
+        return keys;
     }
 }
