@@ -3,6 +3,7 @@ package io.airlock.cli;
 import io.airlock.core.archive.Manifest;
 import io.airlock.core.imports.ArchiveVerifier;
 import io.airlock.core.plugin.PluginRegistry;
+import io.airlock.core.trust.SignatureFile;
 import io.airlock.core.trust.TrustedKeys;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -56,6 +57,9 @@ final class VerifyCommand implements Callable<Integer> {
         out.printf(java.util.Locale.ROOT, "artifacts: %d (%s); content-artifact links: %d%n", manifest.artifacts(),
                 Sizes.human(manifest.artifactBytes()), manifest.contentArtifacts());
         verified.signedBy().ifPresent(key -> out.println("signed by trusted key " + key));
+        if (trusted.isEmpty() && java.nio.file.Files.exists(SignatureFile.of(path), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            out.println("signature " + SignatureFile.of(path).getFileName() + " not checked: no trusted keys (--trust, or HOME/trust/)");
+        }
         out.printf(java.util.Locale.ROOT, "ok: every check passed (%.1f s)%n", seconds);
         return 0;
     }

@@ -127,6 +127,20 @@ final class SignedExportCommandTest {
     }
 
     @Test
+    void verifyWithoutTrustedKeysSaysTheSignatureWasNotChecked() throws IOException {
+        try (TestDatabase up = TestDatabase.create()) {
+            Cli.run("key", "create", up.path("keys").toString());
+            Path toc = export(up, "--sign", up.path("keys").resolve("airlock-signing.key").toString());
+
+            Cli.Result verified = Cli.run(up, "verify", toc.toString());
+
+            assertThat(verified.exitCode()).isZero();
+            assertThat(verified.out()).doesNotContain("signed by trusted key")
+                    .contains("signature x-toc.json.sig not checked: no trusted keys (--trust, or HOME/trust/)");
+        }
+    }
+
+    @Test
     void verifyWithTrustRefusesABareTar() throws IOException {
         try (TestDatabase up = TestDatabase.create()) {
             Cli.run("key", "create", up.path("keys").toString());

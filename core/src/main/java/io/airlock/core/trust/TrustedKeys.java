@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
+import java.security.interfaces.EdECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -51,9 +52,10 @@ public final class TrustedKeys {
     public static TrustedKeys of(Collection<PublicKey> keys) {
         Map<String, PublicKey> map = new TreeMap<>();
         for (PublicKey key : keys) {
-            if (!SigningKey.ALGORITHM.equals(key.getAlgorithm()) && !"EdDSA".equals(key.getAlgorithm())) {
+            // The JDK names both Ed25519 and Ed448 keys "EdDSA": the curve is in the parameters.
+            if (!(key instanceof EdECPublicKey edKey) || !SigningKey.ALGORITHM.equalsIgnoreCase(edKey.getParams().getName())) {
                 throw new AirlockException(ErrorCode.INVALID_INPUT, "a trusted key must be " + SigningKey.ALGORITHM
-                        + ", not " + key.getAlgorithm());
+                        + ", not " + (key instanceof EdECPublicKey edKey ? edKey.getParams().getName() : key.getAlgorithm()));
             }
             map.put(KeyFiles.fingerprint(key), key);
         }

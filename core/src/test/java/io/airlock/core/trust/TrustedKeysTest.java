@@ -72,4 +72,14 @@ final class TrustedKeysTest {
         assertThat(TrustedKeys.none().isEmpty()).isTrue();
         assertThat(TrustedKeys.none().and(a)).isSameAs(a);
     }
+
+    @Test
+    void anEd448KeyIsNotTrusted() throws Exception {
+        java.security.PublicKey ed448 = java.security.KeyPairGenerator.getInstance("Ed448").generateKeyPair().getPublic();
+
+        AirlockException refused = catchThrowableOfType(AirlockException.class, () -> TrustedKeys.of(java.util.List.of(ed448)));
+
+        assertThat(ed448.getAlgorithm()).isEqualTo("EdDSA");
+        assertThat(refused).hasMessage("a trusted key must be Ed25519, not Ed448");
+    }
 }
