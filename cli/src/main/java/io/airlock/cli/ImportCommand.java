@@ -53,6 +53,7 @@ final class ImportCommand implements Callable<Integer> {
             seconds = (System.nanoTime() - start) / 1e9;
         }
         PrintWriter out = out();
+        result.signedBy().ifPresent(key -> out.println("signed by trusted key " + key));
         String would = dryRun ? "would " : "";
         for (ImportResult.ImportedRepository repository : result.repositories()) {
             out.println(repository.source() + " -> " + repository.destination()

@@ -61,7 +61,8 @@ final class SignedExportCommandTest {
             assertThat(toc.resolveSibling("x-toc.json.sig")).isRegularFile();
             assertThat(verified.exitCode()).isZero();
             assertThat(verified.out()).contains("signed by trusted key " + fingerprint).contains("ok: every check passed");
-            assertThat(imported.outLines().get(0)).startsWith("isos -> isos (create repository): version 1");
+            assertThat(imported.outLines().get(0)).isEqualTo("signed by trusted key " + fingerprint);
+            assertThat(imported.outLines().get(1)).startsWith("isos -> isos (create repository): version 1");
         }
     }
 
@@ -104,7 +105,7 @@ final class SignedExportCommandTest {
             assertThat(repositoriesAfterRefusal).hasSize(1); // the header only
             assertThat(storeAfterRefusal).isEmpty();
             assertThat(imported.exitCode()).isZero();
-            assertThat(imported.outLines().get(0)).startsWith("isos -> isos (create repository): version 1");
+            assertThat(imported.outLines().get(1)).startsWith("isos -> isos (create repository): version 1");
         }
     }
 

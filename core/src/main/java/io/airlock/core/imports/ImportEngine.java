@@ -80,7 +80,7 @@ public final class ImportEngine {
             session.beginTransaction();
             run = new Run(session, request, reader.source().toString(), progress);
             new ArchiveScanner(reader, scratch).scan(run);
-            ImportResult result = run.result();
+            ImportResult result = run.result().signedBy(signed.map(TrustedKeys.SignedToc::signedBy));
             if (request.dryRun()) {
                 session.getTransaction().rollback();
             } else {

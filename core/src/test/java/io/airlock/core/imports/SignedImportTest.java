@@ -52,6 +52,7 @@ final class SignedImportTest {
                     .trusting(TrustedKeys.load(key.publicKey())), ProgressListener.NONE);
 
             assertThat(imported.repositories()).singleElement().satisfies(r -> assertThat(r.version()).contains(1));
+            assertThat(imported.signedBy()).contains(key.fingerprint());
             assertThat(contentOf(downstream, "r")).isEqualTo(contentOf(upstream, "r"));
         }
     }
