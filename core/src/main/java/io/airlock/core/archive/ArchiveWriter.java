@@ -21,9 +21,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Writes an export: a tar stream of regular-file entries into one file or fixed-size chunks, then
- * the TOC and, when signed, its signature. Everything is written under a hidden staging directory inside the target directory and
- * moved into place only by {@link #commit}; {@link #close()} without commit removes it all, so a
- * failed or interrupted export leaves nothing behind.
+ * the TOC and, when signed, its signature. Everything is written under a hidden staging directory
+ * inside the target directory and moved into place only by {@link #commit}; {@link #close()}
+ * without commit removes it all, so a failed or interrupted export leaves nothing behind.
  */
 public final class ArchiveWriter implements AutoCloseable {
 
