@@ -10,6 +10,7 @@ import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionDraft;
 import io.airlock.core.store.ArtifactBatch;
+import io.airlock.core.store.LocalDirectory;
 import io.airlock.core.store.RelativePaths;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.plugin.rpm.repodata.Checksums;
@@ -20,7 +21,6 @@ import io.airlock.spi.ErrorCode;
 import io.airlock.spi.ProgressListener;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -61,32 +61,27 @@ public final class RpmRepositories {
         }
     }
 
+    /** {@link #sync(String, Path, LocalDirectory.Options, ProgressListener)} refusing symbolic links. */
+    public SyncResult sync(String repository, Path directory, ProgressListener progress) {
+        return sync(repository, directory, LocalDirectory.Options.DEFAULT, progress);
+    }
+
     /**
      * Makes a new version of {@code repository} holding exactly the yum repository at {@code directory}:
      * packages from primary metadata, advisories, module builds and defaults, comps. Package files
      * found under the directory are stored, verified against their checksum; absent ones make
      * on-demand units. All metadata is verified against repomd.xml before anything changes, and the
-     * whole sync is one transaction: on any error nothing is left behind.
+     * whole sync is one transaction: on any error (an {@link Error} too) nothing is left behind.
+     * Only regular files are read; a symbolic link (a package file, a {@code Packages/} directory,
+     * a metadata file) is refused unless {@code options} follow links, and then only one whose target
+     * stays inside the directory. The readers stop at the {@link io.airlock.plugin.rpm.repodata.Limits}.
      */
-    public SyncResult sync(String repository, Path directory, ProgressListener progress) {
+    public SyncResult sync(String repository, Path directory, LocalDirectory.Options options, ProgressListener progress) {
         checkRpmRepository(repository);
-        if (!Files.isDirectory(directory)) {
-            throw new AirlockException(ErrorCode.NOT_FOUND, "directory not found: " + directory);
-        }
-        Repodata repodata = Repodata.open(directory.toAbsolutePath().normalize());
+        Repodata repodata = Repodata.open(LocalDirectory.open(directory, options));
         repodata.warnings().forEach(w -> LOG.warn("{}", w));
-        try (ArtifactBatch artifacts = airlock.artifacts().batch()) {
-            try {
-                return airlock.inTransaction(session -> new Sync(session, repodata, artifacts, progress).run(repository));
-            } catch (RuntimeException e) {
-                try {
-                    airlock.discardUnrecorded(artifacts);
-                } catch (RuntimeException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-                throw e;
-            }
-        }
+        return airlock.withArtifactBatch(artifacts ->
+                airlock.inTransaction(session -> new Sync(session, repodata, artifacts, progress).run(repository)));
     }
 
     private final class Sync {
@@ -219,19 +214,19 @@ public final class RpmRepositories {
         private UnitFile packageFile(RpmPackage unit) {
             String where = "package " + unit.nevra() + " (location " + unit.locationHref() + ")";
             String href = RelativePaths.check(unit.locationHref(), where);
-            Path file = RelativePaths.resolve(repodata.root(), href, where);
-            if (unit.locationBase() != null || !Files.isRegularFile(file)) {
+            Optional<Path> file = unit.locationBase() != null ? Optional.empty() : repodata.directory().file(href, where);
+            if (file.isEmpty()) {
                 onDemand++;
                 return new UnitFile(href, Optional.empty());
             }
             stored++;
-            return new UnitFile(href, Optional.of(store(unit, file, where)));
+            return new UnitFile(href, Optional.of(store(unit, file.get(), where)));
         }
 
         private StoredArtifact store(RpmPackage unit, Path file, String where) {
             boolean sha256 = unit.checksumType().equals("sha256");
             MessageDigest digest = sha256 ? null : Checksums.digest(unit.checksumType()).orElseThrow();
-            try (InputStream in = Files.newInputStream(file)) {
+            try (InputStream in = repodata.directory().open(file)) {
                 StoredArtifact artifact;
                 try {
                     artifact = sha256

@@ -2,6 +2,7 @@ package io.airlock.plugin.rpm.repodata;
 
 import io.airlock.plugin.rpm.RpmAdvisory;
 import io.airlock.plugin.rpm.RpmPackage;
+import io.airlock.core.store.LocalDirectory;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
 import io.airlock.spi.ErrorCode;
@@ -22,6 +23,7 @@ public final class Repodata {
 
     private static final List<String> GROUP_TYPES = List.of("group", "group_gz", "group_xz", "group_zst");
 
+    private final LocalDirectory directory;
     private final Repomd repomd;
     private final Path primary;
     private final Optional<Path> updateinfo;
@@ -29,8 +31,9 @@ public final class Repodata {
     private final Optional<Path> comps;
     private final List<String> warnings;
 
-    private Repodata(Repomd repomd, Path primary, Optional<Path> updateinfo, Optional<Path> modules, Optional<Path> comps,
+    private Repodata(LocalDirectory directory, Repomd repomd, Path primary, Optional<Path> updateinfo, Optional<Path> modules, Optional<Path> comps,
             List<String> warnings) {
+        this.directory = directory;
         this.repomd = repomd;
         this.primary = primary;
         this.updateinfo = updateinfo;
@@ -39,16 +42,25 @@ public final class Repodata {
         this.warnings = List.copyOf(warnings);
     }
 
-    /** Reads repomd.xml under {@code root} and verifies the files it names that Airlock uses. */
+    /** Reads repomd.xml under {@code root} and verifies the files it names that Airlock uses; symbolic links refused. */
     public static Repodata open(Path root) {
-        Repomd repomd = Repomd.read(root);
+        return open(LocalDirectory.open(root, LocalDirectory.Options.DEFAULT));
+    }
+
+    /**
+     * Reads repomd.xml in {@code directory} and verifies the files it names that Airlock uses. Only
+     * regular files are read, symbolic links only as the directory's options allow.
+     */
+    public static Repodata open(LocalDirectory directory) {
+        Path root = directory.root();
+        Repomd repomd = Repomd.read(directory);
         List<String> warnings = new ArrayList<>();
         Repomd.Entry primaryEntry = repomd.entry("primary").orElseThrow(() -> new AirlockException(ErrorCode.INVALID_INPUT,
                 root.resolve(Repomd.PATH) + " lists no primary metadata"));
-        Path primary = MetadataFiles.verified(repomd, primaryEntry).orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND,
+        Path primary = MetadataFiles.verified(directory, primaryEntry).orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND,
                 "primary metadata " + primaryEntry.location() + " named by " + Repomd.PATH + " is missing"));
-        Optional<Path> updateinfo = optional(repomd, "updateinfo", warnings);
-        Optional<Path> modules = optional(repomd, "modules", warnings);
+        Optional<Path> updateinfo = optional(directory, repomd, "updateinfo", warnings);
+        Optional<Path> modules = optional(directory, repomd, "modules", warnings);
         Optional<Path> comps = Optional.empty();
         List<String> missingGroups = new ArrayList<>();
         for (String type : GROUP_TYPES) {
@@ -56,7 +68,7 @@ public final class Repodata {
             if (entry.isEmpty()) {
                 continue;
             }
-            comps = MetadataFiles.verified(repomd, entry.get());
+            comps = MetadataFiles.verified(directory, entry.get());
             if (comps.isPresent()) {
                 break;
             }
@@ -65,15 +77,15 @@ public final class Repodata {
         if (comps.isEmpty() && !missingGroups.isEmpty()) {
             warnings.add("comps metadata " + String.join(", ", missingGroups) + " listed in " + Repomd.PATH + " is missing: ignored");
         }
-        return new Repodata(repomd, primary, updateinfo, modules, comps, warnings);
+        return new Repodata(directory, repomd, primary, updateinfo, modules, comps, warnings);
     }
 
-    private static Optional<Path> optional(Repomd repomd, String type, List<String> warnings) {
+    private static Optional<Path> optional(LocalDirectory directory, Repomd repomd, String type, List<String> warnings) {
         Optional<Repomd.Entry> entry = repomd.entry(type);
         if (entry.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Path> file = MetadataFiles.verified(repomd, entry.get());
+        Optional<Path> file = MetadataFiles.verified(directory, entry.get());
         if (file.isEmpty()) {
             warnings.add(type + " metadata " + entry.get().location() + " listed in " + Repomd.PATH + " is missing: ignored");
         }
@@ -82,6 +94,11 @@ public final class Repodata {
 
     public Path root() {
         return repomd.root();
+    }
+
+    /** The directory the metadata was read from, to find package files in. */
+    public LocalDirectory directory() {
+        return directory;
     }
 
     public String revision() {
@@ -117,7 +134,7 @@ public final class Repodata {
 
     private long read(Path file, Reader reader) {
         String name = repomd.root().relativize(file).toString();
-        try (InputStream in = MetadataFiles.open(file)) {
+        try (InputStream in = MetadataFiles.open(directory, file, name)) {
             return reader.read(in, name);
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.INVALID_INPUT, "cannot read " + name + ": " + e.getMessage(), e);
