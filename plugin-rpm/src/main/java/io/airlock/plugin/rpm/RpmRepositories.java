@@ -33,6 +33,7 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import org.hibernate.Session;
 import org.slf4j.Logger;
@@ -42,6 +43,16 @@ import org.slf4j.LoggerFactory;
 public final class RpmRepositories {
 
     private static final Logger LOG = LoggerFactory.getLogger(RpmRepositories.class);
+
+    /**
+     * A batch of units is written once it holds this much metadata (bytes read for its units), even
+     * with fewer than {@link ContentWriter#BATCH_SIZE} units: large units (up to
+     * {@link io.airlock.plugin.rpm.repodata.Limits#UNIT_BYTES} each) must not pile up in memory.
+     */
+    static final long FLUSH_BYTES = 16L << 20;
+
+    /** Metadata read ahead of the database writes, in KiB: the batch being filled and the queue. */
+    private static final int AHEAD_KIB = 32 << 10;
 
     private final Airlock airlock;
 
@@ -91,6 +102,9 @@ public final class RpmRepositories {
         private final ProgressListener progress;
         private final Map<String, Long> counts = new TreeMap<>();
         private final List<NewUnit> pending = new ArrayList<>(ContentWriter.BATCH_SIZE);
+        private final Semaphore ahead = new Semaphore(AHEAD_KIB);
+        private long pendingBytes;
+        private int pendingKib;
         private VersionDraft draft;
         private long stored;
         private long onDemand;
@@ -106,9 +120,9 @@ public final class RpmRepositories {
         SyncResult run(String repository) {
             draft = airlock.repositories().draft(session, repository, VersionDraft.Mode.REPLACE, OptionalInt.empty());
             readPackagesAhead();
-            repodata.readAdvisories(unit -> add(unit, List.of()));
-            repodata.readModules(unit -> add(unit, List.of()));
-            repodata.readComps(unit -> add(unit, List.of()));
+            repodata.readAdvisories((unit, size) -> add(new NewUnit(unit, List.of()), size));
+            repodata.readModules((unit, size) -> add(new NewUnit(unit, List.of()), size));
+            repodata.readComps((unit, size) -> add(new NewUnit(unit, List.of()), size));
             flush();
             progress.progress("units", done, done);
             artifacts.sync();
@@ -116,10 +130,15 @@ public final class RpmRepositories {
             return new SyncResult(version, counts, stored, onDemand, repodata.warnings());
         }
 
+        /** A package read ahead, with the permits of {@link #ahead} it holds until it is written. */
+        private record Ahead(NewUnit unit, long size, int kib) {
+        }
+
         /**
          * Parses primary metadata and stores package files on a second thread, a bounded queue ahead
-         * of the database writes on this one, so that the two overlap. The reader is stopped and
-         * joined before this returns, whatever happens, so it never outlives the transaction.
+         * of the database writes on this one, so that the two overlap. What is read ahead and not yet
+         * written is bounded by count and by size ({@link #AHEAD_KIB} of metadata). The reader is
+         * stopped and joined before this returns, whatever happens, so it never outlives the transaction.
          */
         private void readPackagesAhead() {
             BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2 * ContentWriter.BATCH_SIZE);
@@ -127,10 +146,11 @@ public final class RpmRepositories {
             AtomicReference<Throwable> readerFailure = new AtomicReference<>();
             Thread reader = new Thread(() -> {
                 try {
-                    repodata.readPackages(unit -> {
-                        NewUnit item = new NewUnit(unit, List.of(packageFile(unit)));
+                    repodata.readPackages((unit, size) -> {
+                        int kib = (int) Math.max(1, (size + 1023) >> 10);
                         try {
-                            queue.put(item);
+                            ahead.acquire(kib);
+                            queue.put(new Ahead(new NewUnit(unit, List.of(packageFile(unit))), size, kib));
                         } catch (InterruptedException e) {
                             throw new AirlockException(ErrorCode.CANCELLED, "rpm sync cancelled");
                         }
@@ -138,7 +158,11 @@ public final class RpmRepositories {
                 } catch (Throwable t) {
                     readerFailure.set(t);
                 } finally {
-                    queue.offer(end);
+                    try {
+                        queue.put(end); // put, not offer: a full queue is still being drained
+                    } catch (InterruptedException e) {
+                        // The consumer stopped and no longer takes.
+                    }
                 }
             }, "rpm-sync-primary");
             reader.setDaemon(true);
@@ -146,7 +170,9 @@ public final class RpmRepositories {
             boolean finished = false;
             try {
                 for (Object item = queue.take(); item != end; item = queue.take()) {
-                    add((NewUnit) item);
+                    Ahead read = (Ahead) item;
+                    pendingKib += read.kib();
+                    add(read.unit(), read.size());
                 }
                 finished = true;
             } catch (InterruptedException e) {
@@ -184,15 +210,16 @@ public final class RpmRepositories {
             }
         }
 
-        private void add(Content unit, List<UnitFile> files) {
-            add(new NewUnit(unit, files));
-        }
-
-        private void add(NewUnit newUnit) {
+        /**
+         * Adds a unit to the batch, written when it holds {@link ContentWriter#BATCH_SIZE} units or
+         * {@link #FLUSH_BYTES} of metadata ({@code size}: what the reader read for the unit).
+         */
+        private void add(NewUnit newUnit, long size) {
             Content unit = newUnit.unit();
             pending.add(newUnit);
+            pendingBytes += size;
             counts.merge(unit.typeId(), 1L, Long::sum);
-            if (pending.size() == ContentWriter.BATCH_SIZE) {
+            if (pending.size() == ContentWriter.BATCH_SIZE || pendingBytes >= FLUSH_BYTES) {
                 flush();
             }
         }
@@ -208,6 +235,9 @@ public final class RpmRepositories {
             done += pending.size();
             progress.progress("units", done, -1);
             pending.clear();
+            pendingBytes = 0;
+            ahead.release(pendingKib);
+            pendingKib = 0;
         }
 
         /** The package's file, stored when it is under the directory, otherwise on demand. */

@@ -237,7 +237,7 @@ final class RpmSyncErrorsTest {
         assertTimeoutPreemptively(Duration.ofSeconds(120), () -> refused(dir -> hostile(dir, "primary",
                 gzipMembers(PRIMARY_HEAD + "  <description>", "x".repeat(MIB), 600, "</description>\n</package>\n</metadata>\n")),
                 ErrorCode.INVALID_INPUT, "-primary.xml.gz line 5 column ",
-                ": the text of <description> is longer than the limit of 1 MiB (1,048,576 characters)"));
+                ": the text of <description> is longer than the limit of 1,000,000 characters"));
     }
 
     @Test
@@ -290,8 +290,8 @@ final class RpmSyncErrorsTest {
     @Test
     void aModulesYamlDocumentLargerThanTheLimitIsRefused() {
         assertTimeoutPreemptively(Duration.ofSeconds(120), () -> refused(dir -> hostile(dir, "modules",
-                gzipMembers("---\ndocument: modulemd\ndata:\n  artifacts:\n    rpms:\n", "    - x\n".repeat(MIB / 8), 17, "...\n")),
-                ErrorCode.INVALID_INPUT, "-modules.yaml.gz line 1: a YAML document longer than the limit of 16 MiB"));
+                gzipMembers("---\ndocument: modulemd\ndata:\n  artifacts:\n    rpms:\n", "    - x\n".repeat(MIB / 8), 11, "...\n")),
+                ErrorCode.INVALID_INPUT, "-modules.yaml.gz line 1: a YAML document longer than the limit of 10,000,000 characters"));
     }
 
     @Test
@@ -306,6 +306,29 @@ final class RpmSyncErrorsTest {
                     () -> new RpmRepositories(airlock).sync("r", repo, ProgressListener.NONE));
 
             assertThat(result.units()).containsKeys(Modulemd.TYPE, RpmPackage.TYPE);
+        }
+    }
+
+    @Test
+    void largePackagesAreWrittenInBatchesBoundedBySizeNotOnlyByCount() throws IOException {
+        // Six packages of 5 MiB of metadata each (a skipped element): units up to the 8 MiB limit must
+        // not pile up 1,000 to a batch, so a batch is written once it holds 16 MiB.
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            airlock.repositories().create("r", RpmPlugin.NAME, null);
+            YumRepo yum = new YumRepo().compression("");
+            for (int i = 0; i < 6; i++) {
+                yum.add(YumRepo.Pkg.of("p" + i, "1", "1", "noarch").onDemand());
+            }
+            Path repo = yum.write(db.path("yum"));
+            Path primary = metadataFile(repo, "primary");
+            String padded = Files.readString(primary).replace("<package type=\"rpm\">\n",
+                    "<package type=\"rpm\">\n<padding>" + "p".repeat(5 * MIB) + "</padding>\n");
+            hostile(repo, primary, padded.getBytes(StandardCharsets.UTF_8));
+            List<Long> written = new java.util.ArrayList<>();
+
+            new RpmRepositories(airlock).sync("r", repo, (phase, done, total) -> written.add(done));
+
+            assertThat(written).containsExactly(4L, 6L, 6L); // 4 packages make 20 MiB: written; then the rest
         }
     }
 
@@ -408,12 +431,16 @@ final class RpmSyncErrorsTest {
             yum.metadata("modules", YumRepo.MODULES);
         }
         Path repo = yum.write(dir.resolve("yum"));
-        Path file = metadataFile(repo, type);
+        hostile(repo, metadataFile(repo, type), bytes);
+        return repo;
+    }
+
+    /** Replaces a metadata file's bytes and its checksum in repomd.xml, keeping its name. */
+    private static void hostile(Path repo, Path file, byte[] bytes) throws IOException {
         String oldSha = YumRepo.sha256(Files.readAllBytes(file));
         Files.write(file, bytes);
         Path repomd = repo.resolve("repodata/repomd.xml");
         Files.writeString(repomd, Files.readString(repomd).replace(oldSha + "</checksum>", YumRepo.sha256(bytes) + "</checksum>"));
-        return repo;
     }
 
     private static List<Path> storedFiles(Path store) throws IOException {

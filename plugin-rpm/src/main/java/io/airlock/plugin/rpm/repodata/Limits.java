@@ -19,8 +19,11 @@ public final class Limits {
     /** Largest {@code repodata/repomd.xml}, in bytes (real ones hold a few kilobytes). */
     public static final long REPOMD_BYTES = 1L << 20;
 
-    /** Longest text of one element ({@code <description>}, {@code <file>}…), in characters. */
-    public static final int TEXT_CHARS = 1 << 20;
+    /**
+     * Longest text of one element ({@code <description>}, {@code <file>}…), in characters: what the
+     * database columns of descriptions and advisory texts hold.
+     */
+    public static final int TEXT_CHARS = 1_000_000;
 
     /**
      * Most bytes the XML parser may read for one piece of markup: a tag with its attributes, a
@@ -37,8 +40,11 @@ public final class Limits {
     /** Longest line of {@code modules.yaml}, in characters. */
     public static final int YAML_LINE_CHARS = 1 << 20;
 
-    /** Largest YAML document of {@code modules.yaml} (one module), in characters. */
-    public static final int YAML_DOCUMENT_CHARS = 16 << 20;
+    /**
+     * Largest YAML document of {@code modules.yaml} (one module), in characters: what the database
+     * column of a module's original document holds.
+     */
+    public static final int YAML_DOCUMENT_CHARS = 10_000_000;
 
     /** Deepest nesting of collections in a YAML document. */
     public static final int YAML_DEPTH = 64;

@@ -6,6 +6,7 @@ import io.airlock.core.store.LocalDirectory;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
 import io.airlock.spi.ErrorCode;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 
 /**
  * The metadata of a yum repository directory, checked before anything is read: repomd.xml parsed,
@@ -111,31 +113,85 @@ public final class Repodata {
     }
 
     public long readPackages(Consumer<RpmPackage> packages) {
-        return read(primary, (in, name) -> PrimaryReader.read(in, name, packages));
+        return readPackages((unit, size) -> packages.accept(unit));
+    }
+
+    /**
+     * Streams the packages of primary metadata. {@code packages} receives each with its size: the
+     * bytes of decompressed metadata read for it, at most {@link Limits#UNIT_BYTES}, which bounds the
+     * memory it holds (callers that keep units for a while budget by it). The same for the others.
+     */
+    public long readPackages(ObjLongConsumer<RpmPackage> packages) {
+        return read(primary, (in, name, sizes) -> PrimaryReader.read(in, name, sizes.of(packages)));
     }
 
     public long readAdvisories(Consumer<RpmAdvisory> advisories) {
-        return updateinfo.map(file -> read(file, (in, name) -> UpdateinfoReader.read(in, name, advisories))).orElse(0L);
+        return readAdvisories((unit, size) -> advisories.accept(unit));
+    }
+
+    public long readAdvisories(ObjLongConsumer<RpmAdvisory> advisories) {
+        return updateinfo.map(file -> read(file, (in, name, sizes) -> UpdateinfoReader.read(in, name, sizes.of(advisories))))
+                .orElse(0L);
     }
 
     /** Module builds and defaults. */
     public long readModules(Consumer<Content> units) {
-        return modules.map(file -> read(file, (in, name) -> ModulesReader.read(in, name, units))).orElse(0L);
+        return readModules((unit, size) -> units.accept(unit));
+    }
+
+    public long readModules(ObjLongConsumer<Content> units) {
+        return modules.map(file -> read(file, (in, name, sizes) -> ModulesReader.read(in, name, sizes.of(units)))).orElse(0L);
     }
 
     /** Groups, categories, environments and langpacks. */
     public long readComps(Consumer<Content> units) {
-        return comps.map(file -> read(file, (in, name) -> CompsReader.read(in, name, units))).orElse(0L);
+        return readComps((unit, size) -> units.accept(unit));
+    }
+
+    public long readComps(ObjLongConsumer<Content> units) {
+        return comps.map(file -> read(file, (in, name, sizes) -> CompsReader.read(in, name, sizes.of(units)))).orElse(0L);
     }
 
     private interface Reader {
-        long read(InputStream in, String name) throws IOException;
+        long read(InputStream in, String name, Sizes sizes) throws IOException;
+    }
+
+    /** Counts the decompressed bytes a reader takes, and gives each unit those read since the one before. */
+    private static final class Sizes extends FilterInputStream {
+        private long count;
+        private long reported;
+
+        Sizes(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count += b >= 0 ? 1 : 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            count += Math.max(n, 0);
+            return n;
+        }
+
+        <T> Consumer<T> of(ObjLongConsumer<? super T> units) {
+            return unit -> {
+                long size = Math.min(count - reported, Limits.UNIT_BYTES);
+                reported = count;
+                units.accept(unit, size);
+            };
+        }
     }
 
     private long read(Path file, Reader reader) {
         String name = repomd.root().relativize(file).toString();
-        try (InputStream in = MetadataFiles.open(directory, file, name)) {
-            return reader.read(in, name);
+        try (Sizes in = new Sizes(MetadataFiles.open(directory, file, name))) {
+            return reader.read(in, name, in);
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.INVALID_INPUT, "cannot read " + name + ": " + e.getMessage(), e);
         }
