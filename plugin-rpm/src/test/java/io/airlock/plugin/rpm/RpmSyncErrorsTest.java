@@ -50,6 +50,25 @@ final class RpmSyncErrorsTest {
     }
 
     @Test
+    void metadataThatIsNotUtf8IsRefusedWithoutParserNoiseOnStderr() throws IOException {
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            // A gzip file under a plain .xml name: the JDK's parser printed "[Fatal Error] …" lines.
+            refused(dir -> {
+                Path repo = new YumRepo().add(BASH).compression("").write(dir);
+                Path primary = metadataFile(repo, "primary");
+                hostile(repo, primary, YumRepo.compress(Files.readAllBytes(primary), "gz"));
+                return repo;
+            }, ErrorCode.INVALID_INPUT, "-primary.xml", ": not UTF-8 text");
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("Fatal Error");
+    }
+
+    @Test
     void anUnknownPackageChecksumTypeIsRefused() throws IOException {
         refused(dir -> {
             Path repo = new YumRepo().add(BASH).compression("").write(dir);

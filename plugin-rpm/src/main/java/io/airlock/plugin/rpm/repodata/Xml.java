@@ -5,6 +5,10 @@ import io.airlock.spi.ErrorCode;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -50,7 +54,10 @@ final class Xml implements AutoCloseable {
         this.file = file;
         this.guard = new Guard(in);
         try {
-            this.reader = FACTORY.createXMLStreamReader(guard);
+            // Decoded here, strictly: repository metadata is UTF-8, and the parser's own decoder prints
+            // "[Fatal Error]" lines on stderr for bytes that are not.
+            this.reader = FACTORY.createXMLStreamReader(new InputStreamReader(guard, StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
         } catch (XMLStreamException e) {
             throw malformed(e);
         } catch (LimitExceeded e) {
@@ -219,8 +226,11 @@ final class Xml implements AutoCloseable {
     }
 
     private AirlockException malformed(XMLStreamException e) {
-        Location location = e.getLocation();
+        Location location = e.getLocation() != null ? e.getLocation() : reader != null ? reader.getLocation() : null;
         String where = location == null ? file : file + " line " + location.getLineNumber() + " column " + location.getColumnNumber();
+        if (e.getNestedException() instanceof CharacterCodingException) {
+            return new AirlockException(ErrorCode.INVALID_INPUT, where + ": not UTF-8 text");
+        }
         String message = e.getMessage() == null ? "malformed XML" : e.getMessage();
         // The JDK parser prefixes its message with "ParseError at [row,col]:[..]\nMessage: "; keep the message.
         int at = message.indexOf("Message: ");
