@@ -300,6 +300,16 @@ final class RpmSyncErrorsTest {
     }
 
     @Test
+    void aRepomdLargerThanItsLimitIsRefused() throws IOException {
+        refused(dir -> {
+            Path repo = new YumRepo().add(BASH).write(dir);
+            Path repomd = repo.resolve("repodata/repomd.xml");
+            Files.writeString(repomd, Files.readString(repomd).replace("</repomd>", " ".repeat(2 * MIB) + "</repomd>"));
+            return repo;
+        }, ErrorCode.INVALID_INPUT, "repodata/repomd.xml: larger than the limit of 1 MiB (1,048,576 bytes)");
+    }
+
+    @Test
     void aModulesYamlWithA600MiBLineIsRefusedQuickly() {
         assertTimeoutPreemptively(Duration.ofSeconds(120), () -> refused(dir -> hostile(dir, "modules",
                 gzipMembers("---\ndocument: modulemd\ndata:\n  description: ", "z".repeat(MIB), 600, "\n...\n")),
