@@ -3,6 +3,7 @@ package io.airlock.cli;
 import io.airlock.core.Airlock;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionRef;
+import io.airlock.core.store.LocalDirectory;
 import io.airlock.plugin.file.FileRepositories;
 import io.airlock.spi.ProgressListener;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import java.util.function.BiFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,14 +29,24 @@ final class FileCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
     }
 
-    @Command(name = "add", description = "New version: the latest plus the files under DIR.")
-    int add(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "DIR") Path directory) {
-        return ingest(name, (files, progress) -> files.add(name, directory, progress));
+    @Command(name = "add", description = "New version: the latest plus the regular files under DIR.")
+    int add(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "DIR") Path directory,
+            @Option(names = "--follow-symlinks", description = FOLLOW_SYMLINKS) boolean followSymlinks) {
+        return ingest(name, (files, progress) -> files.add(name, directory, options(followSymlinks), progress));
     }
 
-    @Command(name = "sync", description = "New version: exactly the files under DIR (adds and removes).")
-    int sync(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "DIR") Path directory) {
-        return ingest(name, (files, progress) -> files.sync(name, directory, progress));
+    @Command(name = "sync", description = "New version: exactly the regular files under DIR (adds and removes).")
+    int sync(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "DIR") Path directory,
+            @Option(names = "--follow-symlinks", description = FOLLOW_SYMLINKS) boolean followSymlinks) {
+        return ingest(name, (files, progress) -> files.sync(name, directory, options(followSymlinks), progress));
+    }
+
+    /** The help text of {@code --follow-symlinks}, shared with {@code rpm sync}. */
+    static final String FOLLOW_SYMLINKS = "follow symbolic links whose target stays inside the directory"
+            + " (default: refuse every symbolic link; links leaving it are always refused)";
+
+    static LocalDirectory.Options options(boolean followSymlinks) {
+        return followSymlinks ? LocalDirectory.Options.FOLLOW_SYMLINKS : LocalDirectory.Options.DEFAULT;
     }
 
     @Command(name = "publish", description = "Write a version as a directory tree with a PULP_MANIFEST.")

@@ -56,6 +56,10 @@ public final class Main implements Callable<Integer> {
                 .setExecutionExceptionHandler(Main::failed);
         try {
             return commandLine.execute(args);
+        } catch (VirtualMachineError e) {
+            // Out of memory or stack: one line too, not a stack trace (picocli passes Errors through).
+            err.println(errorLine(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+            return 1;
         } finally {
             out.flush();
             err.flush();
@@ -94,7 +98,7 @@ public final class Main implements Callable<Integer> {
 
     private static int failed(Exception failure, CommandLine commandLine, ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
-        err.println("error: " + oneLine(message(failure)));
+        err.println(errorLine(message(failure)));
         if ("1".equals(System.getenv("AIRLOCK_DEBUG"))) {
             StringWriter trace = new StringWriter();
             failure.printStackTrace(new PrintWriter(trace));
@@ -114,8 +118,17 @@ public final class Main implements Callable<Integer> {
         return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
-    private static String oneLine(String message) {
+    /** Longest message an {@code error:} line shows; the rest is counted, not printed. */
+    static final int MAX_ERROR_CHARS = 500;
+
+    /** {@code error: MESSAGE}: its first line, cut at {@value #MAX_ERROR_CHARS} characters ("… and N more characters"). */
+    static String errorLine(String message) {
         int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).strip();
+        String line = (newline < 0 ? message : message.substring(0, newline)).strip();
+        if (line.length() > MAX_ERROR_CHARS) {
+            int cut = Character.isHighSurrogate(line.charAt(MAX_ERROR_CHARS - 1)) ? MAX_ERROR_CHARS - 1 : MAX_ERROR_CHARS;
+            line = line.substring(0, cut) + "… and " + (line.length() - cut) + " more characters";
+        }
+        return "error: " + line;
     }
 }

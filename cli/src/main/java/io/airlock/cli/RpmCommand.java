@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,12 +28,13 @@ final class RpmCommand implements Runnable {
 
     @Command(name = "sync", description = "New version: exactly the yum repository at REPODIR (repodata/repomd.xml and the"
             + " package files present; absent ones become on-demand units).")
-    int sync(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "REPODIR") Path directory) {
+    int sync(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "REPODIR") Path directory,
+            @Option(names = "--follow-symlinks", description = FileCommand.FOLLOW_SYMLINKS) boolean followSymlinks) {
         try (Airlock airlock = Main.of(spec).open()) {
             long start = System.nanoTime();
             RpmRepositories.SyncResult result;
             try (Progress progress = Progress.onTerminal(err())) {
-                result = new RpmRepositories(airlock).sync(name, directory, progress);
+                result = new RpmRepositories(airlock).sync(name, directory, FileCommand.options(followSymlinks), progress);
             }
             result.warnings().forEach(w -> err().println("warning: " + w));
             String units = result.units().entrySet().stream().sorted(Map.Entry.comparingByKey())

@@ -72,4 +72,25 @@ final class RpmSyncCommandTest {
             assertThat(Cli.ok(db, "repo", "versions", "r").outLines()).hasSize(2); // the header and version 0
         }
     }
+
+    @Test
+    void aSymlinkedRepodataIsRefusedWithOneLineEvenWhenFollowingLinks() throws IOException {
+        try (TestDatabase db = TestDatabase.create()) {
+            Cli.ok(db, "repo", "create", "r", "--type", "rpm");
+            java.nio.file.Path repo = java.nio.file.Files.createDirectories(db.path("yum"));
+            java.nio.file.Files.createSymbolicLink(repo.resolve("repodata"), SharedData.require("cs9-baseos").resolve("repodata"));
+
+            Cli.Result refused = Cli.run(db, "rpm", "sync", "r", repo.toString());
+            Cli.Result followed = Cli.run(db, "rpm", "sync", "r", repo.toString(), "--follow-symlinks");
+
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.errLines()).singleElement().asString()
+                    .isEqualTo("error: " + repo.resolve("repodata") + " is a symbolic link: refused (--follow-symlinks follows"
+                            + " links that stay inside " + repo + ")");
+            assertThat(followed.exitCode()).isEqualTo(1);
+            assertThat(followed.errLines()).singleElement().asString()
+                    .startsWith("error: " + repo.resolve("repodata") + " is a symbolic link to ").endsWith(", outside " + repo + ": refused");
+            assertThat(Cli.ok(db, "repo", "versions", "r").outLines()).hasSize(2);
+        }
+    }
 }

@@ -125,6 +125,26 @@ public final class Airlock implements AutoCloseable {
                 ContentWriter.lookupByKey(c, "select sha256, id from artifact where sha256 in ", shas).keySet())));
     }
 
+    /**
+     * Runs work with a new artifact batch. When the work fails, with an exception or an
+     * {@link Error} such as {@link OutOfMemoryError}, the files the batch created that no artifact
+     * row names are removed ({@link #discardUnrecorded}) before the failure is rethrown.
+     */
+    public <R> R withArtifactBatch(Function<ArtifactBatch, R> work) {
+        try (ArtifactBatch batch = artifacts().batch()) {
+            try {
+                return work.apply(batch);
+            } catch (RuntimeException | Error e) {
+                try {
+                    discardUnrecorded(batch);
+                } catch (RuntimeException | Error cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+        }
+    }
+
     /** Runs work in one database transaction: committed if it returns, rolled back if it throws. */
     public <R> R inTransaction(Function<Session, R> work) {
         return inTransaction(work, true);

@@ -7,6 +7,7 @@ import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
 import io.airlock.spi.copy.CopyOptions;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +39,7 @@ import java.util.regex.Pattern;
  */
 public record CopyRequest(String origin, List<Entry> config, CopyOptions options, boolean dryRun) {
 
-    /** Longest request file read (a YAML or JSON document held in memory while parsed). */
+    /** Largest request file read, in bytes (a YAML or JSON document held in memory while parsed). */
     public static final int MAX_SIZE = 64 << 20;
 
     public CopyRequest {
@@ -57,16 +59,26 @@ public record CopyRequest(String origin, List<Entry> config, CopyOptions options
     /**
      * Reads a request file: YAML when its name ends with {@code .yaml} or {@code .yml}, JSON when it
      * ends with {@code .json}, otherwise JSON if it starts with <code>{</code> and YAML if not. Every
-     * problem of the file is reported at once, in one {@code INVALID_INPUT} exception.
+     * problem of the file is reported at once, in one {@code INVALID_INPUT} exception. Only a regular
+     * file of at most {@link #MAX_SIZE} bytes is read.
      */
     public static CopyRequest parse(Path file) {
         byte[] bytes;
         try {
-            if (Files.isRegularFile(file) && Files.size(file) > MAX_SIZE) {
-                throw new AirlockException(ErrorCode.INVALID_INPUT,
-                        "copy request " + file + " is larger than " + (MAX_SIZE >> 20) + " MiB");
+            // A regular file only: /dev/zero or a FIFO would never end (or never start).
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, "copy request " + file + " is not a regular file");
             }
-            bytes = Files.readAllBytes(file);
+            if (attributes.size() > MAX_SIZE) {
+                throw tooLarge(file);
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_SIZE + 1); // bounded even if the file grows meanwhile
+            }
+            if (bytes.length > MAX_SIZE) {
+                throw tooLarge(file);
+            }
         } catch (NoSuchFileException e) {
             throw new AirlockException(ErrorCode.NOT_FOUND, "copy request " + file + " does not exist", e);
         } catch (IOException e) {
@@ -83,6 +95,11 @@ public record CopyRequest(String origin, List<Entry> config, CopyOptions options
             throw new AirlockException(ErrorCode.INVALID_INPUT, "copy request " + file + " is not UTF-8 text", e);
         }
         return parse(text, file.toString());
+    }
+
+    private static AirlockException tooLarge(Path file) {
+        return new AirlockException(ErrorCode.INVALID_INPUT, "copy request " + file + " is larger than the limit of "
+                + (MAX_SIZE >> 20) + " MiB");
     }
 
     /** Reads a request from text; {@code origin} names it in messages and chooses the format as in {@link #parse(Path)}. */

@@ -20,6 +20,12 @@ final class Problems {
     static final int ENTRY = 3;
     static final int CONTENT = 4;
 
+    /** Most problems a message lists; the others are counted ("… and 12 more"). */
+    static final int MAX_LISTED = 20;
+
+    /** Longest problem text listed; a longer one (a megabyte-long name quoted back) is cut. */
+    static final int MAX_TEXT = 300;
+
     private record Problem(int entry, int position, ErrorCode code, String text) {
     }
 
@@ -45,8 +51,9 @@ final class Problems {
     }
 
     /**
-     * Throws one exception listing every problem, in request order, on one line. Its code is the
-     * problems' code when they share one, {@code INVALID_INPUT} otherwise.
+     * Throws one exception counting every problem and listing the first {@value #MAX_LISTED}, in
+     * request order, on one line. Its code is the problems' code when they share one,
+     * {@code INVALID_INPUT} otherwise.
      */
     void throwIfAny() {
         if (problems.isEmpty()) {
@@ -56,9 +63,16 @@ final class Problems {
                 .sorted(Comparator.comparingInt(Problem::entry).thenComparingInt(Problem::position))
                 .toList();
         ErrorCode code = sorted.stream().map(Problem::code).distinct().count() == 1 ? sorted.get(0).code() : ErrorCode.INVALID_INPUT;
-        String list = sorted.stream().map(Problem::text).collect(Collectors.joining("; "));
+        String list = sorted.stream().limit(MAX_LISTED).map(p -> shorten(p.text())).collect(Collectors.joining("; "));
+        if (sorted.size() > MAX_LISTED) {
+            list += "; … and " + (sorted.size() - MAX_LISTED) + " more";
+        }
         String count = sorted.size() == 1 ? "" : sorted.size() + " problems: ";
         throw new AirlockException(code, prefix(origin) + count + list);
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
     }
 
     /** {@code copy request FILE: }, or {@code copy request: } for one built in code. */

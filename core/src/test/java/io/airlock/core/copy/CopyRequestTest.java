@@ -251,6 +251,48 @@ final class CopyRequestTest {
                 + "config[0].content[2]: 'file.file:' is not TYPE:LABEL (such as rpm.package:bash-5.1.8-6.el9.x86_64)");
     }
 
+    @Test
+    void manyProblemsAreCountedAndTheFirstTwentyListed() {
+        String names = String.join(", ", java.util.Collections.nCopies(400_000, "nocolon"));
+        String text = "config: [{source_repo_version: a, dest_repo: b, content: [" + names + "]}]";
+
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> CopyRequest.parse(text, "c.yaml"));
+
+        assertThat(refused).isInstanceOf(AirlockException.class).hasMessageStartingWith("copy request c.yaml: 400000 problems: "
+                + "config[0].content[0]: 'nocolon' is not TYPE:LABEL")
+                .hasMessageContaining("config[0].content[19]: ").hasMessageNotContaining("config[0].content[20]")
+                .hasMessageEndingWith("; … and 399980 more");
+        assertThat(refused.getMessage()).hasSizeLessThan(3_000);
+    }
+
+    @Test
+    void aLongProblemIsCut() {
+        String text = "config: [{source_repo_version: a, dest_repo: b, content: [" + "n".repeat(100_000) + "]}]";
+
+        assertRefused(() -> CopyRequest.parse(text, "c.yaml"), ErrorCode.INVALID_INPUT)
+                .hasMessageStartingWith("copy request c.yaml: config[0].content[0]: 'nnnn")
+                .hasMessageEndingWith("n…")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+    }
+
+    @Test
+    void aRequestThatIsNotARegularFileIsRefusedUnread() {
+        // /dev/zero never ends: reading it whole ended in an OutOfMemoryError.
+        assertRefused(() -> CopyRequest.parse(Path.of("/dev/zero")), ErrorCode.INVALID_INPUT)
+                .hasMessage("copy request /dev/zero is not a regular file");
+    }
+
+    @Test
+    void aRequestLargerThanTheLimitIsRefused(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("big.yaml");
+        try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            sparse.setLength(CopyRequest.MAX_SIZE + 1L);
+        }
+
+        assertRefused(() -> CopyRequest.parse(file), ErrorCode.INVALID_INPUT)
+                .hasMessage("copy request " + file + " is larger than the limit of 64 MiB");
+    }
+
     private static AbstractThrowableAssert<?, ? extends Throwable> assertRefused(
             org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ErrorCode code) {
         return assertThatThrownBy(call).isInstanceOf(AirlockException.class)

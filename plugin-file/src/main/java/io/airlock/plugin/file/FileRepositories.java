@@ -11,7 +11,9 @@ import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionDraft;
 import io.airlock.core.repository.VersionRef;
+import io.airlock.core.store.ArtifactBatch;
 import io.airlock.core.store.FileTrees;
+import io.airlock.core.store.LocalDirectory;
 import io.airlock.core.store.RelativePaths;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.spi.AirlockException;
@@ -23,13 +25,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,71 +52,75 @@ public final class FileRepositories {
         this.airlock = requireNonNull(airlock, "airlock");
     }
 
-    /** A new version: the latest plus every file under {@code directory} (same paths replaced). */
+    /** A new version: the latest plus every file under {@code directory} (same paths replaced); symbolic links refused. */
     public Optional<RepositoryVersion> add(String repository, Path directory, ProgressListener progress) {
-        return ingest(repository, directory, VersionDraft.Mode.MODIFY, progress);
+        return add(repository, directory, LocalDirectory.Options.DEFAULT, progress);
     }
 
-    /** A new version holding exactly the files under {@code directory}. */
+    /**
+     * A new version: the latest plus every file under {@code directory} (same paths replaced). Only
+     * regular files are read; symbolic links are refused unless {@code options} follow them, and
+     * then only those whose target stays inside the directory. Nothing changes when one is refused.
+     */
+    public Optional<RepositoryVersion> add(String repository, Path directory, LocalDirectory.Options options,
+            ProgressListener progress) {
+        return ingest(repository, directory, options, VersionDraft.Mode.MODIFY, progress);
+    }
+
+    /** A new version holding exactly the files under {@code directory}; symbolic links refused. */
     public Optional<RepositoryVersion> sync(String repository, Path directory, ProgressListener progress) {
-        return ingest(repository, directory, VersionDraft.Mode.REPLACE, progress);
+        return sync(repository, directory, LocalDirectory.Options.DEFAULT, progress);
     }
 
-    private Optional<RepositoryVersion> ingest(String name, Path directory, VersionDraft.Mode mode, ProgressListener progress) {
+    /** A new version holding exactly the files under {@code directory}, read as {@link #add} reads it. */
+    public Optional<RepositoryVersion> sync(String repository, Path directory, LocalDirectory.Options options,
+            ProgressListener progress) {
+        return ingest(repository, directory, options, VersionDraft.Mode.REPLACE, progress);
+    }
+
+    /** A regular file found under the directory: its relative path and the path to open. */
+    private record Found(String relativePath, Path file) {
+    }
+
+    private Optional<RepositoryVersion> ingest(String name, Path directory, LocalDirectory.Options options, VersionDraft.Mode mode,
+            ProgressListener progress) {
         checkFileRepository(name);
-        if (!Files.isDirectory(directory)) {
-            throw new AirlockException(ErrorCode.NOT_FOUND, "directory not found: " + directory);
-        }
-        Path root = directory.toAbsolutePath().normalize();
-        return airlock.inTransaction(session -> {
+        LocalDirectory local = LocalDirectory.open(directory, options);
+        // One batch for the whole ingest: if anything fails (an Error too), the files it stored go.
+        return airlock.withArtifactBatch(artifacts -> airlock.inTransaction(session -> {
             VersionDraft draft = airlock.repositories().draft(session, name, mode, OptionalInt.empty());
             long[] done = {0};
-            List<Path> batch = new ArrayList<>(ContentWriter.BATCH_SIZE);
-            try (Stream<Path> walk = Files.walk(root)) {
-                Iterator<Path> paths = walk.iterator();
-                while (paths.hasNext()) {
-                    Path path = paths.next();
-                    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-                        continue;
-                    }
-                    if (!Files.isRegularFile(path)) {
-                        throw new AirlockException(ErrorCode.INVALID_INPUT, path + " is not a regular file");
-                    }
-                    batch.add(path);
-                    if (batch.size() == ContentWriter.BATCH_SIZE) {
-                        done[0] += ingestBatch(session, draft, root, batch);
-                        progress.progress("files", done[0], -1);
-                        batch.clear();
-                    }
+            List<Found> batch = new ArrayList<>(ContentWriter.BATCH_SIZE);
+            local.walk((relativePath, file) -> {
+                batch.add(new Found(relativePath, file));
+                if (batch.size() == ContentWriter.BATCH_SIZE) {
+                    done[0] += ingestBatch(session, draft, local, artifacts, batch);
+                    progress.progress("files", done[0], -1);
+                    batch.clear();
                 }
-            } catch (IOException | UncheckedIOException e) {
-                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read directory " + directory + ": " + e.getMessage(), e);
-            }
-            done[0] += ingestBatch(session, draft, root, batch);
+            });
+            done[0] += ingestBatch(session, draft, local, artifacts, batch);
             progress.progress("files", done[0], done[0]);
+            artifacts.sync();
             return draft.commit();
-        });
+        }));
     }
 
-    private int ingestBatch(Session session, VersionDraft draft, Path root, List<Path> files) {
+    private int ingestBatch(Session session, VersionDraft draft, LocalDirectory local, ArtifactBatch artifacts, List<Found> files) {
         List<NewUnit> units = new ArrayList<>(files.size());
-        for (Path file : files) {
-            String relativePath = relativePath(root, file);
-            StoredArtifact artifact = airlock.artifacts().put(file, Optional.empty());
-            units.add(new NewUnit(new FileContent(relativePath, artifact.sha256()),
-                    List.of(new UnitFile(relativePath, Optional.of(artifact)))));
+        for (Found found : files) {
+            StoredArtifact artifact;
+            try (InputStream in = local.open(found.file())) {
+                artifact = artifacts.put(in, Optional.empty());
+            } catch (IOException e) {
+                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + found.file() + ": " + e.getMessage(), e);
+            }
+            units.add(new NewUnit(new FileContent(found.relativePath(), artifact.sha256()),
+                    List.of(new UnitFile(found.relativePath(), Optional.of(artifact)))));
         }
         List<UUID> ids = airlock.contentWriter().save(session, units).ids();
         draft.add(ids);
         return ids.size();
-    }
-
-    private static String relativePath(Path root, Path file) {
-        List<String> parts = new ArrayList<>();
-        for (Path part : root.relativize(file)) {
-            parts.add(part.toString());
-        }
-        return RelativePaths.check(String.join("/", parts), "file " + file);
     }
 
     /** What a publication wrote. */

@@ -10,6 +10,7 @@ import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionDraft;
 import io.airlock.core.store.ArtifactBatch;
+import io.airlock.core.store.LocalDirectory;
 import io.airlock.core.store.RelativePaths;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.plugin.rpm.repodata.Checksums;
@@ -20,7 +21,6 @@ import io.airlock.spi.ErrorCode;
 import io.airlock.spi.ProgressListener;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -33,6 +33,7 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import org.hibernate.Session;
 import org.slf4j.Logger;
@@ -42,6 +43,16 @@ import org.slf4j.LoggerFactory;
 public final class RpmRepositories {
 
     private static final Logger LOG = LoggerFactory.getLogger(RpmRepositories.class);
+
+    /**
+     * A batch of units is written once it holds this much metadata (bytes read for its units), even
+     * with fewer than {@link ContentWriter#BATCH_SIZE} units: large units (up to
+     * {@link io.airlock.plugin.rpm.repodata.Limits#UNIT_BYTES} each) must not pile up in memory.
+     */
+    static final long FLUSH_BYTES = 16L << 20;
+
+    /** Metadata read ahead of the database writes, in KiB: the batch being filled and the queue. */
+    private static final int AHEAD_KIB = 32 << 10;
 
     private final Airlock airlock;
 
@@ -61,32 +72,27 @@ public final class RpmRepositories {
         }
     }
 
+    /** {@link #sync(String, Path, LocalDirectory.Options, ProgressListener)} refusing symbolic links. */
+    public SyncResult sync(String repository, Path directory, ProgressListener progress) {
+        return sync(repository, directory, LocalDirectory.Options.DEFAULT, progress);
+    }
+
     /**
      * Makes a new version of {@code repository} holding exactly the yum repository at {@code directory}:
      * packages from primary metadata, advisories, module builds and defaults, comps. Package files
      * found under the directory are stored, verified against their checksum; absent ones make
      * on-demand units. All metadata is verified against repomd.xml before anything changes, and the
-     * whole sync is one transaction: on any error nothing is left behind.
+     * whole sync is one transaction: on any error (an {@link Error} too) nothing is left behind.
+     * Only regular files are read; a symbolic link (a package file, a {@code Packages/} directory,
+     * a metadata file) is refused unless {@code options} follow links, and then only one whose target
+     * stays inside the directory. The readers stop at the {@link io.airlock.plugin.rpm.repodata.Limits}.
      */
-    public SyncResult sync(String repository, Path directory, ProgressListener progress) {
+    public SyncResult sync(String repository, Path directory, LocalDirectory.Options options, ProgressListener progress) {
         checkRpmRepository(repository);
-        if (!Files.isDirectory(directory)) {
-            throw new AirlockException(ErrorCode.NOT_FOUND, "directory not found: " + directory);
-        }
-        Repodata repodata = Repodata.open(directory.toAbsolutePath().normalize());
+        Repodata repodata = Repodata.open(LocalDirectory.open(directory, options));
         repodata.warnings().forEach(w -> LOG.warn("{}", w));
-        try (ArtifactBatch artifacts = airlock.artifacts().batch()) {
-            try {
-                return airlock.inTransaction(session -> new Sync(session, repodata, artifacts, progress).run(repository));
-            } catch (RuntimeException e) {
-                try {
-                    airlock.discardUnrecorded(artifacts);
-                } catch (RuntimeException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-                throw e;
-            }
-        }
+        return airlock.withArtifactBatch(artifacts ->
+                airlock.inTransaction(session -> new Sync(session, repodata, artifacts, progress).run(repository)));
     }
 
     private final class Sync {
@@ -96,6 +102,9 @@ public final class RpmRepositories {
         private final ProgressListener progress;
         private final Map<String, Long> counts = new TreeMap<>();
         private final List<NewUnit> pending = new ArrayList<>(ContentWriter.BATCH_SIZE);
+        private final Semaphore ahead = new Semaphore(AHEAD_KIB);
+        private long pendingBytes;
+        private int pendingKib;
         private VersionDraft draft;
         private long stored;
         private long onDemand;
@@ -111,9 +120,9 @@ public final class RpmRepositories {
         SyncResult run(String repository) {
             draft = airlock.repositories().draft(session, repository, VersionDraft.Mode.REPLACE, OptionalInt.empty());
             readPackagesAhead();
-            repodata.readAdvisories(unit -> add(unit, List.of()));
-            repodata.readModules(unit -> add(unit, List.of()));
-            repodata.readComps(unit -> add(unit, List.of()));
+            repodata.readAdvisories((unit, size) -> add(new NewUnit(unit, List.of()), size));
+            repodata.readModules((unit, size) -> add(new NewUnit(unit, List.of()), size));
+            repodata.readComps((unit, size) -> add(new NewUnit(unit, List.of()), size));
             flush();
             progress.progress("units", done, done);
             artifacts.sync();
@@ -121,10 +130,15 @@ public final class RpmRepositories {
             return new SyncResult(version, counts, stored, onDemand, repodata.warnings());
         }
 
+        /** A package read ahead, with the permits of {@link #ahead} it holds until it is written. */
+        private record Ahead(NewUnit unit, long size, int kib) {
+        }
+
         /**
          * Parses primary metadata and stores package files on a second thread, a bounded queue ahead
-         * of the database writes on this one, so that the two overlap. The reader is stopped and
-         * joined before this returns, whatever happens, so it never outlives the transaction.
+         * of the database writes on this one, so that the two overlap. What is read ahead and not yet
+         * written is bounded by count and by size ({@link #AHEAD_KIB} of metadata). The reader is
+         * stopped and joined before this returns, whatever happens, so it never outlives the transaction.
          */
         private void readPackagesAhead() {
             BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2 * ContentWriter.BATCH_SIZE);
@@ -132,10 +146,11 @@ public final class RpmRepositories {
             AtomicReference<Throwable> readerFailure = new AtomicReference<>();
             Thread reader = new Thread(() -> {
                 try {
-                    repodata.readPackages(unit -> {
-                        NewUnit item = new NewUnit(unit, List.of(packageFile(unit)));
+                    repodata.readPackages((unit, size) -> {
+                        int kib = (int) Math.max(1, (size + 1023) >> 10);
                         try {
-                            queue.put(item);
+                            ahead.acquire(kib);
+                            queue.put(new Ahead(new NewUnit(unit, List.of(packageFile(unit))), size, kib));
                         } catch (InterruptedException e) {
                             throw new AirlockException(ErrorCode.CANCELLED, "rpm sync cancelled");
                         }
@@ -143,7 +158,11 @@ public final class RpmRepositories {
                 } catch (Throwable t) {
                     readerFailure.set(t);
                 } finally {
-                    queue.offer(end);
+                    try {
+                        queue.put(end); // put, not offer: a full queue is still being drained
+                    } catch (InterruptedException e) {
+                        // The consumer stopped and no longer takes.
+                    }
                 }
             }, "rpm-sync-primary");
             reader.setDaemon(true);
@@ -151,7 +170,9 @@ public final class RpmRepositories {
             boolean finished = false;
             try {
                 for (Object item = queue.take(); item != end; item = queue.take()) {
-                    add((NewUnit) item);
+                    Ahead read = (Ahead) item;
+                    pendingKib += read.kib();
+                    add(read.unit(), read.size());
                 }
                 finished = true;
             } catch (InterruptedException e) {
@@ -189,15 +210,16 @@ public final class RpmRepositories {
             }
         }
 
-        private void add(Content unit, List<UnitFile> files) {
-            add(new NewUnit(unit, files));
-        }
-
-        private void add(NewUnit newUnit) {
+        /**
+         * Adds a unit to the batch, written when it holds {@link ContentWriter#BATCH_SIZE} units or
+         * {@link #FLUSH_BYTES} of metadata ({@code size}: what the reader read for the unit).
+         */
+        private void add(NewUnit newUnit, long size) {
             Content unit = newUnit.unit();
             pending.add(newUnit);
+            pendingBytes += size;
             counts.merge(unit.typeId(), 1L, Long::sum);
-            if (pending.size() == ContentWriter.BATCH_SIZE) {
+            if (pending.size() == ContentWriter.BATCH_SIZE || pendingBytes >= FLUSH_BYTES) {
                 flush();
             }
         }
@@ -213,25 +235,28 @@ public final class RpmRepositories {
             done += pending.size();
             progress.progress("units", done, -1);
             pending.clear();
+            pendingBytes = 0;
+            ahead.release(pendingKib);
+            pendingKib = 0;
         }
 
         /** The package's file, stored when it is under the directory, otherwise on demand. */
         private UnitFile packageFile(RpmPackage unit) {
             String where = "package " + unit.nevra() + " (location " + unit.locationHref() + ")";
             String href = RelativePaths.check(unit.locationHref(), where);
-            Path file = RelativePaths.resolve(repodata.root(), href, where);
-            if (unit.locationBase() != null || !Files.isRegularFile(file)) {
+            Optional<Path> file = unit.locationBase() != null ? Optional.empty() : repodata.directory().file(href, where);
+            if (file.isEmpty()) {
                 onDemand++;
                 return new UnitFile(href, Optional.empty());
             }
             stored++;
-            return new UnitFile(href, Optional.of(store(unit, file, where)));
+            return new UnitFile(href, Optional.of(store(unit, file.get(), where)));
         }
 
         private StoredArtifact store(RpmPackage unit, Path file, String where) {
             boolean sha256 = unit.checksumType().equals("sha256");
             MessageDigest digest = sha256 ? null : Checksums.digest(unit.checksumType()).orElseThrow();
-            try (InputStream in = Files.newInputStream(file)) {
+            try (InputStream in = repodata.directory().open(file)) {
                 StoredArtifact artifact;
                 try {
                     artifact = sha256

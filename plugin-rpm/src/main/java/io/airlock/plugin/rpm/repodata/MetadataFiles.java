@@ -1,6 +1,6 @@
 package io.airlock.plugin.rpm.repodata;
 
-import io.airlock.core.store.RelativePaths;
+import io.airlock.core.store.LocalDirectory;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
 import java.io.BufferedInputStream;
@@ -26,15 +26,17 @@ final class MetadataFiles {
     /**
      * The file of an entry, verified against repomd's checksum; empty when the file is absent.
      * A file whose bytes do not match is refused: metadata that is not what repomd says is corrupt.
+     * Only a regular file is read, and a symbolic link only as {@code directory} allows.
      */
-    static Optional<Path> verified(Repomd repomd, Repomd.Entry entry) {
-        Path file = RelativePaths.resolve(repomd.root(), entry.location(), Repomd.PATH + " <data type=\"" + entry.type() + "\">");
-        if (!Files.isRegularFile(file)) {
+    static Optional<Path> verified(LocalDirectory directory, Repomd.Entry entry) {
+        Optional<Path> found = directory.file(entry.location(), Repomd.PATH + " <data type=\"" + entry.type() + "\">");
+        if (found.isEmpty()) {
             return Optional.empty();
         }
+        Path file = found.get();
         MessageDigest digest = Checksums.digest(entry.checksumType()).orElseThrow(() -> new AirlockException(ErrorCode.INVALID_INPUT,
                 Repomd.PATH + ": <data type=\"" + entry.type() + "\"> has an unknown checksum type '" + entry.checksumType() + "'"));
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = directory.open(file)) {
             byte[] buffer = new byte[BUFFER];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 digest.update(buffer, 0, n);
@@ -50,24 +52,35 @@ final class MetadataFiles {
         return Optional.of(file);
     }
 
-    /** Opens a metadata file, decompressing it by its name's suffix (gz, xz, zst, bz2, or none). */
-    static InputStream open(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
-        String name = file.getFileName().toString();
+    /**
+     * Opens a metadata file found in {@code directory}, decompressing it by its name's suffix (gz, xz,
+     * zst, bz2, or none). A compressed file may decompress to at most {@link Limits#DECOMPRESSION_RATIO}
+     * times its size or {@link Limits#DECOMPRESSED_FLOOR_BYTES}, whichever is larger.
+     */
+    static InputStream open(LocalDirectory directory, Path file, String name) throws IOException {
+        long size = Files.size(file);
+        InputStream raw = new BufferedInputStream(directory.open(file), BUFFER);
+        String suffix = file.getFileName().toString();
+        InputStream decompressed;
         try {
-            if (name.endsWith(".gz")) {
-                return new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER);
-            } else if (name.endsWith(".xz")) {
-                return new BufferedInputStream(new XZInputStream(raw), BUFFER);
-            } else if (name.endsWith(".zst") || name.endsWith(".zstd")) {
-                return new BufferedInputStream(new io.airlift.compress.zstd.ZstdInputStream(raw), BUFFER);
-            } else if (name.endsWith(".bz2")) {
-                return new BufferedInputStream(new BZip2CompressorInputStream(raw), BUFFER);
+            if (suffix.endsWith(".gz")) {
+                decompressed = new GZIPInputStream(raw, BUFFER);
+            } else if (suffix.endsWith(".xz")) {
+                decompressed = new XZInputStream(raw);
+            } else if (suffix.endsWith(".zst") || suffix.endsWith(".zstd")) {
+                decompressed = new io.airlift.compress.zstd.ZstdInputStream(raw);
+            } else if (suffix.endsWith(".bz2")) {
+                decompressed = new BZip2CompressorInputStream(raw);
+            } else {
+                return raw;
             }
-            return raw;
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw new AirlockException(ErrorCode.INVALID_INPUT, name + ": not a valid compressed file: " + e.getMessage(), e);
         }
+        long max = Math.max(Limits.DECOMPRESSED_FLOOR_BYTES, Limits.DECOMPRESSION_RATIO * size);
+        return new BufferedInputStream(Limits.bounded(decompressed, max, name + ": decompresses to more than "
+                + Limits.show(max, "bytes") + ", the limit (" + Limits.DECOMPRESSION_RATIO + " times its size of " + size
+                + " bytes, at least " + Limits.show(Limits.DECOMPRESSED_FLOOR_BYTES, "bytes") + ")"), BUFFER);
     }
 }

@@ -11,10 +11,10 @@ import io.airlock.plugin.rpm.ModulemdDefaults;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
 import io.airlock.spi.ErrorCode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads {@code modules.yaml}: a stream of YAML documents, of which {@code modulemd} and
@@ -31,7 +32,6 @@ import org.yaml.snakeyaml.LoaderOptions;
  */
 final class ModulesReader {
 
-    private static final int MAX_DOCUMENT_CHARS = 64 * 1024 * 1024;
     private static final ObjectMapper YAML = newMapper();
 
     private ModulesReader() {
@@ -39,55 +39,140 @@ final class ModulesReader {
 
     private static ObjectMapper newMapper() {
         LoaderOptions options = new LoaderOptions();
-        options.setCodePointLimit(MAX_DOCUMENT_CHARS);
+        options.setCodePointLimit(Limits.YAML_DOCUMENT_CHARS);
+        options.setNestingDepthLimit(Limits.YAML_DEPTH);
+        options.setMaxAliasesForCollections(50);
         options.setAllowDuplicateKeys(false);
         YAMLFactory factory = YAMLFactory.builder()
                 .loaderOptions(options)
-                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_DOCUMENT_CHARS).build())
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength(Limits.YAML_DOCUMENT_CHARS)
+                        .maxNestingDepth(Limits.YAML_DEPTH)
+                        .build())
                 .build();
         return new YAMLMapper(factory);
     }
 
+    /**
+     * Splits the file into documents at {@code ---} and {@code ...} lines, in one pass: a line is at
+     * most {@link Limits#YAML_LINE_CHARS} characters and a document {@link Limits#YAML_DOCUMENT_CHARS}.
+     */
     static long read(InputStream in, String file, Consumer<Content> units) throws IOException {
         long count = 0;
-        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        Lines lines = new Lines(new InputStreamReader(in, StandardCharsets.UTF_8), file);
         StringBuilder document = new StringBuilder();
-        int lineNumber = 0;
+        boolean content = false; // the document holds more than blank, comment and marker lines
+        boolean started = false; // the document holds a --- line
         int documentLine = 1;
-        for (String line; (line = lines.readLine()) != null; ) {
-            lineNumber++;
-            if (line.startsWith("---") && hasContent(document)) {
-                count += emit(document.toString(), file, documentLine, units);
-                document.setLength(0);
-                documentLine = lineNumber;
+        for (String line; (line = lines.next()) != null; ) {
+            int lineNumber = lines.number();
+            if (line.startsWith("---")) {
+                if (content) {
+                    count += emit(document.toString(), file, documentLine, units);
+                    document.setLength(0);
+                    content = false;
+                } else if (started) {
+                    // "---" after "---" with nothing between: an empty document, dropped, so that a run
+                    // of markers costs linear time.
+                    document.setLength(0);
+                }
+                started = true;
             }
             if (document.isEmpty()) {
                 documentLine = lineNumber;
             }
             document.append(line).append('\n');
-            if (document.length() > MAX_DOCUMENT_CHARS) {
+            content |= isContent(line);
+            if (document.length() > Limits.YAML_DOCUMENT_CHARS) {
                 throw new AirlockException(ErrorCode.INVALID_INPUT, file + " line " + documentLine
-                        + ": a YAML document longer than " + MAX_DOCUMENT_CHARS + " characters");
+                        + ": a YAML document longer than the limit of " + Limits.show(Limits.YAML_DOCUMENT_CHARS, "characters"));
             }
             if (line.equals("...")) {
                 count += emit(document.toString(), file, documentLine, units);
                 document.setLength(0);
+                content = false;
+                started = false;
             }
         }
-        if (hasContent(document)) {
+        if (content) {
             count += emit(document.toString(), file, documentLine, units);
         }
         return count;
     }
 
-    private static boolean hasContent(CharSequence text) {
-        for (String line : text.toString().split("\n")) {
-            String stripped = line.strip();
-            if (!stripped.isEmpty() && !stripped.startsWith("#") && !stripped.equals("---") && !stripped.equals("...")) {
+    /** A line that is not blank, a comment or a document marker. */
+    private static boolean isContent(String line) {
+        String stripped = line.strip();
+        return !stripped.isEmpty() && !stripped.startsWith("#") && !stripped.equals("---") && !stripped.equals("...");
+    }
+
+    private static boolean hasContent(String text) {
+        for (String line : text.split("\n")) {
+            if (isContent(line)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Lines of a reader (ended by LF, CRLF or CR), each at most {@link Limits#YAML_LINE_CHARS} characters. */
+    private static final class Lines {
+        private final Reader reader;
+        private final String file;
+        private final char[] buffer = new char[1 << 16];
+        private final StringBuilder line = new StringBuilder();
+        private int position;
+        private int limit;
+        private int number;
+        private boolean skipLineFeed;
+
+        Lines(Reader reader, String file) {
+            this.reader = reader;
+            this.file = file;
+        }
+
+        /** The next line without its end, or null at the end of the input. */
+        String next() throws IOException {
+            line.setLength(0);
+            boolean any = false;
+            while (true) {
+                if (position == limit) {
+                    limit = reader.read(buffer, 0, buffer.length);
+                    position = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        if (!any) {
+                            return null;
+                        }
+                        number++;
+                        return line.toString();
+                    }
+                }
+                char c = buffer[position++];
+                if (skipLineFeed) {
+                    skipLineFeed = false;
+                    if (c == '\n') {
+                        continue;
+                    }
+                }
+                any = true;
+                if (c == '\n' || c == '\r') {
+                    skipLineFeed = c == '\r';
+                    number++;
+                    return line.toString();
+                }
+                if (line.length() == Limits.YAML_LINE_CHARS) {
+                    throw new AirlockException(ErrorCode.INVALID_INPUT, file + " line " + (number + 1)
+                            + ": a line longer than the limit of " + Limits.show(Limits.YAML_LINE_CHARS, "characters"));
+                }
+                line.append(c);
+            }
+        }
+
+        /** The number of the line {@link #next} returned last, from 1. */
+        int number() {
+            return number;
+        }
     }
 
     private static int emit(String text, String file, int line, Consumer<Content> units) {
@@ -101,7 +186,7 @@ final class ModulesReader {
         } catch (JsonProcessingException e) {
             String position = e.getLocation() == null ? where
                     : file + " line " + (line - 1 + e.getLocation().getLineNr()) + " column " + e.getLocation().getColumnNr();
-            throw new AirlockException(ErrorCode.INVALID_INPUT, position + ": malformed YAML: " + e.getOriginalMessage());
+            throw new AirlockException(ErrorCode.INVALID_INPUT, position + ": malformed YAML: " + problem(e));
         }
         if (root == null || !root.isObject()) {
             throw new AirlockException(ErrorCode.INVALID_INPUT, where + ": not a YAML mapping");
@@ -116,6 +201,15 @@ final class ModulesReader {
             }
         }
         return 1;
+    }
+
+    /** SnakeYAML's problem on one line ("while parsing a flow sequence: expected ',' or ']'…"), without its excerpt. */
+    private static String problem(JsonProcessingException e) {
+        String what = e.getOriginalMessage();
+        if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblem() != null) {
+            what = yaml.getContext() != null ? yaml.getContext() + ": " + yaml.getProblem() : yaml.getProblem();
+        }
+        return what == null ? "" : what.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     private static Modulemd modulemd(JsonNode data, String text, String where) {

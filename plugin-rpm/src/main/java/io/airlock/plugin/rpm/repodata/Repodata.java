@@ -2,9 +2,11 @@ package io.airlock.plugin.rpm.repodata;
 
 import io.airlock.plugin.rpm.RpmAdvisory;
 import io.airlock.plugin.rpm.RpmPackage;
+import io.airlock.core.store.LocalDirectory;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
 import io.airlock.spi.ErrorCode;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 
 /**
  * The metadata of a yum repository directory, checked before anything is read: repomd.xml parsed,
@@ -22,6 +25,7 @@ public final class Repodata {
 
     private static final List<String> GROUP_TYPES = List.of("group", "group_gz", "group_xz", "group_zst");
 
+    private final LocalDirectory directory;
     private final Repomd repomd;
     private final Path primary;
     private final Optional<Path> updateinfo;
@@ -29,8 +33,9 @@ public final class Repodata {
     private final Optional<Path> comps;
     private final List<String> warnings;
 
-    private Repodata(Repomd repomd, Path primary, Optional<Path> updateinfo, Optional<Path> modules, Optional<Path> comps,
+    private Repodata(LocalDirectory directory, Repomd repomd, Path primary, Optional<Path> updateinfo, Optional<Path> modules, Optional<Path> comps,
             List<String> warnings) {
+        this.directory = directory;
         this.repomd = repomd;
         this.primary = primary;
         this.updateinfo = updateinfo;
@@ -39,16 +44,25 @@ public final class Repodata {
         this.warnings = List.copyOf(warnings);
     }
 
-    /** Reads repomd.xml under {@code root} and verifies the files it names that Airlock uses. */
+    /** Reads repomd.xml under {@code root} and verifies the files it names that Airlock uses; symbolic links refused. */
     public static Repodata open(Path root) {
-        Repomd repomd = Repomd.read(root);
+        return open(LocalDirectory.open(root, LocalDirectory.Options.DEFAULT));
+    }
+
+    /**
+     * Reads repomd.xml in {@code directory} and verifies the files it names that Airlock uses. Only
+     * regular files are read, symbolic links only as the directory's options allow.
+     */
+    public static Repodata open(LocalDirectory directory) {
+        Path root = directory.root();
+        Repomd repomd = Repomd.read(directory);
         List<String> warnings = new ArrayList<>();
         Repomd.Entry primaryEntry = repomd.entry("primary").orElseThrow(() -> new AirlockException(ErrorCode.INVALID_INPUT,
                 root.resolve(Repomd.PATH) + " lists no primary metadata"));
-        Path primary = MetadataFiles.verified(repomd, primaryEntry).orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND,
+        Path primary = MetadataFiles.verified(directory, primaryEntry).orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND,
                 "primary metadata " + primaryEntry.location() + " named by " + Repomd.PATH + " is missing"));
-        Optional<Path> updateinfo = optional(repomd, "updateinfo", warnings);
-        Optional<Path> modules = optional(repomd, "modules", warnings);
+        Optional<Path> updateinfo = optional(directory, repomd, "updateinfo", warnings);
+        Optional<Path> modules = optional(directory, repomd, "modules", warnings);
         Optional<Path> comps = Optional.empty();
         List<String> missingGroups = new ArrayList<>();
         for (String type : GROUP_TYPES) {
@@ -56,7 +70,7 @@ public final class Repodata {
             if (entry.isEmpty()) {
                 continue;
             }
-            comps = MetadataFiles.verified(repomd, entry.get());
+            comps = MetadataFiles.verified(directory, entry.get());
             if (comps.isPresent()) {
                 break;
             }
@@ -65,15 +79,15 @@ public final class Repodata {
         if (comps.isEmpty() && !missingGroups.isEmpty()) {
             warnings.add("comps metadata " + String.join(", ", missingGroups) + " listed in " + Repomd.PATH + " is missing: ignored");
         }
-        return new Repodata(repomd, primary, updateinfo, modules, comps, warnings);
+        return new Repodata(directory, repomd, primary, updateinfo, modules, comps, warnings);
     }
 
-    private static Optional<Path> optional(Repomd repomd, String type, List<String> warnings) {
+    private static Optional<Path> optional(LocalDirectory directory, Repomd repomd, String type, List<String> warnings) {
         Optional<Repomd.Entry> entry = repomd.entry(type);
         if (entry.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Path> file = MetadataFiles.verified(repomd, entry.get());
+        Optional<Path> file = MetadataFiles.verified(directory, entry.get());
         if (file.isEmpty()) {
             warnings.add(type + " metadata " + entry.get().location() + " listed in " + Repomd.PATH + " is missing: ignored");
         }
@@ -82,6 +96,11 @@ public final class Repodata {
 
     public Path root() {
         return repomd.root();
+    }
+
+    /** The directory the metadata was read from, to find package files in. */
+    public LocalDirectory directory() {
+        return directory;
     }
 
     public String revision() {
@@ -94,31 +113,85 @@ public final class Repodata {
     }
 
     public long readPackages(Consumer<RpmPackage> packages) {
-        return read(primary, (in, name) -> PrimaryReader.read(in, name, packages));
+        return readPackages((unit, size) -> packages.accept(unit));
+    }
+
+    /**
+     * Streams the packages of primary metadata. {@code packages} receives each with its size: the
+     * bytes of decompressed metadata read for it, at most {@link Limits#UNIT_BYTES}, which bounds the
+     * memory it holds (callers that keep units for a while budget by it). The same for the others.
+     */
+    public long readPackages(ObjLongConsumer<RpmPackage> packages) {
+        return read(primary, (in, name, sizes) -> PrimaryReader.read(in, name, sizes.of(packages)));
     }
 
     public long readAdvisories(Consumer<RpmAdvisory> advisories) {
-        return updateinfo.map(file -> read(file, (in, name) -> UpdateinfoReader.read(in, name, advisories))).orElse(0L);
+        return readAdvisories((unit, size) -> advisories.accept(unit));
+    }
+
+    public long readAdvisories(ObjLongConsumer<RpmAdvisory> advisories) {
+        return updateinfo.map(file -> read(file, (in, name, sizes) -> UpdateinfoReader.read(in, name, sizes.of(advisories))))
+                .orElse(0L);
     }
 
     /** Module builds and defaults. */
     public long readModules(Consumer<Content> units) {
-        return modules.map(file -> read(file, (in, name) -> ModulesReader.read(in, name, units))).orElse(0L);
+        return readModules((unit, size) -> units.accept(unit));
+    }
+
+    public long readModules(ObjLongConsumer<Content> units) {
+        return modules.map(file -> read(file, (in, name, sizes) -> ModulesReader.read(in, name, sizes.of(units)))).orElse(0L);
     }
 
     /** Groups, categories, environments and langpacks. */
     public long readComps(Consumer<Content> units) {
-        return comps.map(file -> read(file, (in, name) -> CompsReader.read(in, name, units))).orElse(0L);
+        return readComps((unit, size) -> units.accept(unit));
+    }
+
+    public long readComps(ObjLongConsumer<Content> units) {
+        return comps.map(file -> read(file, (in, name, sizes) -> CompsReader.read(in, name, sizes.of(units)))).orElse(0L);
     }
 
     private interface Reader {
-        long read(InputStream in, String name) throws IOException;
+        long read(InputStream in, String name, Sizes sizes) throws IOException;
+    }
+
+    /** Counts the decompressed bytes a reader takes, and gives each unit those read since the one before. */
+    private static final class Sizes extends FilterInputStream {
+        private long count;
+        private long reported;
+
+        Sizes(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count += b >= 0 ? 1 : 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            count += Math.max(n, 0);
+            return n;
+        }
+
+        <T> Consumer<T> of(ObjLongConsumer<? super T> units) {
+            return unit -> {
+                long size = Math.min(count - reported, Limits.UNIT_BYTES);
+                reported = count;
+                units.accept(unit, size);
+            };
+        }
     }
 
     private long read(Path file, Reader reader) {
         String name = repomd.root().relativize(file).toString();
-        try (InputStream in = MetadataFiles.open(file)) {
-            return reader.read(in, name);
+        try (Sizes in = new Sizes(MetadataFiles.open(directory, file, name))) {
+            return reader.read(in, name, in);
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.INVALID_INPUT, "cannot read " + name + ": " + e.getMessage(), e);
         }

@@ -1,12 +1,11 @@
 package io.airlock.plugin.rpm.repodata;
 
+import io.airlock.core.store.LocalDirectory;
 import io.airlock.core.store.RelativePaths;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +24,18 @@ public record Repomd(Path root, String revision, List<Entry> entries) {
     public record Entry(String type, String location, String checksumType, String checksum) {
     }
 
-    /** Reads {@value #PATH} under a repository's root directory. */
+    /** Reads {@value #PATH} under a repository's root directory, refusing symbolic links. */
     public static Repomd read(Path root) {
-        Path file = root.resolve(PATH);
+        return read(LocalDirectory.open(root, LocalDirectory.Options.DEFAULT));
+    }
+
+    /** Reads {@value #PATH} in {@code directory}: a regular file, at most {@link Limits#REPOMD_BYTES} bytes. */
+    public static Repomd read(LocalDirectory directory) {
+        Path root = directory.root();
+        Path file = directory.file(PATH, PATH).orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND,
+                root + " is not a yum repository: " + PATH + " is missing"));
         String name = PATH;
-        try (InputStream in = Files.newInputStream(file); Xml xml = new Xml(in, name)) {
+        try (InputStream in = Limits.bounded(directory.open(file), name, Limits.REPOMD_BYTES); Xml xml = new Xml(in, name)) {
             String revision = null;
             List<Entry> entries = new ArrayList<>();
             if (!xml.next() || !xml.name().equals("repomd")) {
@@ -43,8 +49,6 @@ public record Repomd(Path root, String revision, List<Entry> entries) {
                 }
             }
             return new Repomd(root, revision, entries);
-        } catch (NoSuchFileException e) {
-            throw new AirlockException(ErrorCode.NOT_FOUND, root + " is not a yum repository: " + PATH + " is missing");
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
         }

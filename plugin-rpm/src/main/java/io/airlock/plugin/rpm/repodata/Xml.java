@@ -2,7 +2,13 @@ package io.airlock.plugin.rpm.repodata;
 
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -11,7 +17,11 @@ import javax.xml.stream.XMLStreamReader;
 
 /**
  * A streaming XML cursor over one metadata file whose errors name the file, line and column.
- * DTDs and external entities are off: repository metadata is untrusted input.
+ * DTDs and external entities are off: repository metadata is untrusted input. The cursor enforces
+ * {@link Limits}: text is read in chunks up to {@link Limits#TEXT_CHARS}, the parser may read at most
+ * {@link Limits#MARKUP_BYTES} for one event (it holds a comment, a tag's attributes, a processing
+ * instruction whole), nesting stops at {@link Limits#XML_DEPTH} and an element under the root at
+ * {@link Limits#UNIT_BYTES}.
  */
 final class Xml implements AutoCloseable {
 
@@ -19,22 +29,39 @@ final class Xml implements AutoCloseable {
 
     private final XMLStreamReader reader;
     private final String file;
+    private final Guard guard;
+    private int depth;
+    private long unitStart;
+    private String unitName;
+    private int unitLine;
 
     private static XMLInputFactory newFactory() {
         XMLInputFactory factory = XMLInputFactory.newFactory();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
-        factory.setProperty(XMLInputFactory.IS_COALESCING, true);
+        // Not coalescing: long text and CDATA arrive in chunks that text() counts, never whole.
+        factory.setProperty(XMLInputFactory.IS_COALESCING, false);
+        try {
+            factory.setProperty("jdk.xml.cdataChunkSize", 1 << 14);
+        } catch (IllegalArgumentException e) {
+            // Another StAX implementation: the markup guard still bounds a CDATA section.
+        }
         return factory;
     }
 
     Xml(InputStream in, String file) {
         this.file = file;
+        this.guard = new Guard(in);
         try {
-            this.reader = FACTORY.createXMLStreamReader(in);
+            // Decoded here, strictly: repository metadata is UTF-8, and the parser's own decoder prints
+            // "[Fatal Error]" lines on stderr for bytes that are not.
+            this.reader = FACTORY.createXMLStreamReader(new InputStreamReader(guard, StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
         } catch (XMLStreamException e) {
             throw malformed(e);
+        } catch (LimitExceeded e) {
+            throw new AirlockException(ErrorCode.INVALID_INPUT, file + ": " + MARKUP_TOO_LONG);
         }
     }
 
@@ -44,17 +71,52 @@ final class Xml implements AutoCloseable {
 
     /** Moves to the next start or end element; false at the end of the document. */
     boolean next() {
-        try {
-            while (reader.hasNext()) {
-                int event = reader.next();
-                if (event == XMLStreamConstants.START_ELEMENT || event == XMLStreamConstants.END_ELEMENT) {
-                    return true;
-                }
+        while (hasNext()) {
+            int event = advance();
+            if (event == XMLStreamConstants.START_ELEMENT || event == XMLStreamConstants.END_ELEMENT) {
+                return true;
             }
-            return false;
+        }
+        return false;
+    }
+
+    private boolean hasNext() {
+        try {
+            return reader.hasNext();
         } catch (XMLStreamException e) {
             throw malformed(e);
         }
+    }
+
+    /** One parser event, with the limits checked. */
+    private int advance() {
+        guard.eventStart = guard.count;
+        int event;
+        try {
+            event = reader.next();
+        } catch (XMLStreamException e) {
+            throw malformed(e);
+        } catch (LimitExceeded e) {
+            throw markupTooLong();
+        }
+        if (event == XMLStreamConstants.START_ELEMENT) {
+            depth++;
+            if (depth > Limits.XML_DEPTH) {
+                throw error("elements nested deeper than the limit of " + Limits.XML_DEPTH);
+            }
+            if (depth == 2) {
+                unitStart = guard.count;
+                unitName = reader.getLocalName();
+                unitLine = reader.getLocation().getLineNumber();
+            }
+        } else if (event == XMLStreamConstants.END_ELEMENT) {
+            depth--;
+        }
+        if (depth >= 2 && guard.count - unitStart > Limits.UNIT_BYTES) {
+            throw error("<" + unitName + "> starting at line " + unitLine + " is larger than the limit of "
+                    + Limits.show(Limits.UNIT_BYTES, "bytes"));
+        }
+        return event;
     }
 
     /** Moves to the next start element inside the current element; false at its end tag. */
@@ -91,12 +153,43 @@ final class Xml implements AutoCloseable {
         return value;
     }
 
-    /** The text of a text-only element; leaves the cursor on its end tag. */
+    /**
+     * The text of a text-only element, at most {@link Limits#TEXT_CHARS} characters; leaves the
+     * cursor on its end tag.
+     */
     String text() {
-        try {
-            return reader.getElementText();
-        } catch (XMLStreamException e) {
-            throw malformed(e);
+        String element = name();
+        String single = null;
+        StringBuilder text = null;
+        while (true) {
+            int event = advance();
+            switch (event) {
+                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE,
+                        XMLStreamConstants.ENTITY_REFERENCE -> {
+                    int length = (text != null ? text.length() : single != null ? single.length() : 0) + reader.getTextLength();
+                    if (length > Limits.TEXT_CHARS) {
+                        throw error("the text of <" + element + "> is longer than the limit of "
+                                + Limits.show(Limits.TEXT_CHARS, "characters"));
+                    }
+                    if (single == null && text == null) {
+                        single = reader.getText();
+                    } else {
+                        if (text == null) {
+                            text = new StringBuilder(single);
+                        }
+                        text.append(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength());
+                    }
+                }
+                case XMLStreamConstants.COMMENT, XMLStreamConstants.PROCESSING_INSTRUCTION -> {
+                    // not part of the text
+                }
+                case XMLStreamConstants.END_ELEMENT -> {
+                    return text != null ? text.toString() : single != null ? single : "";
+                }
+                case XMLStreamConstants.START_ELEMENT -> throw error("<" + element + "> holds an element <" + name()
+                        + "> where text was expected");
+                default -> throw error("unexpected end of document in <" + element + ">");
+            }
         }
     }
 
@@ -133,8 +226,11 @@ final class Xml implements AutoCloseable {
     }
 
     private AirlockException malformed(XMLStreamException e) {
-        Location location = e.getLocation();
+        Location location = e.getLocation() != null ? e.getLocation() : reader != null ? reader.getLocation() : null;
         String where = location == null ? file : file + " line " + location.getLineNumber() + " column " + location.getColumnNumber();
+        if (e.getNestedException() instanceof CharacterCodingException) {
+            return new AirlockException(ErrorCode.INVALID_INPUT, where + ": not UTF-8 text");
+        }
         String message = e.getMessage() == null ? "malformed XML" : e.getMessage();
         // The JDK parser prefixes its message with "ParseError at [row,col]:[..]\nMessage: "; keep the message.
         int at = message.indexOf("Message: ");
@@ -144,12 +240,61 @@ final class Xml implements AutoCloseable {
         return new AirlockException(ErrorCode.INVALID_INPUT, where + ": malformed XML: " + message.strip());
     }
 
+    private static final String MARKUP_TOO_LONG = "markup (a tag with its attributes, a comment, a processing instruction"
+            + " or a DOCTYPE) longer than the limit of " + Limits.show(Limits.MARKUP_BYTES, "bytes");
+
+    private AirlockException markupTooLong() {
+        return error(MARKUP_TOO_LONG);
+    }
+
     @Override
     public void close() {
         try {
             reader.close();
         } catch (XMLStreamException e) {
             // Nothing to release beyond the stream, which the caller closes.
+        }
+    }
+
+    /** Thrown by the guard inside the parser; turned into an error with the parser's position. */
+    private static final class LimitExceeded extends RuntimeException {
+        LimitExceeded() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Counts the bytes the parser reads, and stops it when one event needs more than {@link Limits#MARKUP_BYTES}. */
+    private static final class Guard extends FilterInputStream {
+        long count;
+        long eventStart;
+
+        Guard(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                counted(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                counted(n);
+            }
+            return n;
+        }
+
+        private void counted(int n) {
+            count += n;
+            if (count - eventStart > Limits.MARKUP_BYTES) {
+                throw new LimitExceeded();
+            }
         }
     }
 }
