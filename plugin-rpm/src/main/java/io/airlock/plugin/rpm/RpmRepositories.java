@@ -69,15 +69,17 @@ public final class RpmRepositories {
      * whole sync is one transaction: on any error nothing is left behind.
      */
     public SyncResult sync(String repository, Path directory, ProgressListener progress) {
-        checkRpmRepository(repository);
-        if (!Files.isDirectory(directory)) {
-            throw new AirlockException(ErrorCode.NOT_FOUND, "directory not found: " + directory);
-        }
-        Repodata repodata = Repodata.open(directory.toAbsolutePath().normalize());
-        repodata.warnings().forEach(w -> LOG.warn("{}", w));
         try (ArtifactBatch artifacts = airlock.artifacts().batch()) {
             try {
-                return airlock.inTransaction(session -> new Sync(session, repodata, artifacts, progress).run(repository));
+                return airlock.inTransaction(session -> {
+                    checkRpmRepository(session, repository);
+                    if (!Files.isDirectory(directory)) {
+                        throw new AirlockException(ErrorCode.NOT_FOUND, "directory not found: " + directory);
+                    }
+                    Repodata repodata = Repodata.open(directory.toAbsolutePath().normalize());
+                    repodata.warnings().forEach(w -> LOG.warn("{}", w));
+                    return new Sync(session, repodata, artifacts, progress).run(repository);
+                });
             } catch (RuntimeException e) {
                 try {
                     airlock.discardUnrecorded(artifacts);
@@ -258,8 +260,8 @@ public final class RpmRepositories {
         }
     }
 
-    private void checkRpmRepository(String name) {
-        Repository repository = airlock.repositories().get(name);
+    private void checkRpmRepository(Session session, String name) {
+        Repository repository = airlock.repositories().get(session, name);
         if (!repository.family().equals(RpmPlugin.NAME)) {
             throw new AirlockException(ErrorCode.CONFLICT, "repository '" + name + "' holds " + repository.family()
                     + " content, not rpm content");
