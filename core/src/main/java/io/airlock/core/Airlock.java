@@ -300,6 +300,15 @@ public final class Airlock implements AutoCloseable {
             } else {
                 pool = new ConnectionPool(withDefaults(jdbcUrl), user, password, POOL_SIZE, POOL_TIMEOUT);
                 configuration.property("hibernate.connection.provider_class", pool);
+                // Connect once first: Hibernate would report an unreachable database as "Unable to
+                // determine Dialect"; the first connection is kept for it.
+                try {
+                    pool.closeConnection(pool.getConnection());
+                } catch (SQLException e) {
+                    pool.stop();
+                    throw new AirlockException(ErrorCode.DATABASE_FAILURE, "cannot open database " + jdbcUrl + ": "
+                            + Databases.rootMessage(e), e);
+                }
             }
             configuration.properties(properties);
 
