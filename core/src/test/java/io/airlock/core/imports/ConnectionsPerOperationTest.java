@@ -4,6 +4,7 @@ import static io.airlock.core.imports.ExportImportRoundTripTest.addWidgets;
 import static io.airlock.core.imports.ExportImportRoundTripTest.storeFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -128,6 +129,39 @@ final class ConnectionsPerOperationTest {
             assertThat(exports.resolve("blocked-toc.json")).doesNotExist();
             try (Stream<Path> left = Files.list(exports)) {
                 assertThat(left.map(p -> p.getFileName().toString())).containsExactly("blocked.tar");
+            }
+        }
+    }
+
+    @Test
+    void anExportWhoseRecordFailsAtCommitTakesItsFilesBack() throws IOException {
+        assumeTrue(TestDatabase.isPostgres(), "a constraint checked at commit needs PostgreSQL");
+        try (TestDatabase db = TestDatabase.create(); HikariDataSource pool = pool(db, 1, SHORT); Airlock airlock = open(db, pool)) {
+            airlock.repositories().create("r", "test", null);
+            addWidgets(airlock, "a", "b");
+            // A deferred constraint trigger: the record is accepted when written and refused by the commit,
+            // which comes after the files were moved into place.
+            airlock.inTransaction(s -> {
+                s.doWork(c -> {
+                    try (var statement = c.createStatement()) {
+                        statement.execute("create function refuse_export_record() returns trigger language plpgsql as"
+                                + " $$ begin raise exception 'export records are refused at commit'; end $$");
+                        statement.execute("create constraint trigger refuse_at_commit after insert on export_record"
+                                + " deferrable initially deferred for each row execute function refuse_export_record()");
+                    }
+                });
+                return null;
+            });
+            Path exports = db.path("exports");
+
+            assertThatThrownBy(() -> new ExportEngine(airlock).export(ExportRequest.full(List.of(VersionRef.latest("r")), exports)
+                    .withName("refused").withExporter("usb"), ProgressListener.NONE))
+                    .isInstanceOf(AirlockException.class)
+                    .hasMessageContaining("export records are refused at commit");
+
+            assertThat(records(airlock)).isEmpty();
+            try (Stream<Path> left = Files.list(exports)) {
+                assertThat(left).isEmpty();
             }
         }
     }
