@@ -48,8 +48,8 @@ final class CopyCommand implements Callable<Integer> {
             request = request.asDryRun();
         }
         CopyResult result;
-        try (Airlock airlock = Main.of(spec).open()) {
-            result = new CopyEngine(airlock).copy(request);
+        try (Airlock airlock = Main.of(spec).open(); Progress progress = Progress.onTerminal(spec.commandLine().getErr())) {
+            result = new CopyEngine(airlock).copy(request, progress);
         }
         if (json) {
             Json.println(out(), json(result));

@@ -46,10 +46,6 @@ public final class Main implements Callable<Integer> {
 
     /** Runs one command line; returns 0 (done), 1 (refused or failed) or 2 (usage). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        // Hibernate logs through JBoss logging; send it to SLF4J (configured by simplelogger.properties).
-        if (System.getProperty("org.jboss.logging.provider") == null) {
-            System.setProperty("org.jboss.logging.provider", "slf4j");
-        }
         CommandLine commandLine = new CommandLine(new Main())
                 .setOut(out)
                 .setErr(err)

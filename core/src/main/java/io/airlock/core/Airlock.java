@@ -160,8 +160,9 @@ public final class Airlock implements AutoCloseable {
 
     private <R> R inTransaction(Function<Session, R> work, boolean commit) {
         try (Session session = sessionFactory.openSession()) {
-            Transaction transaction = session.beginTransaction();
+            Transaction transaction = null;
             try {
+                transaction = session.beginTransaction(); // takes the connection: a failure here is translated too
                 R result = work.apply(session);
                 if (commit) {
                     transaction.commit();
@@ -170,7 +171,7 @@ public final class Airlock implements AutoCloseable {
                 }
                 return result;
             } catch (RuntimeException | Error e) {
-                if (transaction.isActive()) {
+                if (transaction != null && transaction.isActive()) {
                     try {
                         transaction.rollback();
                     } catch (RuntimeException rollbackFailure) {
@@ -193,6 +194,9 @@ public final class Airlock implements AutoCloseable {
 
     /** Configures and starts an {@link Airlock}. */
     public static final class Builder {
+        private static final int POOL_SIZE = 16;
+        private static final Duration POOL_TIMEOUT = Duration.ofSeconds(30);
+
         private String jdbcUrl;
         private String user = "";
         private String password = "";
@@ -208,7 +212,11 @@ public final class Airlock implements AutoCloseable {
         private Builder() {
         }
 
-        /** The database by JDBC URL (H2 or PostgreSQL). For H2, a 60 s lock timeout and a 32 MiB cache are added unless set. */
+        /**
+         * The database by JDBC URL (H2 or PostgreSQL; the driver must be on the class path). Airlock
+         * keeps a pool of up to 16 connections for it; an operation waits up to 30 s for a free one.
+         * For H2, a 60 s lock timeout and a 32 MiB cache are added unless set.
+         */
         public Builder jdbcUrl(String url) {
             this.jdbcUrl = requireNonNull(url, "url");
             return this;
@@ -314,6 +322,9 @@ public final class Airlock implements AutoCloseable {
                     .property("hibernate.auto_quote_keyword", true)
                     .property("hibernate.jdbc.batch_size", ContentWriter.BATCH_SIZE)
                     .property("hibernate.jdbc.log.warnings", false)
+                    // Every SQL error reaches the caller as an AirlockException; Hibernate's own WARN and
+                    // ERROR lines for it (HHH000247) would only say it again.
+                    .property("hibernate.jdbc.log.errors", false)
                     .property("hibernate.order_inserts", true)
                     .property("hibernate.order_updates", true)
                     .property("hibernate.jdbc.fetch_size", 1000)
@@ -325,10 +336,21 @@ public final class Airlock implements AutoCloseable {
                         case VALIDATE -> Action.VALIDATE;
                         case NONE -> Action.NONE;
                     });
+            ConnectionPool pool = null;
             if (dataSource != null) {
                 configuration.property("hibernate.connection.datasource", dataSource);
             } else {
-                configuration.jdbcUrl(withDefaults(jdbcUrl)).jdbcCredentials(user, password).jdbcPoolSize(16);
+                pool = new ConnectionPool(withDefaults(jdbcUrl), user, password, POOL_SIZE, POOL_TIMEOUT);
+                configuration.property("hibernate.connection.provider_class", pool);
+                // Connect once first: Hibernate would report an unreachable database as "Unable to
+                // determine Dialect"; the first connection is kept for it.
+                try {
+                    pool.closeConnection(pool.getConnection());
+                } catch (SQLException e) {
+                    pool.stop();
+                    throw new AirlockException(ErrorCode.DATABASE_FAILURE, "cannot open database " + jdbcUrl + ": "
+                            + Databases.rootMessage(e), e);
+                }
             }
             configuration.properties(properties);
 
@@ -336,6 +358,9 @@ public final class Airlock implements AutoCloseable {
             try {
                 sessionFactory = configuration.createEntityManagerFactory();
             } catch (RuntimeException e) {
+                if (pool != null) {
+                    pool.stop(); // the connections the failed start opened (an H2 file stays locked otherwise)
+                }
                 throw Databases.startupFailure(jdbcUrl != null ? jdbcUrl : "the given DataSource", e);
             }
             try {

@@ -3,6 +3,7 @@ package io.airlock.core.copy;
 import static java.util.Objects.requireNonNull;
 
 import io.airlock.core.Airlock;
+import io.airlock.spi.ProgressListener;
 import java.util.function.Function;
 import org.hibernate.Session;
 
@@ -36,8 +37,18 @@ public final class CopyEngine {
 
     /** Runs the request (or, when it is a dry run, plans and checks it and changes nothing). */
     public CopyResult copy(CopyRequest request) {
+        return copy(request, ProgressListener.NONE);
+    }
+
+    /**
+     * Runs the request, reporting progress: phase {@code plan} (content families whose copy policy
+     * has planned), {@code entries} (request entries staged) and {@code destinations} (new versions
+     * committed to their drafts), each with its total.
+     */
+    public CopyResult copy(CopyRequest request, ProgressListener progress) {
         requireNonNull(request, "request");
-        Function<Session, CopyResult> work = session -> new CopyRun(airlock, session, request).run();
+        requireNonNull(progress, "progress");
+        Function<Session, CopyResult> work = session -> new CopyRun(airlock, session, request, progress).run();
         return request.dryRun() ? airlock.inRolledBackTransaction(work) : airlock.inTransaction(work);
     }
 }

@@ -10,6 +10,7 @@ import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
 import io.airlock.spi.ContentPlugin;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.ProgressListener;
 import io.airlock.spi.copy.CopyOptions;
 import io.airlock.spi.copy.CopyPair;
 import io.airlock.spi.copy.CopyPlan;
@@ -42,11 +43,13 @@ final class CopyRun {
     private final Airlock airlock;
     private final Session session;
     private final CopyRequest request;
+    private final ProgressListener progress;
 
-    CopyRun(Airlock airlock, Session session, CopyRequest request) {
+    CopyRun(Airlock airlock, Session session, CopyRequest request, ProgressListener progress) {
         this.airlock = airlock;
         this.session = session;
         this.request = request;
+        this.progress = progress;
     }
 
     /** A destination repository: its entries' draft and what they add to it. */
@@ -97,9 +100,11 @@ final class CopyRun {
 
         Set<CopyPlan.Unresolved> unresolved = new LinkedHashSet<>();
         List<Pair> all = new ArrayList<>();
+        int planned = 0;
         for (Map.Entry<String, List<Pair>> family : families.entrySet()) {
             all.addAll(family.getValue());
             Optional<CopyPolicy> policy = airlock.plugins().plugin(family.getKey()).flatMap(ContentPlugin::copyPolicy);
+            progress.progress("plan", planned++, families.size());
             if (policy.isEmpty()) {
                 continue;
             }
@@ -119,9 +124,12 @@ final class CopyRun {
             }
             unresolved.addAll(plan.unresolved());
         }
+        progress.progress("plan", families.size(), families.size());
 
+        int staged = 0;
         for (Pair pair : all) {
             stage(pair, targets.get(pair.entry().destination().name()));
+            progress.progress("entries", ++staged, all.size());
         }
 
         List<CopyResult.Destination> destinations = new ArrayList<>();
@@ -135,6 +143,7 @@ final class CopyRun {
                 }
             });
             created.put(target.name, target.draft.commit());
+            progress.progress("destinations", created.size(), targets.size());
         }
         for (Target target : targets.values()) {
             List<CopyResult.Added> added = new ArrayList<>(target.added.values());

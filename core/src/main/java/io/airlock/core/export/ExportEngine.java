@@ -36,6 +36,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -55,7 +56,8 @@ import org.hibernate.Session;
  * a named exporter's last export or explicit base versions. The units and artifacts to carry are
  * selected with set-based SQL into a scratch table and streamed from it in batches, so memory does
  * not grow with the repository. Files are staged and moved into place only when everything has
- * been written; a named exporter records the export only then.
+ * been written. The whole export runs on one connection, in one transaction, which also records a
+ * named exporter's export: the record is written before the files move and commits after they did.
  */
 public final class ExportEngine {
 
@@ -83,59 +85,92 @@ public final class ExportEngine {
         if (request.base() == ExportRequest.Base.LAST_EXPORT && request.exporter().isEmpty()) {
             throw new AirlockException(ErrorCode.INVALID_INPUT, "an incremental export needs a named exporter (--exporter)");
         }
-        Session session = airlock.sessionFactory().openSession();
+        if (request.dryRun()) {
+            return airlock.inRolledBackTransaction(session -> export(session, request, name, progress, new Toc[1]));
+        }
+        Toc[] placed = new Toc[1];
         try {
-            session.setDefaultReadOnly(true);
-            session.beginTransaction();
-            List<Target> targets = resolve(session, request);
-            UUID scratch = Ids.next();
-            long started = System.nanoTime();
-            session.doWork(connection -> stage(connection, scratch, targets));
-            LOG.debug("selected units and artifacts in {} ms", (System.nanoTime() - started) / 1_000_000);
-            started = System.nanoTime();
-            Counts counts = session.doReturningWork(connection -> count(connection, scratch, request.allowOnDemand()));
-            LOG.debug("counted in {} ms", (System.nanoTime() - started) / 1_000_000);
-            List<ExportResult.ExportedRepository> exported = targets.stream().map(t -> new ExportResult.ExportedRepository(
-                    t.repository().name(), t.repository().family(), t.version().number(),
-                    t.base().map(RepositoryVersion::number), t.version().contentCount())).toList();
-            if (request.dryRun()) {
-                long bytes = estimateBytes(counts, targets);
-                int files = request.chunkSize().isPresent() ? (int) Math.max(1, (bytes + request.chunkSize().getAsLong() - 1)
-                        / request.chunkSize().getAsLong()) : 1;
-                return new ExportResult(name, Optional.empty(), exported, counts.content(), counts.artifacts(),
-                        counts.artifactBytes(), counts.links(), files, bytes);
+            return airlock.inTransaction(session -> export(session, request, name, progress, placed));
+        } catch (RuntimeException | Error e) {
+            if (placed[0] != null) {
+                // The files were in place, but the transaction recording the export did not commit.
+                withdraw(request.directory(), placed[0]);
             }
-            Toc toc;
-            try (ArchiveWriter writer = new ArchiveWriter(request.directory(), name, request.chunkSize())) {
-                List<String> membershipDigests = new ArrayList<>();
-                List<Path> membershipFiles = new ArrayList<>();
-                long spooling = System.nanoTime();
-                for (Target target : targets) {
-                    Path spool = writer.spoolFile("membership");
-                    membershipDigests.add(session.doReturningWork(c -> writeMembership(c, target.version(), spool)));
-                    membershipFiles.add(spool);
-                }
-                LOG.debug("spooled membership in {} ms", (System.nanoTime() - spooling) / 1_000_000);
-                writer.putBytes(ArchiveNames.MANIFEST, manifest(targets, counts, membershipDigests));
-                writeArtifacts(session, writer, scratch, counts, progress);
-                writeContent(session, writer, scratch, counts, progress);
-                for (int i = 0; i < membershipFiles.size(); i++) {
-                    writer.putFile(ArchiveNames.membershipEntry(i), membershipFiles.get(i));
-                }
-                toc = writer.commit(request.meta(), request.signingKey());
+            throw e;
+        }
+    }
+
+    /**
+     * The whole export on one session, in one transaction: select, write to staging, record the export
+     * (a named exporter), move the files into place; the caller commits. Files are moved only after
+     * the record is flushed, so a database failure leaves no files, and a failed move rolls back the
+     * record: the exporter never records an export that is not there.
+     */
+    private ExportResult export(Session session, ExportRequest request, String name, ProgressListener progress, Toc[] placed) {
+        session.setDefaultReadOnly(true);
+        // The scratch rows of the selection are rolled back to here before the export is recorded.
+        Savepoint beforeSelection = session.doReturningWork(Connection::setSavepoint);
+        List<Target> targets = resolve(session, request);
+        UUID scratch = Ids.next();
+        long started = System.nanoTime();
+        session.doWork(connection -> stage(connection, scratch, targets));
+        LOG.debug("selected units and artifacts in {} ms", (System.nanoTime() - started) / 1_000_000);
+        started = System.nanoTime();
+        Counts counts = session.doReturningWork(connection -> count(connection, scratch, request.allowOnDemand()));
+        LOG.debug("counted in {} ms", (System.nanoTime() - started) / 1_000_000);
+        List<ExportResult.ExportedRepository> exported = targets.stream().map(t -> new ExportResult.ExportedRepository(
+                t.repository().name(), t.repository().family(), t.version().number(),
+                t.base().map(RepositoryVersion::number), t.version().contentCount())).toList();
+        if (request.dryRun()) {
+            long bytes = estimateBytes(counts, targets);
+            int files = request.chunkSize().isPresent() ? (int) Math.max(1, (bytes + request.chunkSize().getAsLong() - 1)
+                    / request.chunkSize().getAsLong()) : 1;
+            return new ExportResult(name, Optional.empty(), exported, counts.content(), counts.artifacts(),
+                    counts.artifactBytes(), counts.links(), files, bytes);
+        }
+        Toc toc;
+        try (ArchiveWriter writer = new ArchiveWriter(request.directory(), name, request.chunkSize())) {
+            List<String> membershipDigests = new ArrayList<>();
+            List<Path> membershipFiles = new ArrayList<>();
+            long spooling = System.nanoTime();
+            for (Target target : targets) {
+                Path spool = writer.spoolFile("membership");
+                membershipDigests.add(session.doReturningWork(c -> writeMembership(c, target.version(), spool)));
+                membershipFiles.add(spool);
+            }
+            LOG.debug("spooled membership in {} ms", (System.nanoTime() - spooling) / 1_000_000);
+            writer.putBytes(ArchiveNames.MANIFEST, manifest(targets, counts, membershipDigests));
+            writeArtifacts(session, writer, scratch, counts, progress);
+            writeContent(session, writer, scratch, counts, progress);
+            for (int i = 0; i < membershipFiles.size(); i++) {
+                writer.putFile(ArchiveNames.membershipEntry(i), membershipFiles.get(i));
+            }
+            session.doWork(connection -> connection.rollback(beforeSelection));
+            request.exporter().ifPresent(exporter -> record(session, exporter, name, targets));
+            toc = writer.commit(request.meta(), request.signingKey());
+            placed[0] = toc;
+        } catch (IOException e) {
+            throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write export " + name + " to "
+                    + request.directory() + ": " + e.getMessage(), e);
+        }
+        Path tocPath = request.directory().toAbsolutePath().normalize().resolve(ArchiveNames.tocName(name));
+        return new ExportResult(name, Optional.of(tocPath), exported, counts.content(), counts.artifacts(),
+                counts.artifactBytes(), counts.links(), toc.files().size(), toc.totalSize());
+    }
+
+    /** Removes an export that was moved into place: the TOC first, so it never looks complete. */
+    private static void withdraw(Path directory, Toc toc) {
+        Path target = directory.toAbsolutePath().normalize();
+        List<String> names = new ArrayList<>();
+        names.add(ArchiveNames.tocName(toc.exportName()));
+        names.add(ArchiveNames.tocName(toc.exportName()) + io.airlock.core.trust.SignatureFile.SUFFIX);
+        toc.files().forEach(file -> names.add(file.name()));
+        for (String file : names) {
+            try {
+                Files.deleteIfExists(target.resolve(file));
             } catch (IOException e) {
-                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write export " + name + " to "
-                        + request.directory() + ": " + e.getMessage(), e);
+                LOG.warn("cannot remove {} of the export that failed to record: {}", target.resolve(file), e.getMessage());
             }
-            request.exporter().ifPresent(exporter -> record(exporter, name, targets));
-            Path tocPath = request.directory().toAbsolutePath().normalize().resolve(ArchiveNames.tocName(name));
-            return new ExportResult(name, Optional.of(tocPath), exported, counts.content(), counts.artifacts(),
-                    counts.artifactBytes(), counts.links(), toc.files().size(), toc.totalSize());
-        } finally {
-            if (session.getTransaction().isActive()) {
-                session.getTransaction().rollback(); // the scratch rows go with it
-            }
-            session.close();
         }
     }
 
@@ -191,14 +226,13 @@ public final class ExportEngine {
         return airlock.repositories().version(session, VersionRef.of(repository.name(), last.versionNumber()));
     }
 
-    private void record(String exporter, String exportName, List<Target> targets) {
+    /** Records the export in its own transaction, flushed so that a database failure comes before any file moves. */
+    private static void record(Session session, String exporter, String exportName, List<Target> targets) {
         Instant now = Instant.now();
-        airlock.inTransaction(session -> {
-            for (Target target : targets) {
-                session.persist(new ExportRecord(exporter, target.repository().id(), target.version().number(), exportName, now));
-            }
-            return null;
-        });
+        for (Target target : targets) {
+            session.persist(new ExportRecord(exporter, target.repository().id(), target.version().number(), exportName, now));
+        }
+        session.flush();
     }
 
     // --- selection -------------------------------------------------------------------------

@@ -179,38 +179,34 @@ public final class Repositories {
                 + (notIn == null ? "" : " and not exists (select 1 from RepositoryContent x where x.key.contentId = rc.key.contentId"
                         + " and " + VersionMembership.hql("x", ":r2", ":n2") + ")")
                 + " order by rc.key.contentId";
-        try (Session session = airlock.sessionFactory().openSession()) {
+        airlock.inRolledBackTransaction(session -> {
             session.setDefaultReadOnly(true);
-            session.beginTransaction();
-            try {
-                UUID after = new UUID(0L, 0L); // databases order uuids as unsigned bytes
-                while (true) {
-                    var query = session.createSelectionQuery(hql, Content.class)
-                            .setParameter("r", in.repositoryId())
-                            .setParameter("n", in.number())
-                            .setParameter("after", after)
-                            .setMaxResults(batchSize);
-                    if (notIn != null) {
-                        query.setParameter("r2", notIn.repositoryId()).setParameter("n2", notIn.number());
-                    }
-                    List<Content> batch = query.getResultList();
-                    if (batch.isEmpty()) {
-                        break;
-                    }
-                    batches.accept(batch);
-                    after = batch.get(batch.size() - 1).id();
-                    session.clear();
-                    if (batch.size() < batchSize) {
-                        break;
-                    }
-                    if (Thread.currentThread().isInterrupted()) {
-                        throw new AirlockException(ErrorCode.CANCELLED, "cancelled while reading " + in.number());
-                    }
+            UUID after = new UUID(0L, 0L); // databases order uuids as unsigned bytes
+            while (true) {
+                var query = session.createSelectionQuery(hql, Content.class)
+                        .setParameter("r", in.repositoryId())
+                        .setParameter("n", in.number())
+                        .setParameter("after", after)
+                        .setMaxResults(batchSize);
+                if (notIn != null) {
+                    query.setParameter("r2", notIn.repositoryId()).setParameter("n2", notIn.number());
                 }
-            } finally {
-                session.getTransaction().rollback();
+                List<Content> batch = query.getResultList();
+                if (batch.isEmpty()) {
+                    break;
+                }
+                batches.accept(batch);
+                after = batch.get(batch.size() - 1).id();
+                session.clear();
+                if (batch.size() < batchSize) {
+                    break;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new AirlockException(ErrorCode.CANCELLED, "cancelled while reading " + in.number());
+                }
             }
-        }
+            return null;
+        });
     }
 
     private String entityName(Optional<String> type) {

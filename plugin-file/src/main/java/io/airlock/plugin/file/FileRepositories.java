@@ -84,10 +84,10 @@ public final class FileRepositories {
 
     private Optional<RepositoryVersion> ingest(String name, Path directory, LocalDirectory.Options options, VersionDraft.Mode mode,
             ProgressListener progress) {
-        checkFileRepository(name);
-        LocalDirectory local = LocalDirectory.open(directory, options);
         // One batch for the whole ingest: if anything fails (an Error too), the files it stored go.
         return airlock.withArtifactBatch(artifacts -> airlock.inTransaction(session -> {
+            checkFileRepository(session, name);
+            LocalDirectory local = LocalDirectory.open(directory, options);
             VersionDraft draft = airlock.repositories().draft(session, name, mode, OptionalInt.empty());
             long[] done = {0};
             List<Found> batch = new ArrayList<>(ContentWriter.BATCH_SIZE);
@@ -132,8 +132,13 @@ public final class FileRepositories {
      * a {@value #MANIFEST}. Written to a temporary sibling first, so a failure leaves nothing.
      */
     public Publication publish(VersionRef ref, Path outputDirectory) {
-        checkFileRepository(ref.repository());
-        RepositoryVersion version = airlock.repositories().version(ref);
+        // One read-only transaction: the version and the links of its units are read on one connection.
+        return airlock.inRolledBackTransaction(session -> publish(session, ref, outputDirectory));
+    }
+
+    private Publication publish(Session session, VersionRef ref, Path outputDirectory) {
+        checkFileRepository(session, ref.repository());
+        RepositoryVersion version = airlock.repositories().version(session, ref);
         Path target = outputDirectory.toAbsolutePath().normalize();
         try {
             if (Files.exists(target)) {
@@ -149,8 +154,8 @@ public final class FileRepositories {
             try {
                 long[] totals = {0, 0};
                 try (BufferedWriter manifest = Files.newBufferedWriter(staging.resolve(MANIFEST), StandardCharsets.UTF_8)) {
-                    airlock.repositories().scanContent(version, Optional.of(FileContent.TYPE), ContentWriter.BATCH_SIZE,
-                            batch -> writeBatch(batch, staging, manifest, totals));
+                    airlock.repositories().scanContent(session, version, FileContent.class, ContentWriter.BATCH_SIZE,
+                            batch -> writeBatch(session, batch, staging, manifest, totals));
                 }
                 if (Files.exists(target)) {
                     Files.delete(target);
@@ -165,12 +170,11 @@ public final class FileRepositories {
         }
     }
 
-    private void writeBatch(List<Content> batch, Path staging, BufferedWriter manifest, long[] totals) {
+    private void writeBatch(Session session, List<FileContent> batch, Path staging, BufferedWriter manifest, long[] totals) {
         List<UUID> ids = batch.stream().map(Content::id).toList();
-        Map<UUID, List<UnitFile>> files = airlock.inTransaction(session -> ContentFiles.of(session, ids));
+        Map<UUID, List<UnitFile>> files = ContentFiles.of(session, ids);
         try {
-            for (Content unit : batch) {
-                FileContent file = (FileContent) unit;
+            for (FileContent file : batch) {
                 for (UnitFile unitFile : files.getOrDefault(file.id(), List.of())) {
                     StoredArtifact artifact = unitFile.artifact().orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND,
                             "file " + file.relativePath() + " is on demand: its bytes are not in the artifact store"));
@@ -197,8 +201,8 @@ public final class FileRepositories {
         return '"' + field.replace("\"", "\"\"") + '"';
     }
 
-    private void checkFileRepository(String name) {
-        Repository repository = airlock.repositories().get(name);
+    private void checkFileRepository(Session session, String name) {
+        Repository repository = airlock.repositories().get(session, name);
         if (!repository.family().equals(FilePlugin.NAME)) {
             throw new AirlockException(ErrorCode.CONFLICT, "repository '" + name + "' holds " + repository.family()
                     + " content, not file content");

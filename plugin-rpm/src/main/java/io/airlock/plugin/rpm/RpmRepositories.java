@@ -88,11 +88,12 @@ public final class RpmRepositories {
      * stays inside the directory. The readers stop at the {@link io.airlock.plugin.rpm.repodata.Limits}.
      */
     public SyncResult sync(String repository, Path directory, LocalDirectory.Options options, ProgressListener progress) {
-        checkRpmRepository(repository);
-        Repodata repodata = Repodata.open(LocalDirectory.open(directory, options));
-        repodata.warnings().forEach(w -> LOG.warn("{}", w));
-        return airlock.withArtifactBatch(artifacts ->
-                airlock.inTransaction(session -> new Sync(session, repodata, artifacts, progress).run(repository)));
+        return airlock.withArtifactBatch(artifacts -> airlock.inTransaction(session -> {
+            checkRpmRepository(session, repository);
+            Repodata repodata = Repodata.open(LocalDirectory.open(directory, options));
+            repodata.warnings().forEach(w -> LOG.warn("{}", w));
+            return new Sync(session, repodata, artifacts, progress).run(repository);
+        }));
     }
 
     private final class Sync {
@@ -283,8 +284,8 @@ public final class RpmRepositories {
         }
     }
 
-    private void checkRpmRepository(String name) {
-        Repository repository = airlock.repositories().get(name);
+    private void checkRpmRepository(Session session, String name) {
+        Repository repository = airlock.repositories().get(session, name);
         if (!repository.family().equals(RpmPlugin.NAME)) {
             throw new AirlockException(ErrorCode.CONFLICT, "repository '" + name + "' holds " + repository.family()
                     + " content, not rpm content");
