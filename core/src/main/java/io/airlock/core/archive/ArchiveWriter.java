@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import io.airlock.core.store.StagingDirectory;
+import io.airlock.core.store.WorkArea;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -20,12 +22,15 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * Writes an export: a tar stream of regular-file entries into one file or fixed-size chunks, then
  * the TOC. Everything is written under a hidden staging directory inside the target directory and
  * moved into place only by {@link #commit}; {@link #close()} without commit removes it all, so a
- * failed or interrupted export leaves nothing behind.
+ * failed or interrupted export leaves nothing behind. The staging directory is recorded in the
+ * {@link WorkArea}, with the files being moved at commit, so that what a killed export left is
+ * removed by the next start.
  */
 public final class ArchiveWriter implements AutoCloseable {
 
     private final Path directory;
     private final String exportName;
+    private final StagingDirectory stagingDirectory;
     private final Path staging;
     private final OptionalLong chunkSize;
     private final ChunkedOutput chunks;
@@ -34,7 +39,7 @@ public final class ArchiveWriter implements AutoCloseable {
     private final Thread cleanupOnExit;
     private volatile boolean committed;
 
-    public ArchiveWriter(Path directory, String exportName, OptionalLong chunkSize) {
+    public ArchiveWriter(Path directory, String exportName, OptionalLong chunkSize, WorkArea workArea) {
         this.directory = directory.toAbsolutePath().normalize();
         this.exportName = ArchiveNames.checkExportName(exportName);
         this.chunkSize = chunkSize;
@@ -46,10 +51,11 @@ public final class ArchiveWriter implements AutoCloseable {
             if (Files.exists(this.directory.resolve(ArchiveNames.tocName(exportName)))) {
                 throw new AirlockException(ErrorCode.CONFLICT, "an export named " + exportName + " already exists in " + this.directory);
             }
-            this.staging = Files.createTempDirectory(this.directory, "." + exportName + ".writing-");
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write to " + directory + ": " + e.getMessage(), e);
         }
+        this.stagingDirectory = workArea.stage(this.directory, "." + exportName + ".writing-");
+        this.staging = stagingDirectory.path();
         // Ctrl-C ends the JVM without running finally blocks: remove the staged files from a hook.
         this.cleanupOnExit = new Thread(() -> {
             if (!committed) {
@@ -117,13 +123,15 @@ public final class ArchiveWriter implements AutoCloseable {
         tar.close();
         List<Toc.TocFile> files = chunks.files();
         Toc toc = new Toc(exportName, created, chunkSize, files, meta);
+        Path tocTarget = directory.resolve(ArchiveNames.tocName(exportName));
+        stagingDirectory.moving(files.stream().map(f -> directory.resolve(f.name())).toList(), tocTarget);
         for (Toc.TocFile file : files) {
             Files.move(staging.resolve(file.name()), directory.resolve(file.name()), StandardCopyOption.ATOMIC_MOVE);
         }
         Path tocStaged = staging.resolve(ArchiveNames.tocName(exportName));
         toc.write(tocStaged);
         // The TOC goes last: an export is complete exactly when its TOC exists.
-        Files.move(tocStaged, directory.resolve(ArchiveNames.tocName(exportName)), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tocStaged, tocTarget, StandardCopyOption.ATOMIC_MOVE);
         committed = true;
         return toc;
     }
@@ -138,7 +146,7 @@ public final class ArchiveWriter implements AutoCloseable {
             }
             chunks.files().forEach(f -> deleteQuietly(directory.resolve(f.name())));
         }
-        io.airlock.core.store.FileTrees.deleteTree(staging);
+        stagingDirectory.close();
         try {
             Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
         } catch (IllegalStateException shuttingDown) {

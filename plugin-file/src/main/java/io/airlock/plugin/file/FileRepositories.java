@@ -11,7 +11,8 @@ import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionDraft;
 import io.airlock.core.repository.VersionRef;
-import io.airlock.core.store.FileTrees;
+import io.airlock.core.store.ArtifactBatch;
+import io.airlock.core.store.StagingDirectory;
 import io.airlock.core.store.RelativePaths;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.spi.AirlockException;
@@ -68,42 +69,67 @@ public final class FileRepositories {
         if (!Files.isDirectory(directory)) {
             throw new AirlockException(ErrorCode.NOT_FOUND, "directory not found: " + directory);
         }
-        Path root = directory.toAbsolutePath().normalize();
-        return airlock.inTransaction(session -> {
-            VersionDraft draft = airlock.repositories().draft(session, name, mode, OptionalInt.empty());
-            long[] done = {0};
-            List<Path> batch = new ArrayList<>(ContentWriter.BATCH_SIZE);
-            try (Stream<Path> walk = Files.walk(root)) {
-                Iterator<Path> paths = walk.iterator();
-                while (paths.hasNext()) {
-                    Path path = paths.next();
-                    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-                        continue;
-                    }
-                    if (!Files.isRegularFile(path)) {
-                        throw new AirlockException(ErrorCode.INVALID_INPUT, path + " is not a regular file");
-                    }
-                    batch.add(path);
-                    if (batch.size() == ContentWriter.BATCH_SIZE) {
-                        done[0] += ingestBatch(session, draft, root, batch);
-                        progress.progress("files", done[0], -1);
-                        batch.clear();
-                    }
+        // One batch: its log lets a killed ingest's files be found, and one sync before the commit
+        // replaces a force per file.
+        try (ArtifactBatch artifacts = airlock.artifacts().batch()) {
+            try {
+                return airlock.inTransaction(session -> ingest(session, artifacts, name, directory, mode, progress));
+            } catch (RuntimeException | Error e) {
+                try {
+                    airlock.discardUnrecorded(artifacts);
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
                 }
-            } catch (IOException | UncheckedIOException e) {
-                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read directory " + directory + ": " + e.getMessage(), e);
+                throw e;
             }
-            done[0] += ingestBatch(session, draft, root, batch);
-            progress.progress("files", done[0], done[0]);
-            return draft.commit();
-        });
+        }
     }
 
-    private int ingestBatch(Session session, VersionDraft draft, Path root, List<Path> files) {
+    private Optional<RepositoryVersion> ingest(Session session, ArtifactBatch artifacts, String name, Path directory,
+            VersionDraft.Mode mode, ProgressListener progress) {
+        Path root = directory.toAbsolutePath().normalize();
+        VersionDraft draft = airlock.repositories().draft(session, name, mode, OptionalInt.empty());
+        long[] done = {0};
+        List<Path> batch = new ArrayList<>(ContentWriter.BATCH_SIZE);
+        try (Stream<Path> walk = Files.walk(root)) {
+            Iterator<Path> paths = walk.iterator();
+            while (paths.hasNext()) {
+                Path path = paths.next();
+                if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (!Files.isRegularFile(path)) {
+                    throw new AirlockException(ErrorCode.INVALID_INPUT, path + " is not a regular file");
+                }
+                batch.add(path);
+                if (batch.size() == ContentWriter.BATCH_SIZE) {
+                    done[0] += ingestBatch(session, artifacts, draft, root, batch);
+                    progress.progress("files", done[0], -1);
+                    batch.clear();
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read directory " + directory + ": " + e.getMessage(), e);
+        }
+        done[0] += ingestBatch(session, artifacts, draft, root, batch);
+        progress.progress("files", done[0], done[0]);
+        Optional<RepositoryVersion> version = draft.commit();
+        artifacts.sync(); // the files must be on disk before the rows naming them commit
+        return version;
+    }
+
+    private int ingestBatch(Session session, ArtifactBatch artifacts, VersionDraft draft, Path root, List<Path> files) {
         List<NewUnit> units = new ArrayList<>(files.size());
         for (Path file : files) {
             String relativePath = relativePath(root, file);
-            StoredArtifact artifact = airlock.artifacts().put(file, Optional.empty());
+            StoredArtifact artifact;
+            try (InputStream in = Files.newInputStream(file)) {
+                artifact = artifacts.put(in, Optional.empty());
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new AirlockException(ErrorCode.NOT_FOUND, "file not found: " + file, e);
+            } catch (IOException e) {
+                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + file + ": " + e, e);
+            }
             units.add(new NewUnit(new FileContent(relativePath, artifact.sha256()),
                     List.of(new UnitFile(relativePath, Optional.of(artifact)))));
         }
@@ -142,8 +168,9 @@ public final class FileRepositories {
             }
             Path parent = target.getParent();
             Files.createDirectories(parent);
-            Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".publishing-");
-            try {
+            // Recorded in the work area: if this process is killed, the next start removes it.
+            try (StagingDirectory stagingDirectory = airlock.workArea().stage(parent, "." + target.getFileName() + ".publishing-")) {
+                Path staging = stagingDirectory.path();
                 long[] totals = {0, 0};
                 try (BufferedWriter manifest = Files.newBufferedWriter(staging.resolve(MANIFEST), StandardCharsets.UTF_8)) {
                     airlock.repositories().scanContent(version, Optional.of(FileContent.TYPE), ContentWriter.BATCH_SIZE,
@@ -154,8 +181,6 @@ public final class FileRepositories {
                 }
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
                 return new Publication(target, totals[0], totals[1]);
-            } finally {
-                FileTrees.deleteTree(staging);
             }
         } catch (IOException | UncheckedIOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot publish " + ref + " to " + outputDirectory + ": " + e.getMessage(), e);
