@@ -1,5 +1,7 @@
 package io.airlock.core.archive;
 
+import io.airlock.core.store.StagingDirectory;
+import io.airlock.core.store.WorkArea;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
 import java.io.BufferedOutputStream;
@@ -13,8 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import io.airlock.core.store.StagingDirectory;
-import io.airlock.core.store.WorkArea;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 

@@ -275,15 +275,6 @@ public final class WorkArea {
         return dead;
     }
 
-    /** True when a run directory other than this installation's own exists (another process may be writing). */
-    public boolean othersLive() {
-        Path own;
-        synchronized (this) {
-            own = current == null ? null : current.directory;
-        }
-        return list(root, RUN_PREFIX).stream().anyMatch(d -> !d.equals(own));
-    }
-
     /** Batch logs of runs other than the dead ones given: the files live batches are writing. */
     public List<Path> liveBatchLogs(List<DeadRun> dead) {
         List<Path> logs = new ArrayList<>();
