@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "airlock", mixinStandardHelpOptions = true, version = "airlock 0.1.0",
         description = "Pulp-style content repositories: ingest, publish, copy, export and import across an air gap.",
         subcommands = {PluginsCommand.class, RepoCommand.class, FileCommand.class, RpmCommand.class, ExportCommand.class,
-                ImportCommand.class, VerifyCommand.class, CopyCommand.class, KeyCommand.class, DemoCommand.class})
+                ImportCommand.class, VerifyCommand.class, CopyCommand.class, KeyCommand.class, CleanupCommand.class, DemoCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec
@@ -80,7 +80,13 @@ public final class Main implements Callable<Integer> {
 
     /** Opens the installation the global options name. The one place that does. */
     Airlock open() {
+        return open(builder -> { });
+    }
+
+    /** {@link #open()} with extra builder options. */
+    Airlock open(java.util.function.Consumer<Airlock.Builder> options) {
         Airlock.Builder builder = Airlock.builder();
+        options.accept(builder);
         if (db != null) {
             builder.jdbcUrl(db).credentials(dbUser != null ? dbUser : "", dbPassword != null ? dbPassword : "");
         }

@@ -14,6 +14,7 @@ import io.airlock.core.store.ArtifactBatch;
 import io.airlock.core.store.ArtifactStore;
 import io.airlock.core.store.FileSystemArtifactStore;
 import io.airlock.core.trust.TrustedKeys;
+import io.airlock.core.store.WorkArea;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
 import io.airlock.spi.ContentPlugin;
@@ -56,6 +57,8 @@ public final class Airlock implements AutoCloseable {
         /** Touch nothing. */
         NONE
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Airlock.class);
 
     /** The version of Airlock, written into exports as their producer. */
     public static final String VERSION = "0.1.0";
@@ -107,13 +110,27 @@ public final class Airlock implements AutoCloseable {
         return contentWriter;
     }
 
+    /** Where work in progress lives (temporary files, staging and scratch folders); see {@link WorkArea}. */
+    public WorkArea workArea() {
+        return ((FileSystemArtifactStore) store).workArea();
+    }
+
     /**
-     * Removes content in no repository, artifact rows no content references and stored files no
-     * artifact row names. Files younger than {@code grace} are kept: they may belong to an import
-     * whose transaction has not committed yet.
+     * Removes what killed processes left (their run directories, staging and scratch folders, and
+     * artifact files no row names) and orphans: content in no repository version, artifact rows no
+     * content uses and stored files no artifact row names. Files a live batch is writing are kept.
+     * A dry run removes nothing and reports what it would remove.
+     */
+    public OrphanCleanup.Result cleanup(boolean dryRun) {
+        return orphanCleanup.run(dryRun, Duration.ZERO);
+    }
+
+    /**
+     * {@link #cleanup(boolean) cleanup(false)}, keeping stored files younger than {@code grace}: for
+     * hosts that store files with {@link ArtifactStore#put} outside a batch and record them later.
      */
     public OrphanCleanup.Result cleanupOrphans(Duration grace) {
-        return orphanCleanup.run(grace);
+        return orphanCleanup.run(false, grace);
     }
 
     /**
@@ -202,6 +219,8 @@ public final class Airlock implements AutoCloseable {
         private String password = "";
         private DataSource dataSource;
         private Path storage;
+        private Path scratch;
+        private boolean cleanupAtStart = true;
         private boolean discover = true;
         private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
         private final List<ContentPlugin> explicit = new ArrayList<>();
@@ -215,7 +234,8 @@ public final class Airlock implements AutoCloseable {
         /**
          * The database by JDBC URL (H2 or PostgreSQL; the driver must be on the class path). Airlock
          * keeps a pool of up to 16 connections for it; an operation waits up to 30 s for a free one.
-         * For H2, a 60 s lock timeout and a 32 MiB cache are added unless set.
+         * For H2, a 60 s lock timeout, a 32 MiB cache and {@code WRITE_DELAY=0} (a commit survives a
+         * killed process) are added unless set.
          */
         public Builder jdbcUrl(String url) {
             this.jdbcUrl = requireNonNull(url, "url");
@@ -252,6 +272,21 @@ public final class Airlock implements AutoCloseable {
         /** Root directory of the filesystem artifact store. */
         public Builder storage(Path directory) {
             this.storage = requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** Where imports keep their scratch files (default: the artifact store's {@code tmp/}). */
+        public Builder scratchDirectory(Path directory) {
+            this.scratch = requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * Whether {@link #build()} removes what killed processes left in the store's work area
+         * (default true; costs one directory listing when nothing was left).
+         */
+        public Builder cleanupAtStart(boolean cleanup) {
+            this.cleanupAtStart = cleanup;
             return this;
         }
 
@@ -310,7 +345,8 @@ public final class Airlock implements AutoCloseable {
                 }
             }
             PluginRegistry registry = PluginRegistry.of(all);
-            ArtifactStore store = new FileSystemArtifactStore(storage);
+            ArtifactStore store = new FileSystemArtifactStore(storage,
+                    new WorkArea(storage.resolve(FileSystemArtifactStore.TMP), java.util.Optional.ofNullable(scratch)));
 
             HibernatePersistenceConfiguration configuration = new HibernatePersistenceConfiguration("airlock")
                     .managedClasses(Content.class, Repository.class, RepositoryVersion.class, RepositoryContent.class,
@@ -368,10 +404,27 @@ public final class Airlock implements AutoCloseable {
                 if (schemaAction == SchemaAction.UPDATE) {
                     sessionFactory.inTransaction(session -> session.doWork(Builder::createStagingTables));
                 }
-                return new Airlock(sessionFactory, registry, store, trustedKeys);
+                Airlock airlock = new Airlock(sessionFactory, registry, store, trustedKeys);
+                if (cleanupAtStart) {
+                    recoverDeadRuns(airlock);
+                }
+                return airlock;
             } catch (RuntimeException e) {
                 sessionFactory.close();
                 throw e;
+            }
+        }
+
+        private static void recoverDeadRuns(Airlock airlock) {
+            try {
+                OrphanCleanup.Result removed = airlock.orphanCleanup.recoverDeadRuns();
+                if (!removed.isEmpty()) {
+                    LOG.info("removed what {} killed run(s) left: {} staging folder(s), {} temporary file(s), {} artifact file(s), {} bytes",
+                            removed.deadRuns(), removed.stagingFolders(), removed.temporaryFiles(), removed.files(), removed.bytes());
+                }
+            } catch (RuntimeException e) {
+                // Leftovers cost disk space, not correctness: start anyway; "airlock cleanup" retries.
+                LOG.warn("cannot remove what killed runs left in {}: {}", airlock.workArea().root(), e.toString());
             }
         }
 
@@ -401,6 +454,11 @@ public final class Airlock implements AutoCloseable {
             }
             if (!upper.contains("CACHE_SIZE")) {
                 result += ";CACHE_SIZE=32768"; // KiB; H2's 64 MiB default is a quarter of a 256 MiB heap
+            }
+            if (!upper.contains("WRITE_DELAY")) {
+                // H2 writes commits out up to 500 ms later by default: a process killed in that time
+                // loses transactions it reported committed. 0 writes each commit at once (no fsync).
+                result += ";WRITE_DELAY=0";
             }
             return result;
         }

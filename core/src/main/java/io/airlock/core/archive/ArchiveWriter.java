@@ -2,6 +2,8 @@ package io.airlock.core.archive;
 
 import io.airlock.core.trust.SignatureFile;
 import io.airlock.core.trust.SigningKey;
+import io.airlock.core.store.StagingDirectory;
+import io.airlock.core.store.WorkArea;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
 import java.io.BufferedOutputStream;
@@ -23,12 +25,15 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * Writes an export: a tar stream of regular-file entries into one file or fixed-size chunks, then
  * the TOC and, when signed, its signature. Everything is written under a hidden staging directory
  * inside the target directory and moved into place only by {@link #commit}; {@link #close()}
- * without commit removes it all, so a failed or interrupted export leaves nothing behind.
+ * without commit removes it all, so a failed or interrupted export leaves nothing behind. The
+ * staging directory is recorded in the {@link WorkArea}, with the files being moved at commit, so
+ * that what a killed export left is removed by the next start.
  */
 public final class ArchiveWriter implements AutoCloseable {
 
     private final Path directory;
     private final String exportName;
+    private final StagingDirectory stagingDirectory;
     private final Path staging;
     private final OptionalLong chunkSize;
     private final ChunkedOutput chunks;
@@ -38,7 +43,7 @@ public final class ArchiveWriter implements AutoCloseable {
     private volatile boolean committed;
     private boolean signatureMoved;
 
-    public ArchiveWriter(Path directory, String exportName, OptionalLong chunkSize) {
+    public ArchiveWriter(Path directory, String exportName, OptionalLong chunkSize, WorkArea workArea) {
         this.directory = directory.toAbsolutePath().normalize();
         this.exportName = ArchiveNames.checkExportName(exportName);
         this.chunkSize = chunkSize;
@@ -54,10 +59,11 @@ public final class ArchiveWriter implements AutoCloseable {
                 throw new AirlockException(ErrorCode.CONFLICT, "a signature " + signatureName() + " without its export is in "
                         + this.directory + "; remove it first");
             }
-            this.staging = Files.createTempDirectory(this.directory, "." + exportName + ".writing-");
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write to " + directory + ": " + e.getMessage(), e);
         }
+        this.stagingDirectory = workArea.stage(this.directory, "." + exportName + ".writing-");
+        this.staging = stagingDirectory.path();
         // Ctrl-C ends the JVM without running finally blocks: remove the staged files from a hook.
         this.cleanupOnExit = new Thread(() -> {
             if (!committed) {
@@ -140,6 +146,12 @@ public final class ArchiveWriter implements AutoCloseable {
         if (signingKey.isPresent()) {
             Files.write(signatureStaged, signingKey.get().signatureFile(tocBytes));
         }
+        Path tocTarget = directory.resolve(ArchiveNames.tocName(exportName));
+        List<Path> moving = new java.util.ArrayList<>(files.stream().map(f -> directory.resolve(f.name())).toList());
+        if (signingKey.isPresent()) {
+            moving.add(directory.resolve(signatureName()));
+        }
+        stagingDirectory.moving(moving, tocTarget);
         for (Toc.TocFile file : files) {
             Files.move(staging.resolve(file.name()), directory.resolve(file.name()), StandardCopyOption.ATOMIC_MOVE);
         }
@@ -148,7 +160,7 @@ public final class ArchiveWriter implements AutoCloseable {
             signatureMoved = true;
         }
         // The TOC goes last: an export is complete exactly when its TOC exists.
-        Files.move(tocStaged, directory.resolve(ArchiveNames.tocName(exportName)), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tocStaged, tocTarget, StandardCopyOption.ATOMIC_MOVE);
         committed = true;
         return toc;
     }
@@ -166,7 +178,7 @@ public final class ArchiveWriter implements AutoCloseable {
                 deleteQuietly(directory.resolve(signatureName()));
             }
         }
-        io.airlock.core.store.FileTrees.deleteTree(staging);
+        stagingDirectory.close();
         try {
             Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
         } catch (IllegalStateException shuttingDown) {

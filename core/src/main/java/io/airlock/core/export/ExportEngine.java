@@ -129,7 +129,7 @@ public final class ExportEngine {
                     counts.artifactBytes(), counts.links(), files, bytes);
         }
         Toc toc;
-        try (ArchiveWriter writer = new ArchiveWriter(request.directory(), name, request.chunkSize())) {
+        try (ArchiveWriter writer = new ArchiveWriter(request.directory(), name, request.chunkSize(), airlock.workArea())) {
             List<String> membershipDigests = new ArrayList<>();
             List<Path> membershipFiles = new ArrayList<>();
             long spooling = System.nanoTime();

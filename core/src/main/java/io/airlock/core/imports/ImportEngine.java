@@ -13,7 +13,7 @@ import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionDraft;
 import io.airlock.core.store.ArtifactBatch;
-import io.airlock.core.store.FileTrees;
+import io.airlock.core.store.StagingDirectory;
 import io.airlock.core.store.Sha256;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.core.trust.TrustedKeys;
@@ -68,18 +68,14 @@ public final class ImportEngine {
         // With trusted keys, the signature is checked before anything else is read or written.
         Optional<TrustedKeys.SignedToc> signed = ArchiveVerifier.checkSignature(airlock.trustedKeys().and(request.trustedKeys()),
                 request.path());
-        Path scratch;
-        try {
-            scratch = Files.createTempDirectory("airlock-import-");
-        } catch (IOException e) {
-            throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot create a temporary directory: " + e.getMessage(), e);
-        }
+        // In the work area, not java.io.tmpdir: if this process is killed, the next start removes it.
+        StagingDirectory scratch = airlock.workArea().scratch("import-");
         Session session = airlock.sessionFactory().openSession();
         Run run = null;
         try (ArchiveReader reader = ArchiveVerifier.open(request.path(), signed)) {
             session.beginTransaction();
             run = new Run(session, request, reader.source().toString(), progress);
-            new ArchiveScanner(reader, scratch).scan(run);
+            new ArchiveScanner(reader, scratch.path()).scan(run);
             ImportResult result = run.result().signedBy(signed.map(TrustedKeys.SignedToc::signedBy));
             if (request.dryRun()) {
                 session.getTransaction().rollback();
@@ -110,7 +106,7 @@ public final class ImportEngine {
             throw e;
         } finally {
             session.close();
-            FileTrees.deleteTree(scratch);
+            scratch.close();
         }
     }
 

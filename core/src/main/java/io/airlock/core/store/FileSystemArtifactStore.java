@@ -26,23 +26,30 @@ import java.util.function.Consumer;
 
 /**
  * {@link ArtifactStore} on a local filesystem: {@code ab/cdef…} by sha256 under the root. A write
- * goes to a temporary file under {@code tmp/}, is hashed while written, verified, forced to disk and
- * renamed atomically into place (then the directory is forced too), so a crash never leaves a
- * partial file under an artifact's name.
+ * goes to a temporary {@code .part} file in the process's run directory under {@code tmp/} (see
+ * {@link WorkArea}), is hashed while written, verified, forced to disk and renamed atomically into
+ * place (then the directory is forced too), so a crash never leaves a partial file under an
+ * artifact's name. A batch records each file in its log before renaming it into place, so the files
+ * of a killed batch that no row names can be found and removed.
  */
 public final class FileSystemArtifactStore implements ArtifactStore {
 
-    private static final String TMP = "tmp";
-    private static final int BUFFER = 1 << 16;
+    /** Name of the work area's directory under the root. */
+    public static final String TMP = "tmp";
 
     private final Path root;
-    private final Path tmp;
+    private final WorkArea workArea;
 
     public FileSystemArtifactStore(Path root) {
+        this(root, new WorkArea(root.resolve(TMP), Optional.empty()));
+    }
+
+    /** A store whose temporary files go to {@code workArea} (whose root must be on the same filesystem). */
+    public FileSystemArtifactStore(Path root, WorkArea workArea) {
         this.root = root.toAbsolutePath().normalize();
-        this.tmp = this.root.resolve(TMP);
+        this.workArea = workArea;
         try {
-            Files.createDirectories(tmp);
+            Files.createDirectories(this.root);
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot create artifact store at " + this.root + ": " + e, e);
         }
@@ -52,18 +59,25 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         return root;
     }
 
+    /** Where this store's temporary files and the installation's staging records live. */
+    public WorkArea workArea() {
+        return workArea;
+    }
+
     @Override
     public StoredArtifact put(InputStream in, Optional<String> expectedSha256) {
-        return write(in, expectedSha256, true).artifact();
+        return write(in, expectedSha256, true, sha256 -> { }).artifact();
     }
 
     /** The artifact written and whether this call created its file. */
     private record Written(StoredArtifact artifact, boolean created) {
     }
 
-    private Written write(InputStream in, Optional<String> expectedSha256, boolean force) {
+    /** {@code beforeRename} is told the verified sha256 before the file takes that name. */
+    private Written write(InputStream in, Optional<String> expectedSha256, boolean force, Consumer<String> beforeRename) {
         expectedSha256.ifPresent(FileSystemArtifactStore::checkDigest);
-        Path temporary = tmp.resolve(Ids.next() + ".part");
+        WorkArea.Run run = workArea.acquire();
+        Path temporary = run.directory().resolve(Ids.next() + ".part");
         try {
             MessageDigest digest = Sha256.newDigest();
             long size;
@@ -80,6 +94,11 @@ public final class FileSystemArtifactStore implements ArtifactStore {
                 throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH,
                         "artifact bytes have sha256 " + sha256 + " but " + expectedSha256.get() + " was expected");
             }
+            beforeRename.accept(sha256);
+            if (!force) {
+                // After the batch logged it: see Batch.record.
+                Files.setLastModifiedTime(temporary, java.nio.file.attribute.FileTime.from(Instant.now()));
+            }
             // Unforced writes replace a file already there: without a row naming it, it may be an
             // unsynced leftover of an interrupted run, and the fresh bytes are verified.
             boolean created = moveIntoPlace(temporary, sha256, force, !force);
@@ -88,6 +107,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write artifact to " + root + ": " + e, e);
         } finally {
             deleteQuietly(temporary);
+            workArea.release(run);
         }
     }
 
@@ -144,34 +164,48 @@ public final class FileSystemArtifactStore implements ArtifactStore {
      * created files and their directories from a pool of threads.
      */
     private final class Batch implements ArtifactBatch {
+        private final WorkArea.Run run;
         private final Path log;
         private final java.io.BufferedWriter createdLog;
         private long created;
         private boolean dirty;
+        private boolean closed;
 
         Batch() {
+            run = workArea.acquire();
             try {
-                log = Files.createTempFile(tmp, "batch-", ".log");
+                log = Files.createTempFile(run.directory(), WorkArea.BATCH_LOG_PREFIX, ".log");
                 createdLog = Files.newBufferedWriter(log, java.nio.charset.StandardCharsets.US_ASCII);
             } catch (IOException e) {
+                workArea.release(run);
                 throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write to artifact store " + root + ": " + e, e);
             }
         }
 
         @Override
         public StoredArtifact put(InputStream in, Optional<String> expectedSha256) {
-            Written written = write(in, expectedSha256, false);
+            Written written = write(in, expectedSha256, false, this::record);
             if (written.created()) {
-                try {
-                    createdLog.write(written.artifact().sha256());
-                    createdLog.newLine();
-                } catch (IOException e) {
-                    throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write to artifact store " + root + ": " + e, e);
-                }
                 created++;
                 dirty = true;
             }
             return written.artifact();
+        }
+
+        /**
+         * Logs a file before it is renamed into place, and handed to the operating system at once,
+         * so a killed process's log names every file it may have left. The temporary file is then
+         * touched: a cleaner that started before this line was logged sees a modification time
+         * after its own start and keeps the file (see the core's cleanup).
+         */
+        private void record(String sha256) {
+            try {
+                createdLog.write(sha256);
+                createdLog.newLine();
+                createdLog.flush();
+            } catch (IOException e) {
+                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write to artifact store " + root + ": " + e, e);
+            }
         }
 
         @Override
@@ -266,12 +300,17 @@ public final class FileSystemArtifactStore implements ArtifactStore {
 
         @Override
         public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
             try {
                 createdLog.close();
             } catch (IOException ignored) {
                 // bookkeeping only
             }
             deleteQuietly(log);
+            workArea.release(run);
         }
     }
 

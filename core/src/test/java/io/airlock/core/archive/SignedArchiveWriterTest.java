@@ -27,12 +27,16 @@ final class SignedArchiveWriterTest {
     @TempDir
     Path dir;
 
+    private io.airlock.core.store.WorkArea work() {
+        return new io.airlock.core.store.WorkArea(dir.resolve("work"), Optional.empty());
+    }
+
     @Test
     void aCommittedSignedExportHasASignatureOfItsExactToc() throws IOException {
         SigningKey.Created created = SigningKey.create(dir.resolve("keys"), "k");
         Path out = dir.resolve("out");
 
-        try (ArchiveWriter writer = new ArchiveWriter(out, "x", OptionalLong.of(1024))) {
+        try (ArchiveWriter writer = new ArchiveWriter(out, "x", OptionalLong.of(1024), work())) {
             writer.putBytes("manifest.json", "{}".getBytes(StandardCharsets.UTF_8));
             writer.commit(Map.of("who", "test"), Optional.of(SigningKey.load(created.privateKey())));
         }
@@ -51,7 +55,7 @@ final class SignedArchiveWriterTest {
         Path out = dir.resolve("out");
 
         Throwable failure;
-        try (ArchiveWriter writer = new ArchiveWriter(out, "x", OptionalLong.of(1024))) {
+        try (ArchiveWriter writer = new ArchiveWriter(out, "x", OptionalLong.of(1024), work())) {
             writer.putBytes("manifest.json", "{}".getBytes(StandardCharsets.UTF_8));
             // Something takes the TOC's place after the export started: its move, the last step, fails.
             Files.createDirectories(out.resolve("x-toc.json").resolve("in-the-way"));
@@ -69,7 +73,7 @@ final class SignedArchiveWriterTest {
         Files.writeString(out.resolve("x-toc.json" + SignatureFile.SUFFIX), "stale\n");
 
         AirlockException refused = catchThrowableOfType(AirlockException.class,
-                () -> new ArchiveWriter(out, "x", OptionalLong.empty()).close());
+                () -> new ArchiveWriter(out, "x", OptionalLong.empty(), work()).close());
 
         assertThat(refused.code()).isEqualTo(ErrorCode.CONFLICT);
         assertThat(refused).hasMessage("a signature x-toc.json.sig without its export is in " + out + "; remove it first");

@@ -14,6 +14,7 @@ import io.airlock.core.repository.VersionRef;
 import io.airlock.core.store.ArtifactBatch;
 import io.airlock.core.store.FileTrees;
 import io.airlock.core.store.LocalDirectory;
+import io.airlock.core.store.StagingDirectory;
 import io.airlock.core.store.RelativePaths;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.spi.AirlockException;
@@ -150,8 +151,9 @@ public final class FileRepositories {
             }
             Path parent = target.getParent();
             Files.createDirectories(parent);
-            Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".publishing-");
-            try {
+            // Recorded in the work area: if this process is killed, the next start removes it.
+            try (StagingDirectory stagingDirectory = airlock.workArea().stage(parent, "." + target.getFileName() + ".publishing-")) {
+                Path staging = stagingDirectory.path();
                 long[] totals = {0, 0};
                 try (BufferedWriter manifest = Files.newBufferedWriter(staging.resolve(MANIFEST), StandardCharsets.UTF_8)) {
                     airlock.repositories().scanContent(session, version, FileContent.class, ContentWriter.BATCH_SIZE,
@@ -162,8 +164,6 @@ public final class FileRepositories {
                 }
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
                 return new Publication(target, totals[0], totals[1]);
-            } finally {
-                FileTrees.deleteTree(staging);
             }
         } catch (IOException | UncheckedIOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot publish " + ref + " to " + outputDirectory + ": " + e.getMessage(), e);
