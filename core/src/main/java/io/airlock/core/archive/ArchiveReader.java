@@ -163,9 +163,9 @@ public final class ArchiveReader implements AutoCloseable {
             return null;
         }
         String name = current.getName();
-        String where = "export " + source + ", entry '" + name.replaceAll("\\p{Cntrl}", "?") + "'";
+        String where = "export " + source + ", entry '" + RelativePaths.printable(name) + "'";
         if (current.isSymbolicLink() || current.isLink()) {
-            throw invalid(where + " is a link (to '" + current.getLinkName() + "'); exports hold only regular files");
+            throw invalid(where + " is a link (to '" + RelativePaths.printable(current.getLinkName()) + "'); exports hold only regular files");
         }
         if (current.isCharacterDevice() || current.isBlockDevice() || current.isFIFO()) {
             throw invalid(where + " is a device or FIFO; exports hold only regular files");
@@ -191,7 +191,7 @@ public final class ArchiveReader implements AutoCloseable {
     public void finish() {
         Entry extra = next();
         if (extra != null) {
-            throw invalid("export " + source + " has an unexpected entry '" + extra.name() + "' after its last entry");
+            throw invalid("export " + source + " has an unexpected entry '" + RelativePaths.printable(extra.name()) + "' after its last entry");
         }
         if (chunks != null) {
             try {

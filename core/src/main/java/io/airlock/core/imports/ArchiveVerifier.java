@@ -40,6 +40,17 @@ public final class ArchiveVerifier {
     public record Verified(Toc toc, Manifest manifest) {
     }
 
+    /** Reads {@code bytes} to their end; {@code CHECKSUM_MISMATCH} at {@code where} unless their sha256 is {@code sha256}. */
+    static void checkSha256(InputStream bytes, String sha256, String where) throws IOException {
+        DigestInputStream digesting = new DigestInputStream(bytes, Sha256.newDigest());
+        digesting.transferTo(OutputStream.nullOutputStream());
+        String actual = HexFormat.of().formatHex(digesting.getMessageDigest().digest());
+        if (!actual.equals(sha256)) {
+            throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH, where + ": artifact bytes have sha256 " + actual
+                    + " but " + sha256 + " was expected");
+        }
+    }
+
     public Verified verify(Path path, ProgressListener progress) {
         Path scratch = null;
         try (ArchiveReader reader = ArchiveReader.open(path)) {
@@ -57,13 +68,7 @@ public final class ArchiveVerifier {
 
                 @Override
                 public void artifact(String sha256, long size, InputStream in) throws IOException {
-                    DigestInputStream digesting = new DigestInputStream(in, Sha256.newDigest());
-                    digesting.transferTo(OutputStream.nullOutputStream());
-                    String actual = HexFormat.of().formatHex(digesting.getMessageDigest().digest());
-                    if (!actual.equals(sha256)) {
-                        throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH, source + ", entry 'artifacts/"
-                                + sha256.substring(0, 2) + "/" + sha256 + "': bytes have sha256 " + actual);
-                    }
+                    checkSha256(in, sha256, source + ", entry '" + io.airlock.core.archive.ArchiveNames.artifactEntry(sha256) + "'");
                     bytes += size;
                     progress.progress("artifacts", bytes, total);
                 }
