@@ -303,7 +303,34 @@ public final class GenericContentResource<T extends Content> implements ContentR
                         + ", which the generic resource cannot export; use a supported type, a JSON column,"
                         + " or write a ContentResource for it");
             }
-            return codec;
+            return attribute.getJavaType() == String.class ? bounded(codec, field) : codec;
+        }
+
+        /**
+         * A string read from a row is refused when longer than its column holds, so that an
+         * oversized value is a bad row named by its field rather than a database error.
+         */
+        private static Codec bounded(Codec codec, Field field) {
+            jakarta.persistence.Column column = field == null ? null : field.getAnnotation(jakarta.persistence.Column.class);
+            if (column == null || !column.columnDefinition().isEmpty() || field.isAnnotationPresent(jakarta.persistence.Lob.class)) {
+                return codec;
+            }
+            int length = column.length();
+            return new Codec() {
+                @Override
+                public void write(Object value, com.fasterxml.jackson.core.JsonGenerator out) throws IOException {
+                    codec.write(value, out);
+                }
+
+                @Override
+                public Object read(com.fasterxml.jackson.databind.JsonNode node, String path, RowReader reader) {
+                    Object value = codec.read(node, path, reader);
+                    if (value instanceof String text && text.length() > length) {
+                        throw new InvalidValue(path, "is longer than its column's " + length + " characters (" + text.length() + ")");
+                    }
+                    return value;
+                }
+            };
         }
 
         private Codec embeddable(ManagedType<?> embeddable, String path, boolean inCollection) {
