@@ -21,6 +21,10 @@ public record FileDigest(String algorithm, String hex) {
     public FileDigest {
         requireNonNull(algorithm, "algorithm");
         requireNonNull(hex, "hex");
+        if (algorithm.isEmpty() || algorithm.length() > 32) {
+            throw new AirlockException(ErrorCode.INVALID_INPUT, "file digest algorithm '"
+                    + (algorithm.length() > 32 ? algorithm.substring(0, 32) + "…" : algorithm) + "' is not an algorithm name");
+        }
         hex = hex.toLowerCase(Locale.ROOT);
         // 128 hex digits: SHA-512, the longest digest a yum repository uses.
         if (hex.isEmpty() || hex.length() > 128 || !hex.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {

@@ -124,8 +124,12 @@ public final class ArchiveReader implements AutoCloseable {
                 return new ArchiveReader(path, toc, chunks, chunks);
             }
             if (name.endsWith(".tar")) {
-                if (!Files.isRegularFile(path)) {
+                if (!Files.exists(path)) {
                     throw new AirlockException(ErrorCode.NOT_FOUND, "export file " + path + " not found");
+                }
+                if (!Files.isRegularFile(path)) {
+                    // A FIFO would block the read forever, a device (or a link to /dev/zero) never end.
+                    throw new AirlockException(ErrorCode.ARCHIVE_INVALID, "export file " + path + " is not a regular file");
                 }
                 String exportName = ArchiveNames.checkExportName(name.substring(0, name.length() - 4));
                 Toc toc = new Toc(exportName, Instant.EPOCH, OptionalLong.empty(), List.of(), Map.of());

@@ -35,6 +35,10 @@ public record Manifest(String producer, List<PluginVersion> plugins, List<Export
             long contentCount, String membershipSha256) {
     }
 
+    /** As repositories are named (see Repositories), so that names in messages stay short. */
+    private static final java.util.regex.Pattern REPOSITORY_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
+    private static final java.util.regex.Pattern FAMILY = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,63}");
+
     static Manifest parse(byte[] bytes, String where) {
         JsonNode root;
         try {
@@ -66,7 +70,13 @@ public record Manifest(String producer, List<PluginVersion> plugins, List<Export
             if (!Sha256.isHex(membership)) {
                 throw invalid(at + ": 'membership_sha256' is not a sha256");
             }
-            repositories.add(new ExportedRepository(text(repo, "name", at), text(repo, "family", at), versionNumber(repo, at),
+            String name = text(repo, "name", at);
+            String family = text(repo, "family", at);
+            if (!REPOSITORY_NAME.matcher(name).matches() || !FAMILY.matcher(family).matches()) {
+                throw invalid(at + ": '" + io.airlock.core.store.RelativePaths.printable(name) + "' of family '"
+                        + io.airlock.core.store.RelativePaths.printable(family) + "' is not a repository name and family");
+            }
+            repositories.add(new ExportedRepository(name, family, versionNumber(repo, at),
                     base == null || base.isNull() ? Optional.empty() : Optional.of(base.asInt()),
                     number(repo, "content_count", at), membership));
         }

@@ -44,6 +44,7 @@ public final class ArchiveVerifier {
 
     private final PluginRegistry plugins;
 
+    /** @param plugins an installation's registry ({@code Airlock.plugins()}): rows are read with its bound resources */
     public ArchiveVerifier(PluginRegistry plugins) {
         this.plugins = requireNonNull(plugins, "plugins");
     }

@@ -174,8 +174,8 @@ public final class ImportEngine {
             for (String mapped : request.mapping().keySet()) {
                 if (manifest.repositories().stream().noneMatch(r -> r.name().equals(mapped))) {
                     throw new AirlockException(ErrorCode.INVALID_INPUT, "--map names '" + mapped + "', which " + source
-                            + " does not contain (it has: " + String.join(", ",
-                            manifest.repositories().stream().map(Manifest.ExportedRepository::name).toList()) + ")");
+                            + " does not contain (it has: " + io.airlock.core.store.RelativePaths.printable(String.join(", ",
+                            manifest.repositories().stream().map(Manifest.ExportedRepository::name).toList())) + ")");
                 }
             }
             List<String> names = new ArrayList<>();
@@ -489,7 +489,8 @@ public final class ImportEngine {
                         LinkRules.Check check = new LinkRules.Check(where + rows.getLong(1), rows.getString(2), rows.getString(3),
                                 new FileDigest(rows.getString(5), rows.getString(6)));
                         String sha256 = rows.getString(4);
-                        if (request.dryRun() && !(known.contains(sha256) || airlock.artifacts().contains(sha256))) {
+                        if (request.dryRun() && !airlock.artifacts().contains(sha256)) {
+                            // Carried by the archive (it has a row, and a dry run stores no file).
                             fromArchive.computeIfAbsent(sha256, k -> new ArrayList<>()).add(check);
                         } else {
                             try (InputStream in = airlock.artifacts().open(sha256)) {

@@ -97,8 +97,9 @@ final class LinkRules {
      * keyed by artifact sha256.
      */
     static void checkCarried(Path archive, Map<String, List<Check>> bySha256) {
+        int found = 0;
         try (ArchiveReader reader = ArchiveReader.open(archive)) {
-            for (ArchiveReader.Entry entry = reader.next(); entry != null; entry = reader.next()) {
+            for (ArchiveReader.Entry entry = reader.next(); entry != null && found < bySha256.size(); entry = reader.next()) {
                 if (entry.name().startsWith("content/") || entry.name().equals(ArchiveNames.CONTENT_ARTIFACTS)) {
                     break; // past the artifacts
                 }
@@ -106,10 +107,17 @@ final class LinkRules {
                 List<Check> checks = sha256 == null ? null : bySha256.get(sha256);
                 if (checks != null) {
                     check(entry.content(), sha256, checks);
+                    found++;
                 }
             }
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + archive + ": " + e.getMessage(), e);
+        }
+        if (found < bySha256.size()) {
+            // The first read found them: the archive changed in between.
+            Check first = bySha256.values().iterator().next().get(0);
+            throw new AirlockException(ErrorCode.ARCHIVE_INVALID, first.at() + ": the artifacts of " + (bySha256.size() - found)
+                    + " link(s) were not found when " + archive + " was read again");
         }
     }
 }
