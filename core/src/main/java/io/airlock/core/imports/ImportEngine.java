@@ -408,6 +408,7 @@ public final class ImportEngine {
             flushLinks();
             String where = source + ", " + io.airlock.core.archive.ArchiveNames.CONTENT_ARTIFACTS + ", line ";
             timed("resolve links", () -> session.doWork(connection -> {
+                preferIndexes(connection, true);
                 firstMissing(connection, "select s.line, s.digest, s.path from import_key s where s.run_id = ? and s.kind = 'L'"
                         + " and exists (select 1 from import_key t where t.run_id = s.run_id and t.kind = 'L' and t.digest = s.digest"
                         + " and t.path = s.path and t.line < s.line) order by s.line",
@@ -442,7 +443,22 @@ public final class ImportEngine {
                     writeLinks(created, insert, true);
                     writeLinks(onDemand, fill, false);
                 }
+                preferIndexes(connection, false);
             }));
+        }
+
+        /**
+         * On PostgreSQL, turns sequential scans off (or back on) for this transaction. The scratch
+         * table has no statistics while an import fills it (autovacuum has not analyzed it), so the
+         * planner takes it for tiny and joins it to itself by nested loops over sequential scans,
+         * quadratic in the links; every join here has an index, which this makes it use.
+         */
+        private void preferIndexes(java.sql.Connection connection, boolean prefer) throws java.sql.SQLException {
+            if (isPostgres(connection)) {
+                try (java.sql.Statement statement = connection.createStatement()) {
+                    statement.execute("set local enable_seqscan = " + (prefer ? "off" : "on"));
+                }
+            }
         }
 
         /** Runs {@code select} (content id, path, artifact id) and inserts a link or fills an on-demand one per row, in batches. */
@@ -552,7 +568,7 @@ public final class ImportEngine {
          * all it keeps.
          */
         private void checkPaths(java.sql.Connection connection, int repository, String destination) throws java.sql.SQLException {
-            boolean postgres = connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+            boolean postgres = isPostgres(connection);
             try (PreparedStatement query = connection.prepareStatement("select x.relative_path from import_key s"
                     + " join content c on c.key_digest = s.digest join content_artifact x on x.content_id = c.id"
                     + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ? order by x.relative_path"
@@ -618,6 +634,10 @@ public final class ImportEngine {
                 // Leftover files are orphans that cleanup removes; the original failure matters more.
             }
         }
+    }
+
+    private static boolean isPostgres(java.sql.Connection connection) throws java.sql.SQLException {
+        return connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
     }
 
     /** The first line of {@code text}, cut after 400 characters. */
