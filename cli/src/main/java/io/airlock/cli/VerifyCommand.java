@@ -5,10 +5,15 @@ import io.airlock.core.imports.ArchiveVerifier;
 import io.airlock.core.plugin.PluginRegistry;
 import io.airlock.core.trust.SignatureFile;
 import io.airlock.core.trust.TrustedKeys;
+import io.airlock.core.Airlock;
+import io.airlock.core.store.FileTrees;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,13 +36,19 @@ final class VerifyCommand implements Callable<Integer> {
     private List<Path> trust = new ArrayList<>();
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         TrustedKeys trusted = Main.of(spec).trustedKeys().and(load(trust));
-        PluginRegistry plugins = PluginRegistry.of(PluginRegistry.discover(Thread.currentThread().getContextClassLoader()));
         long start = System.nanoTime();
         ArchiveVerifier.Verified verified;
-        try (Progress progress = Progress.onTerminal(spec.commandLine().getErr())) {
-            verified = new ArchiveVerifier(plugins, trusted).verify(path, progress);
+        // Rows are read with their types' resources, which need the persistence metamodel: a
+        // throwaway in-memory installation provides it. The export is checked against no database.
+        Path scratch = Files.createTempDirectory("airlock-verify-");
+        try (Airlock metamodel = Airlock.builder().jdbcUrl("jdbc:h2:mem:verify-" + UUID.randomUUID()).credentials("sa", "")
+                        .storage(scratch.resolve("artifacts")).build();
+                Progress progress = Progress.onTerminal(spec.commandLine().getErr())) {
+            verified = new ArchiveVerifier(metamodel.plugins(), trusted).verify(path, progress);
+        } finally {
+            FileTrees.deleteTree(scratch);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintWriter out = spec.commandLine().getOut();

@@ -74,6 +74,38 @@ final class ExportImportCommandTest {
     }
 
     @Test
+    void verifyAndImportRefuseAFilePlantedOnAUnitInOneLine() throws IOException, java.sql.SQLException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create()) {
+            Path input = Trees.write(up.path("input"), java.util.Map.of(
+                    "a.iso", "the real iso".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "planted.sh", "echo planted".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Cli.ok(up, "repo", "create", "isos", "--type", "file");
+            Cli.ok(up, "file", "add", "isos", input.toString());
+            // A hostile exporter: a.iso's link now names planted.sh's bytes.
+            try (java.sql.Connection connection = up.connect(); java.sql.Statement sql = connection.createStatement()) {
+                assertThat(sql.executeUpdate("update content_artifact set artifact_id = (select artifact_id from content_artifact"
+                        + " where relative_path = 'planted.sh') where relative_path = 'a.iso'")).isEqualTo(1);
+            }
+            Cli.ok(up, "export", "isos", "--to", up.path("out").toString(), "--name", "x");
+            String toc = up.path("out").resolve("x-toc.json").toString();
+            Cli.ok(down, "repo", "create", "isos", "--type", "file");
+            List<String> versionsBefore = Cli.ok(down, "repo", "versions", "isos").outLines();
+
+            Cli.Result verified = Cli.run("verify", toc);
+            Cli.Result imported = Cli.run(down, "import", toc);
+
+            for (Cli.Result refused : List.of(verified, imported)) {
+                assertThat(refused.exitCode()).isEqualTo(1);
+                assertThat(refused.errLines()).singleElement().asString()
+                        .startsWith("error: export " + toc + ", content_artifacts.jsonl, line ")
+                        .contains(": file 'a.iso' of file.file:a.iso has SHA-256 ")
+                        .contains(", but the unit's own SHA-256 is ");
+            }
+            assertThat(Cli.ok(down, "repo", "versions", "isos").outLines()).isEqualTo(versionsBefore);
+        }
+    }
+
+    @Test
     void verifyRefusesAChangedByteOnOneLineNamingTheFile() throws IOException {
         try (TestDatabase up = TestDatabase.create()) {
             Path input = Trees.write(up.path("input"), Trees.sample());

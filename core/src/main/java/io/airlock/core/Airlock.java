@@ -435,11 +435,16 @@ public final class Airlock implements AutoCloseable {
                 statement.execute("create table if not exists version_draft_unit ("
                         + "draft_id uuid not null, op char(1) not null, content_id uuid not null)");
                 statement.execute("create index if not exists ix_version_draft_unit on version_draft_unit (draft_id, op, content_id)");
-                // Keys of an import being resolved: links (L) and membership (M) rows of one run.
+                // Keys of an import being resolved: links (L), membership (M) and carried units (R,
+                // with their label and own file digest) of one run.
                 statement.execute("create table if not exists import_key (run_id uuid not null, kind char(1) not null,"
                         + " repo_index int not null, line bigint not null, digest varchar(64) not null,"
                         + " path varchar(4096), sha256 varchar(64))");
+                statement.execute("alter table import_key add column if not exists label varchar(512)");
+                statement.execute("alter table import_key add column if not exists own_algorithm varchar(32)");
+                statement.execute("alter table import_key add column if not exists own_digest varchar(128)");
                 statement.execute("create index if not exists ix_import_key on import_key (run_id, kind, repo_index, line)");
+                statement.execute("create index if not exists ix_import_key_digest on import_key (run_id, kind, digest)");
             }
         }
 

@@ -69,9 +69,10 @@ public final class GenericContentResource<T extends Content> implements ContentR
     private final List<String> naturalKeyFields;
     /** Attribute paths that {@link #prepareForWrite} fetches: collections and lazy references. */
     private final List<String> fetchPaths;
+    private final ContentType.FileDigestOf<T> fileDigest;
 
     private GenericContentResource(String typeId, Class<T> entityClass, String entityName, ObjectCodec row,
-            List<Property> naturalKey, List<String> fetchPaths) {
+            List<Property> naturalKey, List<String> fetchPaths, ContentType.FileDigestOf<T> fileDigest) {
         this.typeId = typeId;
         this.entityClass = entityClass;
         this.entityName = entityName;
@@ -79,6 +80,7 @@ public final class GenericContentResource<T extends Content> implements ContentR
         this.naturalKey = naturalKey;
         this.naturalKeyFields = naturalKey.stream().map(Property::name).toList();
         this.fetchPaths = fetchPaths;
+        this.fileDigest = fileDigest;
     }
 
     /**
@@ -114,6 +116,12 @@ public final class GenericContentResource<T extends Content> implements ContentR
             fields.put(p.name(), p.get(real));
         }
         return ContentKey.of(typeId, fields);
+    }
+
+    /** As the content type declares it ({@link ContentType#withFileDigest}). */
+    @Override
+    public java.util.Optional<io.airlock.spi.FileDigest> fileDigest(T unit) {
+        return fileDigest.of(entityClass.cast(Hibernate.unproxy(unit)));
     }
 
     @Override
@@ -207,7 +215,7 @@ public final class GenericContentResource<T extends Content> implements ContentR
             }
             List<Property> key = naturalKey(cls, attributes, properties);
             ObjectCodec codec = objectCodec(cls, properties, "");
-            return new GenericContentResource<>(type.id(), cls, entity.getName(), codec, key, List.copyOf(fetchPaths));
+            return new GenericContentResource<>(type.id(), cls, entity.getName(), codec, key, List.copyOf(fetchPaths), type.fileDigest());
         }
 
         private List<Property> naturalKey(Class<T> cls, Map<String, Attribute<?, ?>> attributes, List<Property> properties) {
@@ -295,7 +303,34 @@ public final class GenericContentResource<T extends Content> implements ContentR
                         + ", which the generic resource cannot export; use a supported type, a JSON column,"
                         + " or write a ContentResource for it");
             }
-            return codec;
+            return attribute.getJavaType() == String.class ? bounded(codec, field) : codec;
+        }
+
+        /**
+         * A string read from a row is refused when longer than its column holds, so that an
+         * oversized value is a bad row named by its field rather than a database error.
+         */
+        private static Codec bounded(Codec codec, Field field) {
+            jakarta.persistence.Column column = field == null ? null : field.getAnnotation(jakarta.persistence.Column.class);
+            if (column == null || !column.columnDefinition().isEmpty() || field.isAnnotationPresent(jakarta.persistence.Lob.class)) {
+                return codec;
+            }
+            int length = column.length();
+            return new Codec() {
+                @Override
+                public void write(Object value, com.fasterxml.jackson.core.JsonGenerator out) throws IOException {
+                    codec.write(value, out);
+                }
+
+                @Override
+                public Object read(com.fasterxml.jackson.databind.JsonNode node, String path, RowReader reader) {
+                    Object value = codec.read(node, path, reader);
+                    if (value instanceof String text && text.length() > length) {
+                        throw new InvalidValue(path, "is longer than its column's " + length + " characters (" + text.length() + ")");
+                    }
+                    return value;
+                }
+            };
         }
 
         private Codec embeddable(ManagedType<?> embeddable, String path, boolean inCollection) {

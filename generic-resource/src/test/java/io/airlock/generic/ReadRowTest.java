@@ -59,6 +59,13 @@ final class ReadRowTest {
         assertThat(refusal(row -> row.put("color", "PURPLE"))).contains("test.sample", "'color'", "PURPLE");
     }
 
+    @Test
+    void refusesAStringLongerThanItsColumn() {
+        // name is @Column without a length: 255 characters, as the database column holds.
+        assertThat(refusal(row -> row.put("name", "n".repeat(15 << 20))))
+                .isEqualTo("row of content type test.sample: field 'name' is longer than its column's 255 characters (15728640)");
+    }
+
     private static String refusal(Consumer<ObjectNode> damage) {
         try (TestDatabase db = TestDatabase.create(); SessionFactory factory = Hibernates.start(db, SampleUnit.class)) {
             GenericContentResource<SampleUnit> resource = GenericContentResource.create(ContentType.of(SampleUnit.class),

@@ -51,6 +51,17 @@ public interface ContentResource<T extends Content> {
         session.flush();
     }
 
+    /**
+     * The digest {@code unit} records of its own file, which every file linked to it must have
+     * (a file's sha256, an RPM package's pkgId with its checksum type); empty (the default) when the
+     * type records none. Import refuses a link whose file does not match it, and fills an on-demand
+     * file of a unit already in the installation only when the type has one. For a type whose
+     * units have several files with different digests, return empty.
+     */
+    default java.util.Optional<FileDigest> fileDigest(T unit) {
+        return java.util.Optional.empty();
+    }
+
     /** Types are imported in ascending order, so a type referring to another comes after it. */
     default int importOrder() {
         return 0;

@@ -1,5 +1,6 @@
 package io.airlock.core.archive;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
 import java.util.regex.Pattern;
@@ -71,6 +72,24 @@ public final class ArchiveNames {
     public static String contentType(String entryName) {
         var matcher = CONTENT.matcher(entryName);
         return matcher.matches() ? matcher.group(1) : null;
+    }
+
+    /**
+     * Checks the {@code format_version} of a TOC or manifest: an integer JSON number equal to
+     * {@link #FORMAT_VERSION}, nothing else (no {@code 1.0}, no {@code "1"}, no number that only
+     * truncates to 1). The message names the value as read and the versions supported.
+     */
+    static void checkFormatVersion(JsonNode root, String where) {
+        JsonNode version = root.get("format_version");
+        if (version == null) {
+            throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": 'format_version' is missing (this Airlock reads version "
+                    + FORMAT_VERSION + ")");
+        }
+        // Compared as a BigInteger: a long or int view would truncate 18446744073709551617 to 1.
+        if (!version.isIntegralNumber() || !version.bigIntegerValue().equals(java.math.BigInteger.valueOf(FORMAT_VERSION))) {
+            throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": format version " + io.airlock.core.store.RelativePaths.printable(version.toString())
+                    + " is not supported (this Airlock reads version " + FORMAT_VERSION + ")");
+        }
     }
 
     /** The repository index a membership entry name carries, or -1. */

@@ -124,8 +124,12 @@ public final class ArchiveReader implements AutoCloseable {
                 return new ArchiveReader(path, toc, chunks, chunks);
             }
             if (name.endsWith(".tar")) {
-                if (!Files.isRegularFile(path)) {
+                if (!Files.exists(path)) {
                     throw new AirlockException(ErrorCode.NOT_FOUND, "export file " + path + " not found");
+                }
+                if (!Files.isRegularFile(path)) {
+                    // A FIFO would block the read forever, a device (or a link to /dev/zero) never end.
+                    throw new AirlockException(ErrorCode.ARCHIVE_INVALID, "export file " + path + " is not a regular file");
                 }
                 String exportName = ArchiveNames.checkExportName(name.substring(0, name.length() - 4));
                 Toc toc = new Toc(exportName, Instant.EPOCH, OptionalLong.empty(), List.of(), Map.of());
@@ -174,9 +178,9 @@ public final class ArchiveReader implements AutoCloseable {
             return null;
         }
         String name = current.getName();
-        String where = "export " + source + ", entry '" + name.replaceAll("\\p{Cntrl}", "?") + "'";
+        String where = "export " + source + ", entry '" + RelativePaths.printable(name) + "'";
         if (current.isSymbolicLink() || current.isLink()) {
-            throw invalid(where + " is a link (to '" + current.getLinkName() + "'); exports hold only regular files");
+            throw invalid(where + " is a link (to '" + RelativePaths.printable(current.getLinkName()) + "'); exports hold only regular files");
         }
         if (current.isCharacterDevice() || current.isBlockDevice() || current.isFIFO()) {
             throw invalid(where + " is a device or FIFO; exports hold only regular files");
@@ -202,7 +206,7 @@ public final class ArchiveReader implements AutoCloseable {
     public void finish() {
         Entry extra = next();
         if (extra != null) {
-            throw invalid("export " + source + " has an unexpected entry '" + extra.name() + "' after its last entry");
+            throw invalid("export " + source + " has an unexpected entry '" + RelativePaths.printable(extra.name()) + "' after its last entry");
         }
         if (chunks != null) {
             try {

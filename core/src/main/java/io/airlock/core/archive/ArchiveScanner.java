@@ -146,10 +146,10 @@ public final class ArchiveScanner {
         while (entry != null && entry.name().startsWith("content/")) {
             String type = ArchiveNames.contentType(entry.name());
             if (type == null) {
-                throw invalid(source + ": unexpected entry '" + entry.name() + "'");
+                throw invalid(source + ": unexpected entry '" + RelativePaths.printable(entry.name()) + "'");
             }
             if (!manifest.content().containsKey(type)) {
-                throw invalid(source + ": entry '" + entry.name() + "' holds type " + type + ", which the manifest does not list");
+                throw invalid(source + ": entry '" + RelativePaths.printable(entry.name()) + "' holds type " + RelativePaths.printable(type) + ", which the manifest does not list");
             }
             if (rows.containsKey(type)) {
                 throw invalid(source + ": entry '" + entry.name() + "' appears twice");
@@ -175,7 +175,7 @@ public final class ArchiveScanner {
 
         expect(entry, ArchiveNames.CONTENT_ARTIFACTS, source);
         String linksWhere = source + ", " + ArchiveNames.CONTENT_ARTIFACTS;
-        JsonLines links = new JsonLines(new BufferedInputStream(entry.content(), 1 << 16), linksWhere);
+        JsonLines links = new JsonLines(new BufferedInputStream(entry.content(), 1 << 16), linksWhere, Json.MAX_LINK_LINE);
         long linkCount = 0;
         for (ObjectNode link = links.next(); link != null; link = links.next()) {
             String at = links.at();
@@ -252,7 +252,7 @@ public final class ArchiveScanner {
 
     /** Copies the artifact list to a file, checking each line; returns the number of artifacts. */
     private long spoolArtifactList(ArchiveReader.Entry entry, Path list, String where) throws IOException {
-        JsonLines lines = new JsonLines(new BufferedInputStream(entry.content(), 1 << 16), where);
+        JsonLines lines = new JsonLines(new BufferedInputStream(entry.content(), 1 << 16), where, Json.MAX_LINK_LINE);
         long count = 0;
         String previous = "";
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(list))) {
@@ -297,7 +297,7 @@ public final class ArchiveScanner {
             throw invalid(source + " ends before entry '" + name + "'");
         }
         if (!entry.name().equals(name)) {
-            throw invalid(source + ": found entry '" + entry.name() + "' where '" + name + "' belongs");
+            throw invalid(source + ": found entry '" + RelativePaths.printable(entry.name()) + "' where '" + name + "' belongs");
         }
         return entry;
     }

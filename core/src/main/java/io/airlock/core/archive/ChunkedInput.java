@@ -6,8 +6,10 @@ import io.airlock.spi.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -84,11 +86,14 @@ final class ChunkedInput extends InputStream {
         }
         index++;
         Toc.TocFile file = files.get(index);
-        try {
-            current = Files.newInputStream(directory.resolve(file.name()));
-        } catch (NoSuchFileException e) {
-            throw new AirlockException(ErrorCode.ARCHIVE_INVALID, "export file " + file.name() + " is missing from " + directory);
+        Path path = checkRegularFile(directory, file.name(), "export file " + file.name());
+        long size = Files.size(path);
+        if (size != file.size()) {
+            // Before reading: a file of another size fails anyway, and reading it first could take
+            // as long as its author likes.
+            throw invalid(file, "has " + size + " bytes but the table of contents gives " + file.size());
         }
+        current = Files.newInputStream(path);
         digest = Sha256.newDigest();
         read = 0;
         return true;
@@ -123,6 +128,39 @@ final class ChunkedInput extends InputStream {
         while (read(buffer, 0, buffer.length) >= 0) {
             // reading verifies
         }
+    }
+
+    /**
+     * Returns {@code directory/name} when it is a regular file, or a symbolic link to one inside
+     * {@code directory}: never a FIFO or device (reading one may block forever or never end), nor a
+     * link leaving the directory. {@code what} names the file in messages.
+     */
+    static Path checkRegularFile(Path directory, String name, String what) throws IOException {
+        Path path = directory.resolve(name);
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw new AirlockException(ErrorCode.ARCHIVE_INVALID, what + " is missing from " + directory);
+        }
+        if (attributes.isSymbolicLink()) {
+            Path target;
+            try {
+                target = path.toRealPath();
+            } catch (NoSuchFileException e) {
+                throw new AirlockException(ErrorCode.ARCHIVE_INVALID, what + " is a symbolic link to a missing file");
+            }
+            if (!target.startsWith(directory.toRealPath())) {
+                throw new AirlockException(ErrorCode.ARCHIVE_INVALID, what + " is a symbolic link to " + target
+                        + ", outside " + directory + "; an export's files are read only from its own directory");
+            }
+            attributes = Files.readAttributes(target, BasicFileAttributes.class);
+        }
+        if (!attributes.isRegularFile()) {
+            throw new AirlockException(ErrorCode.ARCHIVE_INVALID, what + " in " + directory + " is not a regular file"
+                    + (attributes.isDirectory() ? " but a directory" : attributes.isOther() ? " (a FIFO, socket or device)" : ""));
+        }
+        return path;
     }
 
     private static AirlockException invalid(Toc.TocFile file, String problem) {

@@ -19,6 +19,13 @@ public final class Json {
     /** Longest line of a JSON Lines entry, and longest string in one. */
     public static final int MAX_LINE = 16 << 20;
 
+    /**
+     * Longest line of the artifact list and of {@code content_artifacts.jsonl}: a link holds a
+     * key digest, a relative path of at most 2048 characters (up to 6 bytes each when escaped)
+     * and a sha256.
+     */
+    public static final int MAX_LINK_LINE = 64 << 10;
+
     private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
                             .maxStringLength(MAX_LINE)
@@ -40,6 +47,15 @@ public final class Json {
 
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * Reads a TOC or manifest as a tree that keeps numbers as written ({@code 1.0} stays
+     * {@code 1.0}, not {@code 1}), so that messages quote the value read.
+     */
+    static com.fasterxml.jackson.databind.JsonNode readExact(byte[] bytes) throws java.io.IOException {
+        return MAPPER.reader().without(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+                .readTree(bytes);
     }
 
     static JsonParser parser(byte[] bytes, int length) throws java.io.IOException {

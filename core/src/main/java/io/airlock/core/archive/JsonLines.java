@@ -14,12 +14,19 @@ final class JsonLines {
 
     private final InputStream in;
     private final String where;
+    private final int maxLine;
     private byte[] buffer = new byte[8192];
     private long line;
 
     JsonLines(InputStream in, String where) {
+        this(in, where, Json.MAX_LINE);
+    }
+
+    /** Lines longer than {@code maxLine} bytes are refused. */
+    JsonLines(InputStream in, String where, int maxLine) {
         this.in = in;
         this.where = where;
+        this.maxLine = maxLine;
     }
 
     /** The number of the line last returned, from 1. */
@@ -47,12 +54,12 @@ final class JsonLines {
             if (b == '\n') {
                 break;
             }
+            if (length == maxLine) {
+                line++;
+                throw invalid(at() + " is longer than " + maxLine + " bytes");
+            }
             if (length == buffer.length) {
-                if (length >= Json.MAX_LINE) {
-                    line++;
-                    throw invalid(at() + " is longer than " + Json.MAX_LINE + " bytes");
-                }
-                buffer = Arrays.copyOf(buffer, Math.min(Json.MAX_LINE, length * 2));
+                buffer = Arrays.copyOf(buffer, Math.min(maxLine, length * 2));
             }
             buffer[length++] = (byte) b;
         }

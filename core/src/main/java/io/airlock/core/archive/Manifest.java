@@ -35,10 +35,14 @@ public record Manifest(String producer, List<PluginVersion> plugins, List<Export
             long contentCount, String membershipSha256) {
     }
 
+    /** As repositories are named (see Repositories), so that names in messages stay short. */
+    private static final java.util.regex.Pattern REPOSITORY_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
+    private static final java.util.regex.Pattern FAMILY = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,63}");
+
     static Manifest parse(byte[] bytes, String where) {
         JsonNode root;
         try {
-            root = Json.mapper().readTree(bytes);
+            root = Json.readExact(bytes);
         } catch (IOException e) {
             throw invalid(where + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
@@ -48,11 +52,7 @@ public record Manifest(String producer, List<PluginVersion> plugins, List<Export
         if (!ArchiveNames.FORMAT.equals(text(root, "format", where))) {
             throw invalid(where + ": format is not " + ArchiveNames.FORMAT);
         }
-        JsonNode version = root.get("format_version");
-        if (version == null || !version.isIntegralNumber() || version.asLong() != ArchiveNames.FORMAT_VERSION) {
-            throw invalid(where + ": format version " + version + " is not supported (this Airlock reads version "
-                    + ArchiveNames.FORMAT_VERSION + ")");
-        }
+        ArchiveNames.checkFormatVersion(root, where);
         String producer = text(root, "producer", where);
         List<PluginVersion> plugins = new ArrayList<>();
         for (JsonNode plugin : array(root, "plugins", where)) {
@@ -63,14 +63,20 @@ public record Manifest(String producer, List<PluginVersion> plugins, List<Export
         for (JsonNode repo : array(root, "repositories", where)) {
             String at = where + ", repositories[" + index++ + "]";
             JsonNode base = repo.get("base_version");
-            if (base != null && !base.isNull() && !base.canConvertToInt()) {
+            if (base != null && !base.isNull() && !(base.isIntegralNumber() && base.canConvertToInt() && base.intValue() >= 0)) {
                 throw invalid(at + ": 'base_version' is not a version number");
             }
             String membership = text(repo, "membership_sha256", at);
             if (!Sha256.isHex(membership)) {
                 throw invalid(at + ": 'membership_sha256' is not a sha256");
             }
-            repositories.add(new ExportedRepository(text(repo, "name", at), text(repo, "family", at), (int) number(repo, "version", at),
+            String name = text(repo, "name", at);
+            String family = text(repo, "family", at);
+            if (!REPOSITORY_NAME.matcher(name).matches() || !FAMILY.matcher(family).matches()) {
+                throw invalid(at + ": '" + io.airlock.core.store.RelativePaths.printable(name) + "' of family '"
+                        + io.airlock.core.store.RelativePaths.printable(family) + "' is not a repository name and family");
+            }
+            repositories.add(new ExportedRepository(name, family, versionNumber(repo, at),
                     base == null || base.isNull() ? Optional.empty() : Optional.of(base.asInt()),
                     number(repo, "content_count", at), membership));
         }
@@ -85,7 +91,7 @@ public record Manifest(String producer, List<PluginVersion> plugins, List<Export
         for (Iterator<Map.Entry<String, JsonNode>> it = contentNode.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> type = it.next();
             if (ArchiveNames.contentType(ArchiveNames.contentEntry(type.getKey())) == null) {
-                throw invalid(where + ": '" + type.getKey() + "' is not a content type id");
+                throw invalid(where + ": '" + io.airlock.core.store.RelativePaths.printable(type.getKey()) + "' is not a content type id");
             }
             content.put(type.getKey(), number(contentNode, type.getKey(), where + ", content"));
         }
@@ -124,6 +130,15 @@ public record Manifest(String producer, List<PluginVersion> plugins, List<Export
             throw invalid(where + ": '" + field + "' is missing or not a non-negative integer");
         }
         return value.asLong();
+    }
+
+    /** A repository version number: an integer that fits (a cast would turn 4294967297 into 1). */
+    private static int versionNumber(JsonNode repo, String where) {
+        long version = number(repo, "version", where);
+        if (version > Integer.MAX_VALUE) {
+            throw invalid(where + ": 'version' " + version + " is not a version number");
+        }
+        return (int) version;
     }
 
     private static AirlockException invalid(String message) {

@@ -23,7 +23,7 @@ import java.util.OptionalLong;
 /** The table of contents of an export: its chunk files with sizes and digests, and user metadata. */
 public record Toc(String exportName, Instant created, OptionalLong chunkSize, List<TocFile> files, Map<String, String> meta) {
 
-    private static final long MAX_TOC_BYTES = 64L << 20;
+    private static final int MAX_TOC_BYTES = 64 << 20;
 
     public Toc {
         requireNonNull(exportName, "exportName");
@@ -78,10 +78,16 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
         exportName(file, where);
         byte[] bytes;
         try {
-            if (Files.size(file) > MAX_TOC_BYTES) {
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                // A FIFO would block the read forever, a device (or a link to /dev/zero) never end.
+                throw invalid(where + " is not a regular file");
+            }
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_TOC_BYTES + 1); // bounded even if the file grows while read
+            }
+            if (bytes.length > MAX_TOC_BYTES) {
                 throw invalid(where + ": larger than " + MAX_TOC_BYTES + " bytes");
             }
-            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new AirlockException(ErrorCode.NOT_FOUND, where + " not found");
         } catch (IOException e) {
@@ -99,7 +105,7 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
         String exportName = exportName(file, where);
         JsonNode root;
         try {
-            root = Json.mapper().readTree(bytes);
+            root = Json.readExact(bytes);
         } catch (JsonProcessingException e) {
             throw invalid(where + " is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -110,13 +116,9 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
         }
         String format = text(root, "format", where);
         if (!ArchiveNames.FORMAT.equals(format)) {
-            throw invalid(where + ": format '" + format + "' is not " + ArchiveNames.FORMAT);
+            throw invalid(where + ": format '" + io.airlock.core.store.RelativePaths.printable(format) + "' is not " + ArchiveNames.FORMAT);
         }
-        JsonNode version = root.get("format_version");
-        if (version == null || !version.isIntegralNumber() || version.asLong() != ArchiveNames.FORMAT_VERSION) {
-            throw invalid(where + ": format version " + version + " is not supported (this Airlock reads version "
-                    + ArchiveNames.FORMAT_VERSION + ")");
-        }
+        ArchiveNames.checkFormatVersion(root, where);
         Instant created;
         try {
             created = Instant.parse(text(root, "created", where));
@@ -146,7 +148,7 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
             String name = text(entry, "name", at);
             String expected = chunkSize.isPresent() ? ArchiveNames.chunkName(exportName, i) : ArchiveNames.tarName(exportName);
             if (!name.equals(expected)) {
-                throw invalid(at + ": file '" + name + "' should be '" + expected + "'");
+                throw invalid(at + ": file '" + io.airlock.core.store.RelativePaths.printable(name) + "' should be '" + expected + "'");
             }
             JsonNode size = entry.get("size");
             if (size == null || !size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
@@ -177,7 +179,7 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
             for (Iterator<Map.Entry<String, JsonNode>> it = metaNode.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 if (!field.getValue().isTextual()) {
-                    throw invalid(where + ": meta '" + field.getKey() + "' is not a string");
+                    throw invalid(where + ": meta '" + io.airlock.core.store.RelativePaths.printable(field.getKey()) + "' is not a string");
                 }
                 meta.put(field.getKey(), field.getValue().asText());
             }

@@ -77,6 +77,7 @@ public final class ContentWriter {
             if (unit.keyDigest() == null) {
                 unit.assignIdentity(key);
             }
+            checkOwnDigest(resource, newUnit);
             digests.add(unit.keyDigest());
             byDigest.putIfAbsent(unit.keyDigest(), newUnit);
         }
@@ -109,6 +110,29 @@ public final class ContentWriter {
             ordered.add(ids.get(digest));
         }
         return new Saved(ordered, created.size(), units.size() - created.size());
+    }
+
+    /**
+     * Refuses a file whose sha256 differs from the unit's own SHA-256 file digest (a file's
+     * sha256), so that no ingest stores a unit with another file than it names; an ingest whose
+     * type records another algorithm (an RPM package's sha1 pkgId) checks the bytes itself.
+     */
+    private static void checkOwnDigest(ContentResource<Content> resource, NewUnit newUnit) {
+        if (newUnit.files().stream().allMatch(f -> f.artifact().isEmpty())) {
+            return;
+        }
+        Optional<io.airlock.spi.FileDigest> own = resource.fileDigest(newUnit.unit());
+        if (own.isEmpty() || !own.get().isSha256()) {
+            return;
+        }
+        for (UnitFile file : newUnit.files()) {
+            if (file.artifact().isPresent() && !file.artifact().get().sha256().equals(own.get().hex())) {
+                throw new io.airlock.spi.AirlockException(io.airlock.spi.ErrorCode.CHECKSUM_MISMATCH, "file '"
+                        + io.airlock.core.store.RelativePaths.printable(file.relativePath()) + "' of "
+                        + io.airlock.core.store.RelativePaths.printable(newUnit.unit().typeId() + ":" + newUnit.unit().label()) + " has SHA-256 " + file.artifact().get().sha256()
+                        + ", but the unit's own SHA-256 is " + own.get().hex());
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -23,6 +23,7 @@ import io.airlock.spi.ContentKey;
 import io.airlock.spi.ContentPlugin;
 import io.airlock.spi.ContentResource;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.FileDigest;
 import io.airlock.spi.ProgressListener;
 import java.io.IOException;
 import java.io.InputStream;
@@ -101,7 +102,9 @@ public final class ImportEngine {
                 throw e;
             }
             if (e instanceof RuntimeException && !(e instanceof IllegalStateException)) {
-                throw new AirlockException(ErrorCode.DATABASE_FAILURE, "import of " + request.path() + " failed: " + e, e);
+                // Abbreviated: a database error may quote a whole value from the archive.
+                throw new AirlockException(ErrorCode.DATABASE_FAILURE, "import of " + request.path() + " failed: "
+                        + firstLine(e.toString()), e);
             }
             throw e;
         } finally {
@@ -138,6 +141,8 @@ public final class ImportEngine {
         private final Map<String, StoredArtifact> pendingArtifacts = new LinkedHashMap<>();
         private final List<NewUnit> pendingUnits = new ArrayList<>();
         private final List<Link> pendingLinks = new ArrayList<>();
+        private final List<Carried> pendingCarried = new ArrayList<>();
+        private long carriedLine;
         private final Map<String, Long> created = new TreeMap<>();
         private final Map<String, Long> reused = new TreeMap<>();
         private String currentType;
@@ -169,8 +174,8 @@ public final class ImportEngine {
             for (String mapped : request.mapping().keySet()) {
                 if (manifest.repositories().stream().noneMatch(r -> r.name().equals(mapped))) {
                     throw new AirlockException(ErrorCode.INVALID_INPUT, "--map names '" + mapped + "', which " + source
-                            + " does not contain (it has: " + String.join(", ",
-                            manifest.repositories().stream().map(Manifest.ExportedRepository::name).toList()) + ")");
+                            + " does not contain (it has: " + io.airlock.core.store.RelativePaths.printable(String.join(", ",
+                            manifest.repositories().stream().map(Manifest.ExportedRepository::name).toList())) + ")");
                 }
             }
             List<String> names = new ArrayList<>();
@@ -215,15 +220,12 @@ public final class ImportEngine {
         public void artifact(String sha256, long size, InputStream bytes) throws IOException {
             String where = source + ", entry 'artifacts/" + sha256.substring(0, 2) + "/" + sha256 + "'";
             if (known.contains(sha256) && airlock.artifacts().contains(sha256)) {
-                bytes.skipNBytes(size); // the stream's own checks (chunk digests) still cover these bytes
+                // Hashed although not stored: import refuses whatever verify refuses (a plain .tar
+                // has no chunk digests, and a TOC's digests say nothing once its author is hostile).
+                ArchiveVerifier.checkSha256(bytes, sha256, where);
                 artifactsReused++;
             } else if (request.dryRun()) {
-                DigestInputStream digesting = new DigestInputStream(bytes, Sha256.newDigest());
-                digesting.transferTo(java.io.OutputStream.nullOutputStream());
-                String actual = HexFormat.of().formatHex(digesting.getMessageDigest().digest());
-                if (!actual.equals(sha256)) {
-                    throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH, where + ": bytes have sha256 " + actual);
-                }
+                ArchiveVerifier.checkSha256(bytes, sha256, where);
                 artifactsWritten++;
                 bytesWritten += size;
             } else {
@@ -268,8 +270,12 @@ public final class ImportEngine {
                 currentType = type;
             }
             Content unit;
+            Optional<FileDigest> own;
             try {
                 unit = airlock.plugins().resource(type).readRow(row, this::reference);
+                ContentResource<Content> resource = airlock.plugins().resourceOf(unit);
+                unit.assignIdentity(resource.naturalKey(unit));
+                own = resource.fileDigest(unit);
             } catch (AirlockException e) {
                 throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": " + e.getMessage(), e);
             } catch (RuntimeException e) {
@@ -279,6 +285,7 @@ public final class ImportEngine {
                         + e.toString().lines().findFirst().orElse("") + ")", e);
             }
             pendingUnits.add(new NewUnit(unit, List.of()));
+            pendingCarried.add(new Carried(unit.keyDigest(), LinkRules.label(unit), own));
             if (pendingUnits.size() == BATCH) {
                 flushUnits();
             }
@@ -310,8 +317,13 @@ public final class ImportEngine {
                 return;
             }
             List<NewUnit> batch = new ArrayList<>(pendingUnits);
+            List<Carried> carried = new ArrayList<>(pendingCarried);
             pendingUnits.clear();
+            pendingCarried.clear();
+            java.util.Set<String> existing = session.doReturningWork(c -> ContentWriter.lookupByKey(c,
+                    "select key_digest, id from content where key_digest in ", carried.stream().map(Carried::digest).toList())).keySet();
             ContentWriter.Saved saved = airlock.contentWriter().save(session, batch);
+            recordCarried(carried, existing);
             created.merge(currentType, (long) saved.created(), Long::sum);
             reused.merge(currentType, (long) saved.reused(), Long::sum);
             rowsDone += batch.size();
@@ -320,6 +332,34 @@ public final class ImportEngine {
         }
 
         private record Link(String unit, String path, Optional<String> sha256, long line) {
+        }
+
+        /** A unit whose row this archive carries: its key digest, label for messages and own file digest. */
+        private record Carried(String digest, String label, Optional<FileDigest> own) {
+        }
+
+        /**
+         * Records the carried units in the {@code import_key} scratch table (kind R; repo_index 0
+         * when this import creates the unit, 1 when it reuses one already in the installation), so
+         * that links are resolved against the archive's own units only.
+         */
+        private void recordCarried(List<Carried> carried, java.util.Set<String> existing) {
+            session.doWork(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement("insert into import_key (run_id, kind, repo_index,"
+                        + " line, digest, label, own_algorithm, own_digest) values (?, 'R', ?, ?, ?, ?, ?, ?)")) {
+                    for (Carried unit : carried) {
+                        insert.setObject(1, runId);
+                        insert.setInt(2, existing.contains(unit.digest()) ? 1 : 0);
+                        insert.setLong(3, ++carriedLine);
+                        insert.setString(4, unit.digest());
+                        insert.setString(5, unit.label());
+                        insert.setString(6, unit.own().map(d -> d.isSha256() ? FileDigest.SHA_256 : d.algorithm()).orElse(null));
+                        insert.setString(7, unit.own().map(FileDigest::hex).orElse(null));
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+            });
         }
 
         /**
@@ -357,59 +397,130 @@ public final class ImportEngine {
             pendingLinks.clear();
         }
 
+        /**
+         * Checks the links against the archive's own units (docs/archive-format.md, "Links"), then
+         * gives files to the units this import creates, and fills an on-demand file of a reused
+         * unit only when its type has a file digest (already checked); a reused unit keeps its links.
+         */
         @Override
         public void endOfLinks() {
             flushArtifacts();
             flushLinks();
             String where = source + ", " + io.airlock.core.archive.ArchiveNames.CONTENT_ARTIFACTS + ", line ";
             timed("resolve links", () -> session.doWork(connection -> {
+                preferIndexes(connection, true);
+                firstMissing(connection, "select s.line, s.digest, s.path from import_key s where s.run_id = ? and s.kind = 'L'"
+                        + " and exists (select 1 from import_key t where t.run_id = s.run_id and t.kind = 'L' and t.digest = s.digest"
+                        + " and t.path = s.path and t.line < s.line) order by s.line",
+                        row -> LinkRules.duplicate(where + row.getLong(1), row.getString(2), row.getString(3)));
                 firstMissing(connection, "select s.line, s.digest from import_key s where s.run_id = ? and s.kind = 'L'"
-                        + " and not exists (select 1 from content c where c.key_digest = s.digest) order by s.line", (line, digest) ->
-                        new AirlockException(ErrorCode.ARCHIVE_INVALID, where + line + ": unit " + digest
-                                + " is neither in the export nor in this installation"));
+                        + " and not exists (select 1 from import_key r where r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest)"
+                        + " order by s.line", row -> LinkRules.notCarried(where + row.getLong(1), row.getString(2)));
                 firstMissing(connection, "select s.line, s.sha256 from import_key s where s.run_id = ? and s.kind = 'L'"
                         + " and s.sha256 is not null and not exists (select 1 from artifact a where a.sha256 = s.sha256)"
-                        + " order by s.line", (line, sha256) -> new AirlockException(ErrorCode.ARCHIVE_INVALID, where + line
-                        + ": artifact " + sha256 + " is neither in the export nor in this installation"));
-                // New links, and artifacts for existing on-demand links; a link that has a file keeps it.
-                try (PreparedStatement select = connection.prepareStatement("select c.id, s.path, a.id, x.content_id"
+                        + " order by s.line", row -> new AirlockException(ErrorCode.ARCHIVE_INVALID, where + row.getLong(1)
+                        + ": artifact " + row.getString(2) + " is neither in the export nor in this installation"));
+                firstMissing(connection, "select s.line, s.path, r.label, s.sha256, r.own_digest from import_key s join import_key r"
+                        + " on r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest where s.run_id = ? and s.kind = 'L'"
+                        + " and s.sha256 is not null and r.own_algorithm = '" + FileDigest.SHA_256 + "' and r.own_digest <> s.sha256"
+                        + " order by s.line", row -> LinkRules.mismatch(where + row.getLong(1), row.getString(2), row.getString(3),
+                        FileDigest.SHA_256, row.getString(4), row.getString(5)));
+                checkOtherDigests(connection, where);
+                try (PreparedStatement created = connection.prepareStatement("select c.id, s.path, a.id"
                         + " from import_key s join content c on c.key_digest = s.digest left join artifact a on a.sha256 = s.sha256"
-                        + " left join content_artifact x on x.content_id = c.id and x.relative_path = s.path"
-                        + " where s.run_id = ? and s.kind = 'L' and (x.content_id is null or (x.artifact_id is null and a.id is not null))");
+                        + " where s.run_id = ? and s.kind = 'L' and exists (select 1 from import_key r where r.run_id = s.run_id"
+                        + " and r.kind = 'R' and r.repo_index = 0 and r.digest = s.digest)");
+                        PreparedStatement onDemand = connection.prepareStatement("select c.id, s.path, a.id"
+                        + " from import_key s join content c on c.key_digest = s.digest join artifact a on a.sha256 = s.sha256"
+                        + " join content_artifact x on x.content_id = c.id and x.relative_path = s.path and x.artifact_id is null"
+                        + " where s.run_id = ? and s.kind = 'L' and not exists (select 1 from import_key r where r.run_id = s.run_id"
+                        + " and r.kind = 'R' and r.repo_index = 0 and r.digest = s.digest) and exists (select 1 from import_key r"
+                        + " where r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest and r.own_algorithm is not null)");
                         PreparedStatement insert = connection.prepareStatement(
                                 "insert into content_artifact (id, content_id, relative_path, artifact_id) values (?, ?, ?, ?)");
                         PreparedStatement fill = connection.prepareStatement(
                                 "update content_artifact set artifact_id = ? where content_id = ? and relative_path = ? and artifact_id is null")) {
-                    select.setObject(1, runId);
-                    select.setFetchSize(BATCH);
-                    int inserts = 0;
-                    int fills = 0;
-                    try (ResultSet rows = select.executeQuery()) {
-                        while (rows.next()) {
-                            if (rows.getObject(4) == null) {
-                                insert.setObject(1, io.airlock.spi.Ids.next());
-                                insert.setObject(2, rows.getObject(1, UUID.class));
-                                insert.setString(3, rows.getString(2));
-                                insert.setObject(4, rows.getObject(3, UUID.class));
-                                insert.addBatch();
-                                if (++inserts % BATCH == 0) {
-                                    insert.executeBatch();
-                                }
-                            } else {
-                                fill.setObject(1, rows.getObject(3, UUID.class));
-                                fill.setObject(2, rows.getObject(1, UUID.class));
-                                fill.setString(3, rows.getString(2));
-                                fill.addBatch();
-                                if (++fills % BATCH == 0) {
-                                    fill.executeBatch();
-                                }
+                    writeLinks(created, insert, true);
+                    writeLinks(onDemand, fill, false);
+                }
+                preferIndexes(connection, false);
+            }));
+        }
+
+        /**
+         * On PostgreSQL, turns sequential scans off (or back on) for this transaction. The scratch
+         * table has no statistics while an import fills it (autovacuum has not analyzed it), so the
+         * planner takes it for tiny and joins it to itself by nested loops over sequential scans,
+         * quadratic in the links; every join here has an index, which this makes it use.
+         */
+        private void preferIndexes(java.sql.Connection connection, boolean prefer) throws java.sql.SQLException {
+            if (isPostgres(connection)) {
+                try (java.sql.Statement statement = connection.createStatement()) {
+                    statement.execute("set local enable_seqscan = " + (prefer ? "off" : "on"));
+                }
+            }
+        }
+
+        /** Runs {@code select} (content id, path, artifact id) and inserts a link or fills an on-demand one per row, in batches. */
+        private void writeLinks(PreparedStatement select, PreparedStatement write, boolean insert) throws java.sql.SQLException {
+            select.setObject(1, runId);
+            select.setFetchSize(BATCH);
+            int pending = 0;
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    if (insert) {
+                        write.setObject(1, io.airlock.spi.Ids.next());
+                        write.setObject(2, rows.getObject(1, UUID.class));
+                        write.setString(3, rows.getString(2));
+                        write.setObject(4, rows.getObject(3, UUID.class));
+                    } else {
+                        write.setObject(1, rows.getObject(3, UUID.class));
+                        write.setObject(2, rows.getObject(1, UUID.class));
+                        write.setString(3, rows.getString(2));
+                    }
+                    write.addBatch();
+                    if (++pending % BATCH == 0) {
+                        write.executeBatch();
+                    }
+                }
+            }
+            write.executeBatch();
+        }
+
+        /**
+         * Links to units whose own digest is not a SHA-256 (an RPM package with a sha1 or sha512
+         * pkgId): their artifact's bytes are hashed with that algorithm, from the store, or, in a
+         * dry run, from a second pass over the archive for artifacts it carries and the store lacks.
+         */
+        private void checkOtherDigests(java.sql.Connection connection, String where) throws java.sql.SQLException {
+            Map<String, List<LinkRules.Check>> fromArchive = new TreeMap<>();
+            try (PreparedStatement query = connection.prepareStatement("select s.line, s.path, r.label, s.sha256, r.own_algorithm,"
+                    + " r.own_digest from import_key s join import_key r on r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest"
+                    + " where s.run_id = ? and s.kind = 'L' and s.sha256 is not null and r.own_algorithm is not null"
+                    + " and r.own_algorithm <> '" + FileDigest.SHA_256 + "' order by s.sha256, s.line")) {
+                query.setObject(1, runId);
+                query.setFetchSize(BATCH);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        LinkRules.Check check = new LinkRules.Check(where + rows.getLong(1), rows.getString(2), rows.getString(3),
+                                new FileDigest(rows.getString(5), rows.getString(6)));
+                        String sha256 = rows.getString(4);
+                        if (request.dryRun() && !airlock.artifacts().contains(sha256)) {
+                            // Carried by the archive (it has a row, and a dry run stores no file).
+                            fromArchive.computeIfAbsent(sha256, k -> new ArrayList<>()).add(check);
+                        } else {
+                            try (InputStream in = airlock.artifacts().open(sha256)) {
+                                LinkRules.check(in, sha256, List.of(check));
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
                             }
                         }
                     }
-                    insert.executeBatch();
-                    fill.executeBatch();
                 }
-            }));
+            }
+            if (!fromArchive.isEmpty()) {
+                LinkRules.checkCarried(request.path(), fromArchive);
+            }
         }
 
         @Override
@@ -439,6 +550,8 @@ public final class ImportEngine {
                     (line, digest) -> new AirlockException(ErrorCode.NOT_FOUND, membershipWhere + ": unit with key digest " + digest
                             + " of " + exported.name() + "@" + exported.version() + " is neither in the export nor in this installation"
                             + exported.baseVersion().map(b -> " (import the export of its base version " + b + " first)").orElse("")))));
+            timed("check paths", () -> session.doWork(connection -> checkPaths(connection, repository,
+                    destinations.get(repository).name())));
             VersionDraft draft = airlock.repositories().draft(session, destinations.get(repository).name(), VersionDraft.Mode.REPLACE,
                     OptionalInt.empty());
             timed("stage membership", () -> draft.addSelected("select c.id from import_key s join content c on c.key_digest = s.digest"
@@ -447,15 +560,57 @@ public final class ImportEngine {
             progress.progress("repositories", repository + 1, manifest.repositories().size());
         }
 
+        /**
+         * Refuses a version that would hold a file at {@code p} and another at {@code p/q}: no tree
+         * can hold both, so it could never be published. Streams the version's paths in binary
+         * order, where every path that has {@code p/} as prefix follows {@code p} with only paths
+         * that have {@code p} as prefix in between; a stack of such prefixes of the current path is
+         * all it keeps.
+         */
+        private void checkPaths(java.sql.Connection connection, int repository, String destination) throws java.sql.SQLException {
+            boolean postgres = isPostgres(connection);
+            try (PreparedStatement query = connection.prepareStatement("select x.relative_path from import_key s"
+                    + " join content c on c.key_digest = s.digest join content_artifact x on x.content_id = c.id"
+                    + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ? order by x.relative_path"
+                    + (postgres ? " collate \"C\"" : ""))) {
+                query.setObject(1, runId);
+                query.setInt(2, repository);
+                query.setFetchSize(BATCH);
+                java.util.ArrayDeque<String> prefixes = new java.util.ArrayDeque<>();
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        String path = rows.getString(1);
+                        while (!prefixes.isEmpty() && !path.startsWith(prefixes.peek())) {
+                            prefixes.pop();
+                        }
+                        for (String prefix : prefixes) {
+                            if (path.length() > prefix.length() && path.charAt(prefix.length()) == '/') {
+                                throw new AirlockException(ErrorCode.ARCHIVE_INVALID, membershipWhere + ": " + destination
+                                        + " would hold both '" + io.airlock.core.store.RelativePaths.printable(prefix) + "' and '"
+                                        + io.airlock.core.store.RelativePaths.printable(path)
+                                        + "', a file and a directory at one path, which can never be published");
+                            }
+                        }
+                        prefixes.push(path);
+                    }
+                }
+            }
+        }
+
         /** Throws the exception {@code failure} builds for the first row of {@code sql} (line, value), if any. */
         private void firstMissing(java.sql.Connection connection, String sql,
                 java.util.function.BiFunction<Long, String, AirlockException> failure) throws java.sql.SQLException {
+            firstMissing(connection, sql, (RowFailure) row -> failure.apply(row.getLong(1), row.getString(2)));
+        }
+
+        /** Throws the exception {@code failure} builds for the first row of {@code sql}, if any. */
+        private void firstMissing(java.sql.Connection connection, String sql, RowFailure failure) throws java.sql.SQLException {
             try (PreparedStatement query = connection.prepareStatement(sql)) {
                 query.setObject(1, runId);
                 query.setMaxRows(1);
                 try (ResultSet rows = query.executeQuery()) {
                     if (rows.next()) {
-                        throw failure.apply(rows.getLong(1), rows.getString(2));
+                        throw failure.apply(rows);
                     }
                 }
             }
@@ -479,6 +634,22 @@ public final class ImportEngine {
                 // Leftover files are orphans that cleanup removes; the original failure matters more.
             }
         }
+    }
+
+    private static boolean isPostgres(java.sql.Connection connection) throws java.sql.SQLException {
+        return connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+    }
+
+    /** The first line of {@code text}, cut after 400 characters. */
+    private static String firstLine(String text) {
+        String line = text.lines().findFirst().orElse("");
+        return line.length() <= 400 ? line : line.substring(0, 400) + "…";
+    }
+
+    /** The error for a row of a check's query. */
+    @FunctionalInterface
+    private interface RowFailure {
+        AirlockException apply(ResultSet row) throws java.sql.SQLException;
     }
 
     /** Runs a step and logs its duration at debug level. */

@@ -15,16 +15,16 @@ final class PluginCompatibility {
     static void check(Manifest manifest, PluginRegistry plugins, String source) {
         for (Manifest.PluginVersion needed : manifest.plugins()) {
             ContentPlugin installed = plugins.plugin(needed.name()).orElseThrow(() -> new AirlockException(
-                    ErrorCode.PLUGIN_INVALID, source + " needs plugin '" + needed.name() + "' " + needed.version()
+                    ErrorCode.PLUGIN_INVALID, source + " needs plugin '" + printable(needed.name()) + "' " + printable(needed.version())
                             + ", which is not installed"));
             if (!major(installed.version()).equals(major(needed.version()))) {
                 throw new AirlockException(ErrorCode.PLUGIN_INVALID, source + " was made with plugin '" + needed.name() + "' "
-                        + needed.version() + ", but " + installed.version() + " is installed; only the same major version can import it");
+                        + printable(needed.version()) + ", but " + installed.version() + " is installed; only the same major version can import it");
             }
         }
         for (String type : manifest.content().keySet()) {
             if (plugins.contentType(type).isEmpty()) {
-                throw new AirlockException(ErrorCode.PLUGIN_INVALID, source + " holds content type '" + type
+                throw new AirlockException(ErrorCode.PLUGIN_INVALID, source + " holds content type '" + printable(type)
                         + "', which no installed plugin declares");
             }
             String plugin = plugins.pluginOf(type).name();
@@ -33,6 +33,10 @@ final class PluginCompatibility {
                         + "' but does not list its plugin '" + plugin + "'");
             }
         }
+    }
+
+    private static String printable(String text) {
+        return io.airlock.core.store.RelativePaths.printable(text);
     }
 
     private static String major(String version) {

@@ -11,6 +11,15 @@ import java.nio.file.Path;
  */
 public final class RelativePaths {
 
+    /**
+     * Longest relative path, in characters: the width of the database columns that hold one
+     * ({@code content_artifact.relative_path}, {@code file_content.relative_path}).
+     */
+    public static final int MAX_LENGTH = 2048;
+
+    /** Longest quotation of untrusted text in a message, in characters. */
+    private static final int MAX_QUOTED = 100;
+
     private RelativePaths() {
     }
 
@@ -38,8 +47,8 @@ public final class RelativePaths {
         if (path == null || path.isEmpty()) {
             return "empty";
         }
-        if (path.length() > 4096) {
-            return "longer than 4096 characters";
+        if (path.length() > MAX_LENGTH) {
+            return "longer than " + MAX_LENGTH + " characters";
         }
         if (path.startsWith("/")) {
             return "absolute";
@@ -64,7 +73,18 @@ public final class RelativePaths {
         return null;
     }
 
-    private static String printable(String path) {
-        return path == null ? "null" : path.replaceAll("\\p{Cntrl}", "?");
+    /**
+     * Untrusted text (a path, an entry name, a value) as a message quotes it: control characters
+     * replaced, and cut after 100 characters with "…" and the full length, so that an error stays
+     * one short line however long the text.
+     */
+    public static String printable(String text) {
+        if (text == null) {
+            return "null";
+        }
+        if (text.length() <= MAX_QUOTED) {
+            return text.replaceAll("\\p{Cntrl}", "?");
+        }
+        return text.substring(0, MAX_QUOTED).replaceAll("\\p{Cntrl}", "?") + "… (" + text.length() + " characters)";
     }
 }

@@ -4,6 +4,7 @@ import static io.airlock.core.imports.ExportImportRoundTripTest.addWidgets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.airlock.core.Airlock;
 import io.airlock.core.TestInstallations;
@@ -17,18 +18,22 @@ import io.airlock.core.imports.TamperedArchives.Item;
 import io.airlock.core.repository.VersionRef;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.ContentKey;
 import io.airlock.spi.ErrorCode;
 import io.airlock.spi.ProgressListener;
 import io.airlock.testing.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -40,6 +45,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Imports of damaged or hostile exports: each is refused with the right error code and one line
@@ -639,6 +645,316 @@ final class BadArchiveTest {
         }
     }
 
+    // --- links: only the export's own units, once per path ---
+
+    @Test
+    void aLinkToAUnitTheExportDoesNotCarryIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            // Widget x exists downstream only: the archive names it to plant a file on it.
+            Path toc = tamper(goodExport(upstream, up, OptionalLong.empty()), up,
+                    items -> addLink(items, widgetDigest("x"), "injected.sh", artifactOf(items, 0)));
+            existingState(downstream);
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", content_artifacts.jsonl, line 4: unit " + widgetDigest("x")
+                    + " is not one of this export's units; links attach files only to units whose rows the export carries");
+        }
+    }
+
+    @Test
+    void verifyRefusesALinkToAUnitTheExportDoesNotCarry() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); Airlock upstream = TestInstallations.open(up)) {
+            Path toc = tamper(goodExport(upstream, up, OptionalLong.empty()), up,
+                    items -> addLink(items, widgetDigest("x"), "injected.sh", artifactOf(items, 0)));
+
+            AirlockException refused = verifyRefusal(upstream, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", content_artifacts.jsonl, line 4: unit " + widgetDigest("x")
+                    + " is not one of this export's units; links attach files only to units whose rows the export carries");
+        }
+    }
+
+    @Test
+    void aDuplicateLinkLineIsRefusedNamingTheSecond() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = tamper(goodExport(upstream, up, OptionalLong.empty()), up, items -> {
+                String first = TamperedArchives.entry(items, "content_artifacts.jsonl").lines().get(0);
+                TamperedArchives.editLines(items, "content_artifacts.jsonl", lines -> lines.add(first));
+                TamperedArchives.editJson(items, "manifest.json", m -> m.put("content_artifacts", 4));
+            });
+            existingState(downstream);
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessageMatching(Pattern.quote("export " + toc + ", content_artifacts.jsonl, line 4: unit ")
+                    + "[0-9a-f]{64} is given file '[abc]\\.bin' a second time");
+        }
+    }
+
+    @Test
+    void verifyRefusesADuplicateLinkLine() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); Airlock upstream = TestInstallations.open(up)) {
+            Path toc = tamper(goodExport(upstream, up, OptionalLong.empty()), up, items -> {
+                String first = TamperedArchives.entry(items, "content_artifacts.jsonl").lines().get(0);
+                TamperedArchives.editLines(items, "content_artifacts.jsonl", lines -> lines.add(first));
+                TamperedArchives.editJson(items, "manifest.json", m -> m.put("content_artifacts", 4));
+            });
+
+            AirlockException refused = verifyRefusal(upstream, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessageMatching(Pattern.quote("export " + toc + ", content_artifacts.jsonl, line 4: unit ")
+                    + "[0-9a-f]{64} is given file '[abc]\\.bin' a second time");
+        }
+    }
+
+    @Test
+    void aLinkPathLongerThanTheLimitIsRefusedWithAShortMessage() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            String path = "d/".repeat(1500) + "f";
+            Path toc = tamper(goodExport(upstream, up, OptionalLong.empty()), up,
+                    items -> addLink(items, widgetDigest("a"), path, artifactOf(items, 0)));
+            existingState(downstream);
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", content_artifacts.jsonl, line 4: unsafe relative path '"
+                    + path.substring(0, 100) + "… (3001 characters)' (longer than 2048 characters)");
+        }
+    }
+
+    @Test
+    void aLinkLineOfFifteenMebibytesIsRefusedAtTheLineLimit() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = tamper(goodExport(upstream, up, OptionalLong.empty()), up,
+                    items -> addLink(items, widgetDigest("a"), "p".repeat(15 << 20), artifactOf(items, 0)));
+            existingState(downstream);
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", content_artifacts.jsonl, line 4 is longer than 65536 bytes");
+        }
+    }
+
+    @Test
+    void aTwoMebibyteEntryNameIsQuotedInAShortMessage() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            String name = "n".repeat(2 << 20);
+            Path toc = tamper(goodExport(upstream, up, OptionalLong.empty()), up,
+                    items -> items.addAll(afterFirstArtifact(items), List.of(Item.paxPath(name), Item.file("placeholder", "x"))));
+            existingState(downstream);
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            String quoted = "n".repeat(100) + "… (2097152 characters)";
+            assertThat(refused).hasMessage("export " + toc + ", entry '" + quoted + "': unsafe relative path '" + quoted
+                    + "' (longer than 2048 characters)");
+        }
+    }
+
+    @Test
+    void aUnitAlreadyInTheInstallationKeepsItsOwnFiles() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            // Downstream's widget a has its file on demand; upstream's a (same key) has a file and
+            // one more. The type declares no file digest, so nothing proves the archive's files are a's.
+            downstream.repositories().create("r", "test", null);
+            saveWidget(downstream, "a", new UnitFile("a.bin", Optional.empty()));
+            upstream.repositories().create("r", "test", null);
+            StoredArtifact bytes = upstream.artifacts().put(new ByteArrayInputStream("planted".getBytes(StandardCharsets.UTF_8)),
+                    Optional.empty());
+            saveWidget(upstream, "a", new UnitFile("a.bin", Optional.of(bytes)), new UnitFile("extra.sh", Optional.of(bytes)));
+            Path toc = new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("exports"))
+                    .withName("good"), ProgressListener.NONE).toc().orElseThrow();
+
+            new ImportEngine(downstream).importArchive(ImportRequest.of(toc).mapping("r", "s").creatingRepositories(),
+                    ProgressListener.NONE);
+
+            assertThat(ExportImportRoundTripTest.contentOf(downstream, "s")).containsExactly(Map.entry("a", "a.bin=on-demand"));
+            assertThat(ExportImportRoundTripTest.contentOf(downstream, "r")).containsExactly(Map.entry("a", "a.bin=on-demand"));
+        }
+    }
+
+    @Test
+    void aVersionHoldingAFileAndADirectoryAtOnePathIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            upstream.repositories().create("r", "test", null);
+            StoredArtifact bytes = upstream.artifacts().put(new ByteArrayInputStream("x".getBytes(StandardCharsets.UTF_8)),
+                    Optional.empty());
+            saveWidget(upstream, "one", new UnitFile("p", Optional.of(bytes)));
+            saveWidget(upstream, "two", new UnitFile("p-x", Optional.of(bytes)), new UnitFile("p/q", Optional.of(bytes)));
+            Path toc = new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("exports"))
+                    .withName("good"), ProgressListener.NONE).toc().orElseThrow();
+            existingState(downstream);
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", membership/0.keys: r would hold both 'p' and 'p/q',"
+                    + " a file and a directory at one path, which can never be published");
+        }
+    }
+
+    // --- format_version: an integer that is 1, nothing else ---
+
+    @Test
+    void aManifestFormatVersionThatOnlyTruncatesToOneIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = tamper(goodExport(upstream, up, OptionalLong.empty()), up, items -> TamperedArchives.editJson(items,
+                    "manifest.json", m -> m.put("format_version", new BigInteger("18446744073709551617"))));
+            existingState(downstream);
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", manifest.json: format version 18446744073709551617 is not supported"
+                    + " (this Airlock reads version 1)");
+        }
+    }
+
+    @Test
+    void aTableOfContentsFormatVersionThatOnlyTruncatesToOneIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = goodExport(upstream, up, OptionalLong.empty());
+            TamperedArchives.editToc(toc, root -> root.put("format_version", new BigInteger("18446744073709551617")));
+            existingState(downstream);
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("table of contents " + toc + ": format version 18446744073709551617 is not supported"
+                    + " (this Airlock reads version 1)");
+        }
+    }
+
+    @Test
+    void aTableOfContentsFormatVersionOfOnePointZeroIsRefusedQuotingIt() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = goodExport(upstream, up, OptionalLong.empty());
+            TamperedArchives.editToc(toc, root -> root.put("format_version", new BigDecimal("1.0")));
+            existingState(downstream);
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("table of contents " + toc + ": format version 1.0 is not supported"
+                    + " (this Airlock reads version 1)");
+        }
+    }
+
+    // --- every artifact entry is hashed ---
+
+    @Test
+    void aDamagedArtifactIsRefusedEvenWhenTheStoreHoldsTheRealOne() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path good = goodExport(upstream, up, OptionalLong.empty());
+            existingState(downstream);
+            new ImportEngine(downstream).importArchive(ImportRequest.of(good), ProgressListener.NONE);
+            String[] name = new String[1];
+            Path toc = tamper(good, up, items -> {
+                name[0] = TamperedArchives.artifactEntries(items).get(0);
+                TamperedArchives.replace(items, name[0], item -> item.withBytes(TamperedArchives.flip(item.bytes(), 3)));
+            });
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.CHECKSUM_MISMATCH);
+            assertThat(refused).hasMessageStartingWith("export " + toc + ", entry '" + name[0] + "': artifact bytes have sha256 ")
+                    .hasMessageEndingWith(" but " + name[0].substring(name[0].lastIndexOf('/') + 1) + " was expected");
+        }
+    }
+
+    // --- the export's files: regular files of the declared size ---
+
+    @Test
+    @Timeout(60)
+    void aChunkThatIsAFifoIsRefusedWithoutWaitingForIt() throws IOException, InterruptedException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = goodExport(upstream, up, OptionalLong.of(2048));
+            Path chunk = toc.resolveSibling("good.tar.000001");
+            Files.delete(chunk);
+            mkfifo(chunk);
+            existingState(downstream);
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export file good.tar.000001 in " + toc.getParent()
+                    + " is not a regular file (a FIFO, socket or device)");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aChunkThatLinksToDevZeroIsRefusedWithoutReadingIt() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = goodExport(upstream, up, OptionalLong.of(2048));
+            Path chunk = toc.resolveSibling("good.tar.000001");
+            Files.delete(chunk);
+            Files.createSymbolicLink(chunk, Path.of("/dev/zero"));
+            existingState(downstream);
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export file good.tar.000001 is a symbolic link to /dev/zero, outside " + toc.getParent()
+                    + "; an export's files are read only from its own directory");
+        }
+    }
+
+    @Test
+    void aChunkThatLinksToAFileInItsOwnDirectoryImports() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = goodExport(upstream, up, OptionalLong.of(2048));
+            Path chunk = toc.resolveSibling("good.tar.000001");
+            Files.move(chunk, toc.resolveSibling("moved.bin"));
+            Files.createSymbolicLink(chunk, Path.of("moved.bin"));
+            existingState(downstream);
+
+            ImportResult result = new ImportEngine(downstream).importArchive(ImportRequest.of(toc), ProgressListener.NONE);
+
+            assertThat(result.repositories().get(0).version()).contains(2);
+            assertThat(ExportImportRoundTripTest.contentOf(downstream, "r")).isEqualTo(ExportImportRoundTripTest.contentOf(upstream, "r"));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aTableOfContentsThatIsAFifoIsRefusedWithoutWaitingForIt() throws IOException, InterruptedException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = goodExport(upstream, up, OptionalLong.empty());
+            Files.delete(toc);
+            mkfifo(toc);
+            existingState(downstream);
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("table of contents " + toc + " is not a regular file");
+        }
+    }
+
     // --- control: the rewriting itself is faithful ---
 
     @Test
@@ -692,6 +1008,45 @@ final class BadArchiveTest {
         assertThat(refused.getMessage()).as("the message of %s", refused).doesNotContain("\n", "\r");
         assertThat(Snapshot.of(downstream, down)).as("downstream after the refused import").isEqualTo(before);
         return refused;
+    }
+
+    /** Adds a line to content_artifacts.jsonl, and counts it in the manifest. */
+    private static void addLink(List<Item> items, String unit, String path, String sha256) {
+        ObjectNode link = JsonNodeFactory.instance.objectNode().put("unit", unit).put("path", path).put("sha256", sha256);
+        TamperedArchives.editLines(items, "content_artifacts.jsonl", lines -> lines.add(link.toString()));
+        TamperedArchives.editJson(items, "manifest.json", m -> m.put("content_artifacts", m.get("content_artifacts").asLong() + 1));
+    }
+
+    /** The sha256 of the i-th artifact entry. */
+    private static String artifactOf(List<Item> items, int index) {
+        String name = TamperedArchives.artifactEntries(items).get(index);
+        return name.substring(name.lastIndexOf('/') + 1);
+    }
+
+    /** The key digest of widget {@code name}, revision 1. */
+    private static String widgetDigest(String name) {
+        return ContentKey.of("test.widget", Map.of("name", name, "revision", 1)).digest();
+    }
+
+    /** Stores widget {@code name} (revision 1) with these files and adds it to repository r. */
+    private static void saveWidget(Airlock airlock, String name, UnitFile... files) {
+        List<UUID> ids = airlock.inTransaction(s -> airlock.contentWriter().save(s, List.of(new NewUnit(new Widget(name, 1),
+                List.of(files))))).ids();
+        airlock.repositories().modify("r", OptionalInt.empty(), d -> d.add(ids));
+    }
+
+    /** Verifies {@code toc}, which must be refused with one line; returns the refusal. */
+    private static AirlockException verifyRefusal(Airlock airlock, Path toc) {
+        AirlockException refused = catchThrowableOfType(AirlockException.class,
+                () -> new ArchiveVerifier(airlock.plugins()).verify(toc, ProgressListener.NONE));
+        assertThat(refused).as("the verification of " + toc).isNotNull();
+        assertThat(refused.getMessage()).as("the message of %s", refused).doesNotContain("\n", "\r");
+        return refused;
+    }
+
+    private static void mkfifo(Path path) throws IOException, InterruptedException {
+        Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor()).as("mkfifo " + path).isZero();
     }
 
     private static int afterFirstArtifact(List<Item> items) {

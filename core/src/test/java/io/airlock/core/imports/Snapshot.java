@@ -12,10 +12,11 @@ import java.util.stream.Stream;
 
 /**
  * What an installation holds, for "nothing changed" assertions: row counts of the tables an import
- * writes and the artifact store's files (sorted, relative to the store). The store's {@code tmp/}
+ * writes (and of on-demand files, which an import may fill) and the artifact store's files (sorted, relative to the store). The store's {@code tmp/}
  * directory is not part of it; it must be empty whenever a snapshot is taken.
  */
-record Snapshot(long repositories, long versions, long content, long artifacts, long contentArtifacts, List<String> storeFiles) {
+record Snapshot(long repositories, long versions, long content, long artifacts, long contentArtifacts, long onDemandFiles,
+        List<String> storeFiles) {
 
     static Snapshot of(Airlock airlock, TestDatabase db) throws IOException {
         Path store = db.path("artifacts");
@@ -26,6 +27,7 @@ record Snapshot(long repositories, long versions, long content, long artifacts, 
                 ExportImportRoundTripTest.count(airlock, "select count(*) from Content"),
                 ExportImportRoundTripTest.count(airlock, "select count(*) from Artifact"),
                 ExportImportRoundTripTest.count(airlock, "select count(*) from ContentArtifact"),
+                ExportImportRoundTripTest.count(airlock, "select count(*) from ContentArtifact where artifactId is null"),
                 storeFiles(db));
     }
 

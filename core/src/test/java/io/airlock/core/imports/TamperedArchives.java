@@ -51,6 +51,20 @@ final class TamperedArchives {
             return file(name, text.getBytes(StandardCharsets.UTF_8));
         }
 
+        /**
+         * A pax extended header giving the next entry the name {@code path}, however long: written
+         * by hand, because the tar writer spends time quadratic in a name's length to fit it.
+         */
+        static Item paxPath(String path) {
+            byte[] record = (" path=" + path + "\n").getBytes(StandardCharsets.UTF_8);
+            int length = record.length + 1;
+            while (length != record.length + Integer.toString(length).length()) {
+                length = record.length + Integer.toString(length).length();
+            }
+            return new Item("././@PaxHeader", TarConstants.LF_PAX_EXTENDED_HEADER_LC, "",
+                    (length + new String(record, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        }
+
         static Item symlink(String name, String target) {
             return new Item(name, TarConstants.LF_SYMLINK, target, new byte[0]);
         }
@@ -152,7 +166,7 @@ final class TamperedArchives {
             for (Item item : items) {
                 TarArchiveEntry entry = new TarArchiveEntry(item.name(), item.linkFlag(), true);
                 entry.setMode(0644);
-                if (item.linkFlag() == TarConstants.LF_NORMAL) {
+                if (hasBytes(item)) {
                     entry.setSize(item.bytes().length);
                 } else if (item.linkFlag() == TarConstants.LF_CHR || item.linkFlag() == TarConstants.LF_BLK) {
                     entry.setDevMajor(1);
@@ -161,7 +175,7 @@ final class TamperedArchives {
                     entry.setLinkName(item.linkName());
                 }
                 tar.putArchiveEntry(entry);
-                if (item.linkFlag() == TarConstants.LF_NORMAL) {
+                if (hasBytes(item)) {
                     tar.write(item.bytes());
                 }
                 tar.closeArchiveEntry();
@@ -169,6 +183,10 @@ final class TamperedArchives {
             tar.finish();
         }
         return bytes.toByteArray();
+    }
+
+    private static boolean hasBytes(Item item) {
+        return item.linkFlag() == TarConstants.LF_NORMAL || item.linkFlag() == TarConstants.LF_PAX_EXTENDED_HEADER_LC;
     }
 
     private static Toc.TocFile writeFile(Path file, byte[] bytes) throws IOException {

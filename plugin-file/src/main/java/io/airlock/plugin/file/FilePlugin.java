@@ -2,7 +2,9 @@ package io.airlock.plugin.file;
 
 import io.airlock.spi.ContentPlugin;
 import io.airlock.spi.ContentType;
+import io.airlock.spi.FileDigest;
 import java.util.List;
+import java.util.Optional;
 
 /** Plain files: one content type, {@code file.file}, through the generic resource. */
 public final class FilePlugin implements ContentPlugin {
@@ -21,6 +23,7 @@ public final class FilePlugin implements ContentPlugin {
 
     @Override
     public List<ContentType<?>> contentTypes() {
-        return List.of(ContentType.of(FileContent.class));
+        // A file's sha256 is its own digest: a link may only give it a file with that sha256.
+        return List.of(ContentType.of(FileContent.class).withFileDigest(file -> Optional.of(FileDigest.sha256(file.sha256()))));
     }
 }

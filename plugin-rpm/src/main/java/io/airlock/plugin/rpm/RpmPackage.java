@@ -173,6 +173,14 @@ public class RpmPackage extends Content {
     public String release() { return release; }
     public String arch() { return arch; }
     public String pkgId() { return pkgId; }
+
+    /**
+     * The package file's own digest: {@code pkgId} by its checksum type. An unknown type keeps its
+     * name, which no digest algorithm has, so a link to this package is refused rather than unchecked.
+     */
+    public io.airlock.spi.FileDigest fileDigest() {
+        return new io.airlock.spi.FileDigest(io.airlock.plugin.rpm.repodata.Checksums.algorithm(checksumType).orElse(checksumType), pkgId);
+    }
     public String checksumType() { return checksumType; }
     public String summary() { return summary; }
     public String description() { return description; }

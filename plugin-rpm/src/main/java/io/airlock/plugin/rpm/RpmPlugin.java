@@ -29,7 +29,7 @@ public final class RpmPlugin implements ContentPlugin {
     @Override
     public List<ContentType<?>> contentTypes() {
         return List.of(
-                ContentType.of(RpmPackage.class),
+                ContentType.of(RpmPackage.class).withFileDigest(unit -> Optional.of(unit.fileDigest())),
                 ContentType.of(RpmAdvisory.class, context -> new AdvisoryResource()),
                 ContentType.of(Modulemd.class),
                 ContentType.of(ModulemdDefaults.class),

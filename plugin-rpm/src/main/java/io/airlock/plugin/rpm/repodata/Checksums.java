@@ -29,6 +29,11 @@ public final class Checksums {
         }
     }
 
+    /** The {@link MessageDigest} algorithm name of {@code type}, or empty when the type is unknown. */
+    public static Optional<String> algorithm(String type) {
+        return Optional.ofNullable(type == null ? null : ALGORITHMS.get(type.toLowerCase(Locale.ROOT)));
+    }
+
     public static boolean known(String type) {
         return type != null && ALGORITHMS.containsKey(type.toLowerCase(Locale.ROOT));
     }
