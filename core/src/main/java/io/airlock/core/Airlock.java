@@ -59,19 +59,24 @@ public final class Airlock implements AutoCloseable {
     /** The version of Airlock, written into exports as their producer. */
     public static final String VERSION = "0.1.0";
 
+    /** The lock timeout unless {@link Builder#lockTimeout} sets another. */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(60);
+
     private final SessionFactory sessionFactory;
     private final PluginRegistry plugins;
     private final ArtifactStore store;
     private final Repositories repositories;
     private final ContentWriter contentWriter;
     private final OrphanCleanup orphanCleanup;
+    private final Duration lockTimeout;
 
-    private Airlock(SessionFactory sessionFactory, PluginRegistry plugins, ArtifactStore store) {
+    private Airlock(SessionFactory sessionFactory, PluginRegistry plugins, ArtifactStore store, Duration lockTimeout) {
         this.sessionFactory = sessionFactory;
         this.plugins = plugins;
         this.store = store;
+        this.lockTimeout = lockTimeout;
         this.repositories = new Repositories(this);
-        this.contentWriter = new ContentWriter(plugins);
+        this.contentWriter = new ContentWriter(plugins, lockTimeout);
         this.orphanCleanup = new OrphanCleanup(this);
     }
 
@@ -89,6 +94,11 @@ public final class Airlock implements AutoCloseable {
 
     public Repositories repositories() {
         return repositories;
+    }
+
+    /** How long a writer waits for a lock a concurrent writer holds before failing with {@code BUSY}. */
+    public Duration lockTimeout() {
+        return lockTimeout;
     }
 
     /** Stores content units in bulk, reusing units that exist by natural key. */
@@ -146,7 +156,7 @@ public final class Airlock implements AutoCloseable {
                         e.addSuppressed(rollbackFailure);
                     }
                 }
-                throw Databases.translate(e);
+                throw Databases.translate(e, lockTimeout);
             }
         }
     }
@@ -172,11 +182,12 @@ public final class Airlock implements AutoCloseable {
         private final List<ContentPlugin> explicit = new ArrayList<>();
         private SchemaAction schemaAction = SchemaAction.UPDATE;
         private final Map<String, Object> properties = new LinkedHashMap<>();
+        private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
 
         private Builder() {
         }
 
-        /** The database by JDBC URL (H2 or PostgreSQL). For H2, a 60 s lock timeout and a 32 MiB cache are added unless set. */
+        /** The database by JDBC URL (H2 or PostgreSQL). For H2, the lock timeout and a 32 MiB cache are added unless set. */
         public Builder jdbcUrl(String url) {
             this.jdbcUrl = requireNonNull(url, "url");
             return this;
@@ -238,6 +249,20 @@ public final class Airlock implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a writer waits for a lock a concurrent writer holds — a repository's version lock,
+         * a unit or artifact another transaction is creating — before failing with
+         * {@link ErrorCode#BUSY} (default 60 s). Applies to every lock wait of Airlock's writing
+         * transactions, on PostgreSQL as {@code SET LOCAL lock_timeout}.
+         */
+        public Builder lockTimeout(Duration timeout) {
+            if (requireNonNull(timeout, "timeout").toMillis() < 1 || timeout.toMillis() > Integer.MAX_VALUE) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, "lock timeout " + timeout + " is not between 1 ms and 24 days");
+            }
+            this.lockTimeout = timeout;
+            return this;
+        }
+
         /** An extra Hibernate property, for hosts that tune the ORM. */
         public Builder property(String name, Object value) {
             properties.put(requireNonNull(name, "name"), value);
@@ -286,7 +311,7 @@ public final class Airlock implements AutoCloseable {
             if (dataSource != null) {
                 configuration.property("hibernate.connection.datasource", dataSource);
             } else {
-                configuration.jdbcUrl(withDefaults(jdbcUrl)).jdbcCredentials(user, password).jdbcPoolSize(16);
+                configuration.jdbcUrl(withDefaults(jdbcUrl, lockTimeout)).jdbcCredentials(user, password).jdbcPoolSize(16);
             }
             configuration.properties(properties);
 
@@ -301,7 +326,7 @@ public final class Airlock implements AutoCloseable {
                 if (schemaAction == SchemaAction.UPDATE) {
                     sessionFactory.inTransaction(session -> session.doWork(Builder::createStagingTables));
                 }
-                return new Airlock(sessionFactory, registry, store);
+                return new Airlock(sessionFactory, registry, store, lockTimeout);
             } catch (RuntimeException e) {
                 sessionFactory.close();
                 throw e;
@@ -323,14 +348,14 @@ public final class Airlock implements AutoCloseable {
             }
         }
 
-        private static String withDefaults(String url) {
+        private static String withDefaults(String url, Duration lockTimeout) {
             if (!url.startsWith("jdbc:h2:")) {
                 return url;
             }
             String upper = url.toUpperCase(java.util.Locale.ROOT);
             String result = url;
             if (!upper.contains("LOCK_TIMEOUT")) {
-                result += ";LOCK_TIMEOUT=60000"; // writers of one repository queue on its row lock
+                result += ";LOCK_TIMEOUT=" + lockTimeout.toMillis(); // writers of one repository queue on its row lock
             }
             if (!upper.contains("CACHE_SIZE")) {
                 result += ";CACHE_SIZE=32768"; // KiB; H2's 64 MiB default is a quarter of a 256 MiB heap

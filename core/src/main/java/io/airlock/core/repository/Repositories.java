@@ -1,6 +1,7 @@
 package io.airlock.core.repository;
 
 import io.airlock.core.Airlock;
+import io.airlock.core.db.Jdbc;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.spi.AirlockException;
@@ -230,7 +231,13 @@ public final class Repositories {
     public VersionDraft draft(Session session, String repositoryName, VersionDraft.Mode mode, OptionalInt base) {
         Repository found = get(session, repositoryName);
         // Lock and re-read: the latest version number may have moved while we waited for the lock.
-        session.refresh(found, LockModeType.PESSIMISTIC_WRITE);
+        session.doWork(connection -> Jdbc.boundLockWaits(connection, airlock.lockTimeout()));
+        try {
+            session.refresh(found, LockModeType.PESSIMISTIC_WRITE);
+        } catch (RuntimeException e) {
+            AirlockException busy = Jdbc.busy(e, "repository '" + repositoryName + "'", airlock.lockTimeout());
+            throw busy != null ? busy : e;
+        }
         int latest = found.latestVersion();
         int baseNumber = base.orElse(latest);
         if (baseNumber < 0 || baseNumber > latest) {

@@ -1,16 +1,22 @@
 package io.airlock.core.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.airlock.core.Airlock;
 import io.airlock.core.TestInstallations;
 import io.airlock.core.Widget;
 import io.airlock.core.model.RepositoryVersion;
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.ErrorCode;
 import io.airlock.testing.TestDatabase;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,6 +73,41 @@ final class ConcurrentVersionCreationTest {
                 assertThat(version.contentCount()).isEqualTo((long) version.number() * UNITS_PER_WRITER);
             }
             assertThat(VersionArithmeticTest.labels(airlock, WRITERS)).hasSize(WRITERS * UNITS_PER_WRITER);
+        }
+    }
+
+    @Test
+    void aWriterWaitingForTheVersionLockLongerThanTheLockTimeoutFailsAsBusy() throws Exception {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db, Duration.ofMillis(500))) {
+            airlock.repositories().create("r", "test", null);
+            List<UUID> ids = TestInstallations.save(airlock, new Widget("a", 1));
+            CountDownLatch locked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Optional<RepositoryVersion>> holder = CompletableFuture.supplyAsync(() ->
+                    airlock.repositories().modify("r", OptionalInt.empty(), draft -> {
+                        locked.countDown();
+                        try {
+                            release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }));
+            try {
+                assertThat(locked.await(30, TimeUnit.SECONDS)).isTrue();
+                long start = System.nanoTime();
+
+                assertThatThrownBy(() -> airlock.repositories().modify("r", OptionalInt.empty(), draft -> draft.add(ids)))
+                        .isInstanceOfSatisfying(AirlockException.class, e -> {
+                            assertThat(e.code()).isEqualTo(ErrorCode.BUSY);
+                            assertThat(e.code().retryable()).isTrue();
+                            assertThat(e.getMessage()).startsWith("repository 'r' is busy").contains("0.5 s");
+                        });
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            } finally {
+                release.countDown();
+            }
+            assertThat(holder.get(30, TimeUnit.SECONDS)).isEmpty();
+            assertThat(airlock.repositories().versions("r")).extracting(RepositoryVersion::number).containsExactly(0);
         }
     }
 
