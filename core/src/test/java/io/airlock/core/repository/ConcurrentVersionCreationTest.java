@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.airlock.core.Airlock;
 import io.airlock.core.TestInstallations;
 import io.airlock.core.Widget;
+import io.airlock.core.content.ContentWriter.NewUnit;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
@@ -18,6 +19,7 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -108,6 +110,57 @@ final class ConcurrentVersionCreationTest {
             }
             assertThat(holder.get(30, TimeUnit.SECONDS)).isEmpty();
             assertThat(airlock.repositories().versions("r")).extracting(RepositoryVersion::number).containsExactly(0);
+        }
+    }
+
+    /**
+     * One writer creates a unit and then wants the repository, the other holds the repository and
+     * then creates the same unit: the database ends the deadlock (or the lock timeout does), and
+     * the loser fails as busy while the winner commits.
+     */
+    @Test
+    void aDeadlockBetweenTwoWritersEndsOneOfThemAsBusy() throws Exception {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db, Duration.ofSeconds(3))) {
+            airlock.repositories().create("r", "test", null);
+            CountDownLatch unitClaimed = new CountDownLatch(1);
+            CountDownLatch repositoryLocked = new CountDownLatch(1);
+            long start = System.nanoTime();
+            CompletableFuture<Optional<RepositoryVersion>> unitFirst = CompletableFuture.supplyAsync(() -> airlock.inTransaction(s -> {
+                List<UUID> ids = airlock.contentWriter().save(s, List.of(new NewUnit(new Widget("k", 1), List.of()))).ids();
+                unitClaimed.countDown();
+                await(repositoryLocked);
+                return airlock.repositories().draft(s, "r", VersionDraft.Mode.MODIFY, OptionalInt.empty()).add(ids).commit();
+            }));
+            CompletableFuture<Optional<RepositoryVersion>> repositoryFirst = CompletableFuture.supplyAsync(() -> airlock.inTransaction(s -> {
+                VersionDraft draft = airlock.repositories().draft(s, "r", VersionDraft.Mode.MODIFY, OptionalInt.empty());
+                repositoryLocked.countDown();
+                await(unitClaimed);
+                return draft.add(airlock.contentWriter().save(s, List.of(new NewUnit(new Widget("k", 1), List.of()))).ids()).commit();
+            }));
+
+            List<Throwable> failures = new ArrayList<>();
+            List<Integer> versions = new ArrayList<>();
+            for (CompletableFuture<Optional<RepositoryVersion>> writer : List.of(unitFirst, repositoryFirst)) {
+                try {
+                    versions.add(writer.get(60, TimeUnit.SECONDS).orElseThrow().number());
+                } catch (ExecutionException e) {
+                    failures.add(e.getCause());
+                }
+            }
+
+            assertThat(versions).containsExactly(1);
+            assertThat(failures).singleElement().isInstanceOfSatisfying(AirlockException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.BUSY));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+            assertThat(VersionArithmeticTest.labels(airlock, 1)).containsExactly("k#1");
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
