@@ -76,6 +76,20 @@ public final class Jdbc {
         return false;
     }
 
+    /** Whether a failure (or any of its causes) is a unique-key violation (SQL state {@code 23505}). */
+    public static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException e = sql; e != null; e = e.getNextException()) {
+                    if ("23505".equals(e.getSQLState())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /**
      * {@code failure} as a {@link ErrorCode#BUSY} exception saying what was busy, or null when it is
      * not a busy failure.

@@ -48,9 +48,20 @@ public final class Repositories {
             throw new AirlockException(ErrorCode.CONFLICT, "repository '" + name + "' already exists");
         }
         Repository repository = new Repository(name, family, description);
-        session.persist(repository);
-        session.persist(new RepositoryVersion(repository.id(), 0, null, Instant.now(), 0, 0, 0));
-        session.flush();
+        session.doWork(connection -> Jdbc.boundLockWaits(connection, airlock.lockTimeout()));
+        try {
+            session.persist(repository);
+            session.persist(new RepositoryVersion(repository.id(), 0, null, Instant.now(), 0, 0, 0));
+            session.flush();
+        } catch (RuntimeException e) {
+            if (Jdbc.isUniqueViolation(e)) {
+                // The only key a new repository can share is its name: a concurrent transaction created it first.
+                throw new AirlockException(ErrorCode.BUSY, "repository '" + name + "' was created by a concurrent operation"
+                        + " at the same time; nothing was changed, retry", e);
+            }
+            AirlockException busy = Jdbc.busy(e, "repository '" + name + "'", airlock.lockTimeout());
+            throw busy != null ? busy : e;
+        }
         return repository;
     }
 

@@ -7,6 +7,7 @@ import io.airlock.core.Airlock;
 import io.airlock.core.TestInstallations;
 import io.airlock.core.Widget;
 import io.airlock.core.content.ContentWriter.NewUnit;
+import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
@@ -153,6 +154,32 @@ final class ConcurrentVersionCreationTest {
                     e -> assertThat(e.code()).isEqualTo(ErrorCode.BUSY));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
             assertThat(VersionArithmeticTest.labels(airlock, 1)).containsExactly("k#1");
+        }
+    }
+
+    @Test
+    void aRepositoryCreatedByAConcurrentTransactionFailsTheSecondCreatorAsBusy() throws Exception {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db)) {
+            CountDownLatch created = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Repository> first = CompletableFuture.supplyAsync(() -> airlock.inTransaction(s -> {
+                Repository repository = airlock.repositories().create(s, "r", "test", null);
+                created.countDown();
+                await(release);
+                return repository;
+            }));
+            assertThat(created.await(30, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Repository> second = CompletableFuture.supplyAsync(() -> airlock.repositories().create("r", "test", null));
+            Thread.sleep(300);
+            release.countDown();
+
+            first.get(30, TimeUnit.SECONDS);
+            assertThat(second).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(ExecutionException.class)
+                    .havingCause().isInstanceOfSatisfying(AirlockException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.BUSY);
+                        assertThat(e.getMessage()).startsWith("repository 'r' was created by a concurrent operation");
+                    });
+            assertThat(airlock.repositories().list()).extracting(Repository::name).containsExactly("r");
         }
     }
 
