@@ -139,7 +139,12 @@ public final class Airlock implements AutoCloseable {
 
     private <R> R inTransaction(Function<Session, R> work, boolean commit) {
         try (Session session = sessionFactory.openSession()) {
-            Transaction transaction = session.beginTransaction();
+            Transaction transaction;
+            try {
+                transaction = session.beginTransaction(); // takes a connection: may fail as any statement
+            } catch (RuntimeException e) {
+                throw Databases.translate(e, lockTimeout);
+            }
             try {
                 R result = work.apply(session);
                 if (commit) {
