@@ -76,7 +76,7 @@ public final class Airlock implements AutoCloseable {
         this.store = store;
         this.lockTimeout = lockTimeout;
         this.repositories = new Repositories(this);
-        this.contentWriter = new ContentWriter(plugins, lockTimeout);
+        this.contentWriter = new ContentWriter(plugins, store, lockTimeout);
         this.orphanCleanup = new OrphanCleanup(this);
     }
 
@@ -118,10 +118,16 @@ public final class Airlock implements AutoCloseable {
     /**
      * After the transaction that would have recorded them rolled back: removes the files
      * {@code batch} created that no artifact row names (rows committed by others keep theirs).
+     * Each file is removed while this holds its sha256 in the {@code artifact} table (claimed as a
+     * concurrent writer would, in a transaction rolled back afterwards), so a writer recording the
+     * same artifact at the same time either keeps the file (its row came first) or finds it gone
+     * and fails as busy (see {@link ContentWriter#artifactIds}).
      */
     public void discardUnrecorded(ArtifactBatch batch) {
-        batch.discard(shas -> inTransaction(s -> s.doReturningWork(c ->
-                ContentWriter.lookupByKey(c, "select sha256, id from artifact where sha256 in ", shas).keySet())));
+        inRolledBackTransaction(session -> {
+            batch.discard(shas -> session.doReturningWork(c -> contentWriter.claimForRemoval(c, shas)));
+            return null;
+        });
     }
 
     /** Runs work in one database transaction: committed if it returns, rolled back if it throws. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.airlock.core.db.Jdbc;
 import io.airlock.core.db.TwinInsert;
 import io.airlock.core.plugin.PluginRegistry;
+import io.airlock.core.store.ArtifactStore;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
@@ -42,11 +43,16 @@ public final class ContentWriter {
     private static final int LOOKUP_CHUNK = 500;
 
     private final PluginRegistry plugins;
+    private final ArtifactStore store;
     private final Duration lockTimeout;
 
-    /** A writer for the plugins' types whose lock waits (for concurrent writers of the same units) end after {@code lockTimeout}. */
-    public ContentWriter(PluginRegistry plugins, Duration lockTimeout) {
+    /**
+     * A writer for the plugins' types recording artifacts of {@code store}, whose lock waits (for
+     * concurrent writers of the same units) end after {@code lockTimeout}.
+     */
+    public ContentWriter(PluginRegistry plugins, ArtifactStore store, Duration lockTimeout) {
         this.plugins = requireNonNull(plugins, "plugins");
+        this.store = requireNonNull(store, "store");
         this.lockTimeout = requireNonNull(lockTimeout, "lockTimeout");
     }
 
@@ -241,7 +247,11 @@ public final class ContentWriter {
 
     /**
      * Ids of artifact rows for these stored artifacts, creating the missing rows. A row a concurrent
-     * transaction creates at the same time is waited for and reused, not duplicated.
+     * transaction creates at the same time is waited for and reused, not duplicated. The file of
+     * each row created here is checked to be in the store once the row holds its sha256: a failed
+     * concurrent writer may have removed a file this one found already stored (see
+     * {@link io.airlock.core.Airlock#discardUnrecorded}); then this fails as busy and a retry
+     * stores the file again.
      */
     public Map<String, UUID> artifactIds(Connection connection, Map<String, StoredArtifact> artifacts) throws SQLException {
         Jdbc.boundLockWaits(connection, lockTimeout);
@@ -269,7 +279,12 @@ public final class ContentWriter {
         List<String> unsure = new ArrayList<>();
         for (int i = 0; i < missing.size(); i++) {
             if (won.get(i)) {
-                found.put(missing.get(i).sha256(), mine.get(i));
+                String sha256 = missing.get(i).sha256();
+                if (!store.contains(sha256)) {
+                    throw new AirlockException(ErrorCode.BUSY, "artifact " + sha256 + " was removed from the store by a"
+                            + " concurrent operation that failed; nothing was changed, retry");
+                }
+                found.put(sha256, mine.get(i));
             } else {
                 unsure.add(missing.get(i).sha256());
             }
@@ -286,6 +301,31 @@ public final class ContentWriter {
             }
         }
         return found;
+    }
+
+    /**
+     * Of these artifact files, the sha256s a row names or a concurrent transaction is recording:
+     * those must be kept. The others are claimed in the {@code artifact} table until the caller's
+     * transaction ends (it must roll back), so that nobody records them while their files are removed.
+     */
+    public java.util.Set<String> claimForRemoval(Connection connection, List<String> sha256s) throws SQLException {
+        Jdbc.boundLockWaits(connection, lockTimeout);
+        List<String> sorted = new ArrayList<>(sha256s);
+        sorted.sort(null);
+        BitSet won;
+        try (TwinInsert claim = TwinInsert.into(connection, "artifact", List.of("id", "sha256", "size"), "sha256", BATCH_SIZE)) {
+            for (String sha256 : sorted) {
+                claim.add(Ids.next(), sha256, 0L);
+            }
+            won = claim.execute();
+        }
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            if (!won.get(i)) {
+                keep.add(sorted.get(i));
+            }
+        }
+        return keep;
     }
 
     /** Runs {@code select key, id … in (…)} over the keys in chunks; returns key → id. */

@@ -9,6 +9,7 @@ import io.airlock.core.Widget;
 import io.airlock.core.content.ContentWriter.NewUnit;
 import io.airlock.core.content.ContentWriter.Saved;
 import io.airlock.core.content.ContentWriter.UnitFile;
+import io.airlock.core.store.ArtifactBatch;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
@@ -115,6 +116,52 @@ final class ConcurrentContentWriterTest {
             }
             first.get(30, TimeUnit.SECONDS);
             assertThat(count(airlock, "select count(*) from Content")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFailedWriterKeepsTheFileOfAnArtifactAConcurrentWriterIsRecording() throws Exception {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db)) {
+            ArtifactBatch failed = airlock.artifacts().batch();
+            StoredArtifact bytes = failed.put(new ByteArrayInputStream(new byte[] {9, 9}), Optional.empty());
+            CountDownLatch recorded = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Saved> writer = CompletableFuture.supplyAsync(() -> airlock.inTransaction(session -> {
+                Saved saved = airlock.contentWriter().save(session, units(bytes, "a"));
+                recorded.countDown();
+                await(release);
+                return saved;
+            }));
+            assertThat(recorded.await(30, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> discard = CompletableFuture.runAsync(() -> airlock.discardUnrecorded(failed));
+            Thread.sleep(300);
+            assertThat(discard).as("waits for the writer recording the artifact").isNotDone();
+            release.countDown();
+
+            writer.get(30, TimeUnit.SECONDS);
+            discard.get(30, TimeUnit.SECONDS);
+            failed.close();
+            assertThat(airlock.artifacts().contains(bytes.sha256())).isTrue();
+            assertThat(count(airlock, "select count(*) from Artifact")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aWriterWhoseArtifactFileAFailedWriterRemovedFailsAsBusyAndStoresNothing() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db)) {
+            ArtifactBatch failed = airlock.artifacts().batch();
+            StoredArtifact bytes = failed.put(new ByteArrayInputStream(new byte[] {5}), Optional.empty());
+            // This writer found the file stored (by the other's batch), so it did not write it itself.
+            airlock.discardUnrecorded(failed);
+            failed.close();
+
+            assertThatThrownBy(() -> airlock.inTransaction(session -> airlock.contentWriter().save(session, units(bytes, "a"))))
+                    .isInstanceOfSatisfying(AirlockException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.BUSY);
+                        assertThat(e.getMessage()).contains(bytes.sha256(), "removed", "retry");
+                    });
+            assertThat(count(airlock, "select count(*) from Content")).isZero();
+            assertThat(count(airlock, "select count(*) from Artifact")).isZero();
         }
     }
 
