@@ -254,6 +254,15 @@ public final class ContentWriter {
      * stores the file again.
      */
     public Map<String, UUID> artifactIds(Connection connection, Map<String, StoredArtifact> artifacts) throws SQLException {
+        return artifactIds(connection, artifacts, true);
+    }
+
+    /**
+     * Like {@link #artifactIds(Connection, Map)}; {@code stored} false skips the check that the
+     * files are in the store, for a dry run that records rows it rolls back without storing files.
+     */
+    public Map<String, UUID> artifactIds(Connection connection, Map<String, StoredArtifact> artifacts, boolean stored)
+            throws SQLException {
         Jdbc.boundLockWaits(connection, lockTimeout);
         Map<String, UUID> found = lookupByKey(connection, "select sha256, id from artifact where sha256 in ", artifacts.keySet());
         List<StoredArtifact> missing = new ArrayList<>();
@@ -280,7 +289,7 @@ public final class ContentWriter {
         for (int i = 0; i < missing.size(); i++) {
             if (won.get(i)) {
                 String sha256 = missing.get(i).sha256();
-                if (!store.contains(sha256)) {
+                if (stored && !store.contains(sha256)) {
                     throw new AirlockException(ErrorCode.BUSY, "artifact " + sha256 + " was removed from the store by a"
                             + " concurrent operation that failed; nothing was changed, retry");
                 }

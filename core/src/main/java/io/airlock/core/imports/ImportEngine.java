@@ -257,7 +257,7 @@ public final class ImportEngine {
             }
             Map<String, StoredArtifact> batch = new LinkedHashMap<>(pendingArtifacts);
             pendingArtifacts.clear();
-            session.doWork(connection -> airlock.contentWriter().artifactIds(connection, batch));
+            session.doWork(connection -> airlock.contentWriter().artifactIds(connection, batch, !request.dryRun()));
         }
 
         @Override
