@@ -1,6 +1,5 @@
 package io.airlock.core.db;
 
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -10,9 +9,10 @@ import java.util.List;
 /**
  * Batched inserts into a table with a unique key where a concurrent transaction may be inserting
  * the same key (a twin). A row whose key is taken is skipped instead of failing the transaction:
- * on PostgreSQL with {@code ON CONFLICT (key) DO NOTHING}, on H2 (which has no such clause outside
- * its PostgreSQL mode) by letting the batch go on past the unique violation, which H2 reports per
- * row. Either database first waits for a twin's transaction to end: a committed twin wins, a
+ * on PostgreSQL with {@code ON CONFLICT (key) DO NOTHING} in JDBC batches, on H2 (which has no
+ * such clause outside its PostgreSQL mode) by running each row and taking its unique violation as
+ * "taken". (H2 runs a batch on past any failed row: after a lock timeout every further row would
+ * wait its own timeout. Its rows cost no network round trip when embedded.) Either database first waits for a twin's transaction to end: a committed twin wins, a
  * rolled-back one does not. The caller then reads the winners' ids with a new statement, which
  * sees the committed twins.
  *
@@ -53,6 +53,19 @@ public final class TwinInsert implements AutoCloseable {
         for (int i = 0; i < values.length; i++) {
             statement.setObject(i + 1, values[i]);
         }
+        if (!postgres) {
+            try {
+                if (statement.executeUpdate() > 0) {
+                    inserted.set(rows);
+                }
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+            rows++;
+            return;
+        }
         statement.addBatch();
         rows++;
         if (++pending == batchSize) {
@@ -75,34 +88,13 @@ public final class TwinInsert implements AutoCloseable {
             return;
         }
         int first = rows - pending;
-        int[] counts;
-        try {
-            counts = statement.executeBatch();
-        } catch (BatchUpdateException e) {
-            if (postgres || !onlyUniqueViolations(e)) {
-                throw e;
-            }
-            counts = e.getUpdateCounts(); // H2 runs every row of the batch and marks the refused ones
-        }
+        int[] counts = statement.executeBatch();
         for (int i = 0; i < counts.length && i < pending; i++) {
             if (counts[i] > 0) { // 0: skipped, EXECUTE_FAILED: refused (H2), SUCCESS_NO_INFO: unknown
                 inserted.set(first + i);
             }
         }
         pending = 0;
-    }
-
-    private static boolean onlyUniqueViolations(BatchUpdateException batch) {
-        SQLException next = batch.getNextException();
-        if (next == null) {
-            return UNIQUE_VIOLATION.equals(batch.getSQLState());
-        }
-        for (; next != null; next = next.getNextException()) {
-            if (!UNIQUE_VIOLATION.equals(next.getSQLState())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

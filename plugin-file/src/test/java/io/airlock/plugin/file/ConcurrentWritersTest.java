@@ -144,7 +144,7 @@ final class ConcurrentWritersTest {
                             .redirectOutput(db.path("out-" + writer.getKey()).toFile()).start());
                 } else {
                     installations.put(writer.getKey(), Airlock.builder().jdbcUrl(url).credentials(db.user(), db.password())
-                            .storage(storage).build());
+                            .storage(storage).lockTimeout(ConcurrentWriter.LOCK_TIMEOUT).build());
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
