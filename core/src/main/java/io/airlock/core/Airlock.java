@@ -63,6 +63,9 @@ public final class Airlock implements AutoCloseable {
     /** The version of Airlock, written into exports as their producer. */
     public static final String VERSION = "0.1.0";
 
+    /** The lock timeout unless {@link Builder#lockTimeout} sets another. */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(60);
+
     private final SessionFactory sessionFactory;
     private final PluginRegistry plugins;
     private final ArtifactStore store;
@@ -70,14 +73,17 @@ public final class Airlock implements AutoCloseable {
     private final ContentWriter contentWriter;
     private final OrphanCleanup orphanCleanup;
     private final TrustedKeys trustedKeys;
+    private final Duration lockTimeout;
 
-    private Airlock(SessionFactory sessionFactory, PluginRegistry plugins, ArtifactStore store, TrustedKeys trustedKeys) {
+    private Airlock(SessionFactory sessionFactory, PluginRegistry plugins, ArtifactStore store, TrustedKeys trustedKeys,
+            Duration lockTimeout) {
         this.sessionFactory = sessionFactory;
         this.plugins = plugins;
         this.store = store;
         this.trustedKeys = trustedKeys;
+        this.lockTimeout = lockTimeout;
         this.repositories = new Repositories(this);
-        this.contentWriter = new ContentWriter(plugins);
+        this.contentWriter = new ContentWriter(plugins, store, lockTimeout);
         this.orphanCleanup = new OrphanCleanup(this);
     }
 
@@ -103,6 +109,11 @@ public final class Airlock implements AutoCloseable {
 
     public Repositories repositories() {
         return repositories;
+    }
+
+    /** How long a writer waits for a lock a concurrent writer holds before failing with {@code BUSY}. */
+    public Duration lockTimeout() {
+        return lockTimeout;
     }
 
     /** Stores content units in bulk, reusing units that exist by natural key. */
@@ -136,10 +147,16 @@ public final class Airlock implements AutoCloseable {
     /**
      * After the transaction that would have recorded them rolled back: removes the files
      * {@code batch} created that no artifact row names (rows committed by others keep theirs).
+     * Each file is removed while this holds its sha256 in the {@code artifact} table (claimed as a
+     * concurrent writer would, in a transaction rolled back afterwards), so a writer recording the
+     * same artifact at the same time either keeps the file (its row came first) or finds it gone
+     * and fails as busy (see {@link ContentWriter#artifactIds}).
      */
     public void discardUnrecorded(ArtifactBatch batch) {
-        batch.discard(shas -> inTransaction(s -> s.doReturningWork(c ->
-                ContentWriter.lookupByKey(c, "select sha256, id from artifact where sha256 in ", shas).keySet())));
+        inRolledBackTransaction(session -> {
+            batch.discard(shas -> session.doReturningWork(c -> contentWriter.claimForRemoval(c, shas)));
+            return null;
+        });
     }
 
     /**
@@ -195,7 +212,7 @@ public final class Airlock implements AutoCloseable {
                         e.addSuppressed(rollbackFailure);
                     }
                 }
-                throw Databases.translate(e);
+                throw Databases.translate(e, lockTimeout);
             }
         }
     }
@@ -227,6 +244,7 @@ public final class Airlock implements AutoCloseable {
         private SchemaAction schemaAction = SchemaAction.UPDATE;
         private final Map<String, Object> properties = new LinkedHashMap<>();
         private TrustedKeys trustedKeys = TrustedKeys.none();
+        private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
 
         private Builder() {
         }
@@ -234,7 +252,7 @@ public final class Airlock implements AutoCloseable {
         /**
          * The database by JDBC URL (H2 or PostgreSQL; the driver must be on the class path). Airlock
          * keeps a pool of up to 16 connections for it; an operation waits up to 30 s for a free one.
-         * For H2, a 60 s lock timeout, a 32 MiB cache and {@code WRITE_DELAY=0} (a commit survives a
+         * For H2, the lock timeout, a 32 MiB cache and {@code WRITE_DELAY=0} (a commit survives a
          * killed process) are added unless set.
          */
         public Builder jdbcUrl(String url) {
@@ -323,6 +341,20 @@ public final class Airlock implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a writer waits for a lock a concurrent writer holds — a repository's version lock,
+         * a unit or artifact another transaction is creating — before failing with
+         * {@link ErrorCode#BUSY} (default 60 s). Applies to every lock wait of Airlock's writing
+         * transactions, on PostgreSQL as {@code SET LOCAL lock_timeout}.
+         */
+        public Builder lockTimeout(Duration timeout) {
+            if (requireNonNull(timeout, "timeout").toMillis() < 1 || timeout.toMillis() > Integer.MAX_VALUE) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, "lock timeout " + timeout + " is not between 1 ms and 24 days");
+            }
+            this.lockTimeout = timeout;
+            return this;
+        }
+
         /** An extra Hibernate property, for hosts that tune the ORM. */
         public Builder property(String name, Object value) {
             properties.put(requireNonNull(name, "name"), value);
@@ -376,7 +408,7 @@ public final class Airlock implements AutoCloseable {
             if (dataSource != null) {
                 configuration.property("hibernate.connection.datasource", dataSource);
             } else {
-                pool = new ConnectionPool(withDefaults(jdbcUrl), user, password, POOL_SIZE, POOL_TIMEOUT);
+                pool = new ConnectionPool(withDefaults(jdbcUrl, lockTimeout), user, password, POOL_SIZE, POOL_TIMEOUT);
                 configuration.property("hibernate.connection.provider_class", pool);
                 // Connect once first: Hibernate would report an unreachable database as "Unable to
                 // determine Dialect"; the first connection is kept for it.
@@ -404,7 +436,7 @@ public final class Airlock implements AutoCloseable {
                 if (schemaAction == SchemaAction.UPDATE) {
                     sessionFactory.inTransaction(session -> session.doWork(Builder::createStagingTables));
                 }
-                Airlock airlock = new Airlock(sessionFactory, registry, store, trustedKeys);
+                Airlock airlock = new Airlock(sessionFactory, registry, store, trustedKeys, lockTimeout);
                 if (cleanupAtStart) {
                     recoverDeadRuns(airlock);
                 }
@@ -448,14 +480,14 @@ public final class Airlock implements AutoCloseable {
             }
         }
 
-        private static String withDefaults(String url) {
+        private static String withDefaults(String url, Duration lockTimeout) {
             if (!url.startsWith("jdbc:h2:")) {
                 return url;
             }
             String upper = url.toUpperCase(java.util.Locale.ROOT);
             String result = url;
             if (!upper.contains("LOCK_TIMEOUT")) {
-                result += ";LOCK_TIMEOUT=60000"; // writers of one repository queue on its row lock
+                result += ";LOCK_TIMEOUT=" + lockTimeout.toMillis(); // writers of one repository queue on its row lock
             }
             if (!upper.contains("CACHE_SIZE")) {
                 result += ";CACHE_SIZE=32768"; // KiB; H2's 64 MiB default is a quarter of a 256 MiB heap

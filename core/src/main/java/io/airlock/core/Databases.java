@@ -1,8 +1,10 @@
 package io.airlock.core;
 
+import io.airlock.core.db.Jdbc;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /** Turns persistence failures into one-line {@link AirlockException}s. */
 final class Databases {
@@ -10,12 +12,16 @@ final class Databases {
     private Databases() {
     }
 
-    static RuntimeException translate(Throwable failure) {
+    static RuntimeException translate(Throwable failure, Duration lockTimeout) {
         if (failure instanceof AirlockException airlock) {
             return airlock;
         }
         if (failure instanceof Error error) {
             throw error;
+        }
+        AirlockException busy = Jdbc.busy(failure, "the database", lockTimeout);
+        if (busy != null) {
+            return busy;
         }
         if (failure instanceof org.hibernate.exception.ConstraintViolationException
                 || failure instanceof jakarta.persistence.PersistenceException

@@ -17,18 +17,27 @@ public final class TestInstallations {
         return open(db, new ContentPlugin[0]);
     }
 
+    /** An installation with the widget plugin whose writers give up waiting for a lock after {@code lockTimeout}. */
+    public static Airlock open(TestDatabase db, java.time.Duration lockTimeout) {
+        return builder(db).lockTimeout(lockTimeout).build();
+    }
+
     /** An installation with the widget plugin and these others. */
     public static Airlock open(TestDatabase db, ContentPlugin... others) {
-        Airlock.Builder builder = Airlock.builder()
+        Airlock.Builder builder = builder(db);
+        for (ContentPlugin plugin : others) {
+            builder.plugin(plugin);
+        }
+        return builder.build();
+    }
+
+    private static Airlock.Builder builder(TestDatabase db) {
+        return Airlock.builder()
                 .jdbcUrl(db.url())
                 .credentials(db.user(), db.password())
                 .storage(db.path("artifacts"))
                 .discoverPlugins(false)
                 .plugin(new WidgetPlugin());
-        for (ContentPlugin plugin : others) {
-            builder.plugin(plugin);
-        }
-        return builder.build();
     }
 
     /** Stores the units (reusing existing ones) and returns their ids. */

@@ -24,5 +24,16 @@ public enum ErrorCode {
     /** The database could not be reached or refused a statement. */
     DATABASE_FAILURE,
     /** The work was cancelled (the thread was interrupted). */
-    CANCELLED
+    CANCELLED,
+    /**
+     * The database could not give a lock in time, or gave up a transaction to resolve a conflict
+     * with a concurrent one (lock timeout, deadlock, serialization failure). Nothing was changed;
+     * the same request can be retried.
+     */
+    BUSY;
+
+    /** Whether the same request may succeed when simply tried again later ({@link #BUSY}). */
+    public boolean retryable() {
+        return this == BUSY;
+    }
 }

@@ -2,18 +2,26 @@ package io.airlock.core.content;
 
 import static java.util.Objects.requireNonNull;
 
+import io.airlock.core.db.Jdbc;
+import io.airlock.core.db.TwinInsert;
 import io.airlock.core.plugin.PluginRegistry;
+import io.airlock.core.store.ArtifactStore;
 import io.airlock.core.store.StoredArtifact;
+import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
 import io.airlock.spi.ContentKey;
 import io.airlock.spi.ContentResource;
+import io.airlock.spi.ErrorCode;
 import io.airlock.spi.Ids;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +43,17 @@ public final class ContentWriter {
     private static final int LOOKUP_CHUNK = 500;
 
     private final PluginRegistry plugins;
+    private final ArtifactStore store;
+    private final Duration lockTimeout;
 
-    public ContentWriter(PluginRegistry plugins) {
+    /**
+     * A writer for the plugins' types recording artifacts of {@code store}, whose lock waits (for
+     * concurrent writers of the same units) end after {@code lockTimeout}.
+     */
+    public ContentWriter(PluginRegistry plugins, ArtifactStore store, Duration lockTimeout) {
         this.plugins = requireNonNull(plugins, "plugins");
+        this.store = requireNonNull(store, "store");
+        this.lockTimeout = requireNonNull(lockTimeout, "lockTimeout");
     }
 
     /** A unit to store with its files. */
@@ -63,6 +79,12 @@ public final class ContentWriter {
     /**
      * Stores the units in the session's transaction and returns their ids, in the order given.
      * Clears the session afterwards, so callers can stream any number of batches through it.
+     *
+     * <p>Safe against concurrent writers of the same units: the keys of new units are first claimed
+     * in the {@code content} table with an insert that skips a key another transaction holds (after
+     * waiting for that transaction to end); only the units whose claim this transaction won are
+     * created, the others reuse the winner's row. Lock waits are bounded by the installation's lock
+     * timeout.
      */
     public Saved save(Session session, List<NewUnit> units) {
         if (units.isEmpty()) {
@@ -82,22 +104,20 @@ public final class ContentWriter {
             byDigest.putIfAbsent(unit.keyDigest(), newUnit);
         }
         session.flush();
-        Map<String, UUID> existing = session.doReturningWork(c -> lookupByKey(c,
-                "select key_digest, id from content where key_digest in ", byDigest.keySet()));
-
-        Map<String, List<Content>> newByType = new LinkedHashMap<>();
-        List<NewUnit> created = new ArrayList<>();
+        Map<String, UUID> ids = new HashMap<>(session.doReturningWork(c -> {
+            Jdbc.boundLockWaits(c, lockTimeout);
+            return lookupByKey(c, "select key_digest, id from content where key_digest in ", byDigest.keySet());
+        }));
         List<NewUnit> reused = new ArrayList<>();
-        Map<String, UUID> ids = new HashMap<>(existing);
+        List<NewUnit> candidates = new ArrayList<>();
         for (Map.Entry<String, NewUnit> entry : byDigest.entrySet()) {
-            NewUnit newUnit = entry.getValue();
-            if (existing.containsKey(entry.getKey())) {
-                reused.add(newUnit);
-            } else {
-                created.add(newUnit);
-                newByType.computeIfAbsent(newUnit.unit().typeId(), t -> new ArrayList<>()).add(newUnit.unit());
-                ids.put(entry.getKey(), newUnit.unit().id());
-            }
+            (ids.containsKey(entry.getKey()) ? reused : candidates).add(entry.getValue());
+        }
+        List<NewUnit> created = candidates.isEmpty() ? List.of()
+                : session.doReturningWork(c -> claim(c, candidates, ids, reused));
+        Map<String, List<Content>> newByType = new LinkedHashMap<>();
+        for (NewUnit newUnit : created) {
+            newByType.computeIfAbsent(newUnit.unit().typeId(), t -> new ArrayList<>()).add(newUnit.unit());
         }
         for (Map.Entry<String, List<Content>> type : newByType.entrySet()) {
             insert(session, type.getValue());
@@ -135,13 +155,70 @@ public final class ContentWriter {
         }
     }
 
+    /**
+     * Claims the keys of units not found in the {@code content} table and returns the units this
+     * transaction creates; a unit whose key a concurrent writer committed first joins
+     * {@code reused} with the winner's id. The claim rows are base rows of the units themselves;
+     * they are deleted again right away so that the resource inserts each unit whole, while the
+     * deleted row keeps the key locked by this transaction until it ends (on H2 and PostgreSQL a
+     * writer of the same key waits for a deleting transaction as for an inserting one).
+     */
+    private List<NewUnit> claim(Connection connection, List<NewUnit> candidates, Map<String, UUID> ids, List<NewUnit> reused)
+            throws SQLException {
+        List<NewUnit> sorted = new ArrayList<>(candidates);
+        sorted.sort(Comparator.comparing(u -> u.unit().keyDigest()));
+        BitSet won;
+        try (TwinInsert claim = TwinInsert.into(connection, "content", List.of("id", "content_type", "label", "key_digest"),
+                "key_digest", BATCH_SIZE)) {
+            for (NewUnit newUnit : sorted) {
+                Content unit = newUnit.unit();
+                claim.add(unit.id(), unit.typeId(), unit.label(), unit.keyDigest());
+            }
+            won = claim.execute();
+        }
+        List<String> unsure = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            if (!won.get(i)) {
+                unsure.add(sorted.get(i).unit().keyDigest());
+            }
+        }
+        Map<String, UUID> winners = unsure.isEmpty() ? Map.of()
+                : lookupByKey(connection, "select key_digest, id from content where key_digest in ", unsure);
+        List<NewUnit> created = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            Content unit = sorted.get(i).unit();
+            UUID winner = won.get(i) ? unit.id() : winners.get(unit.keyDigest());
+            if (winner == null) {
+                throw new AirlockException(ErrorCode.BUSY, "unit " + unit + " was created and removed again by concurrent"
+                        + " operations; nothing was changed, retry");
+            }
+            ids.put(unit.keyDigest(), winner);
+            (winner.equals(unit.id()) ? created : reused).add(sorted.get(i));
+        }
+        try (PreparedStatement delete = connection.prepareStatement("delete from content where id = ?")) {
+            int pending = 0;
+            for (NewUnit newUnit : created) {
+                delete.setObject(1, newUnit.unit().id());
+                delete.addBatch();
+                if (++pending == BATCH_SIZE) {
+                    delete.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                delete.executeBatch();
+            }
+        }
+        return created;
+    }
+
     @SuppressWarnings("unchecked")
     private <T extends Content> void insert(Session session, List<Content> units) {
         ContentResource<T> resource = (ContentResource<T>) plugins.resourceOf(units.get(0));
         resource.insertAll(session, (List<T>) units);
     }
 
-    private static void writeFiles(Connection connection, List<NewUnit> created, List<NewUnit> reused,
+    private void writeFiles(Connection connection, List<NewUnit> created, List<NewUnit> reused,
             Map<String, UUID> ids) throws SQLException {
         Map<String, StoredArtifact> artifacts = new LinkedHashMap<>();
         for (List<NewUnit> group : List.of(created, reused)) {
@@ -192,31 +269,96 @@ public final class ContentWriter {
         }
     }
 
-    /** Ids of artifact rows for these stored artifacts, creating the missing rows. */
-    public static Map<String, UUID> artifactIds(Connection connection, Map<String, StoredArtifact> artifacts)
+    /**
+     * Ids of artifact rows for these stored artifacts, creating the missing rows. A row a concurrent
+     * transaction creates at the same time is waited for and reused, not duplicated. The file of
+     * each row created here is checked to be in the store once the row holds its sha256: a failed
+     * concurrent writer may have removed a file this one found already stored (see
+     * {@link io.airlock.core.Airlock#discardUnrecorded}); then this fails as busy and a retry
+     * stores the file again.
+     */
+    public Map<String, UUID> artifactIds(Connection connection, Map<String, StoredArtifact> artifacts) throws SQLException {
+        return artifactIds(connection, artifacts, true);
+    }
+
+    /**
+     * Like {@link #artifactIds(Connection, Map)}; {@code stored} false skips the check that the
+     * files are in the store, for a dry run that records rows it rolls back without storing files.
+     */
+    public Map<String, UUID> artifactIds(Connection connection, Map<String, StoredArtifact> artifacts, boolean stored)
             throws SQLException {
+        Jdbc.boundLockWaits(connection, lockTimeout);
         Map<String, UUID> found = lookupByKey(connection, "select sha256, id from artifact where sha256 in ", artifacts.keySet());
-        try (PreparedStatement insert = connection.prepareStatement("insert into artifact (id, sha256, size) values (?, ?, ?)")) {
-            int pending = 0;
-            for (StoredArtifact artifact : artifacts.values()) {
-                if (!found.containsKey(artifact.sha256())) {
-                    UUID id = Ids.next();
-                    insert.setObject(1, id);
-                    insert.setString(2, artifact.sha256());
-                    insert.setLong(3, artifact.size());
-                    insert.addBatch();
-                    found.put(artifact.sha256(), id);
-                    if (++pending == BATCH_SIZE) {
-                        insert.executeBatch();
-                        pending = 0;
-                    }
-                }
+        List<StoredArtifact> missing = new ArrayList<>();
+        for (StoredArtifact artifact : artifacts.values()) {
+            if (!found.containsKey(artifact.sha256())) {
+                missing.add(artifact);
             }
-            if (pending > 0) {
-                insert.executeBatch();
+        }
+        if (missing.isEmpty()) {
+            return found;
+        }
+        missing.sort(Comparator.comparing(StoredArtifact::sha256));
+        List<UUID> mine = new ArrayList<>(missing.size());
+        BitSet won;
+        try (TwinInsert insert = TwinInsert.into(connection, "artifact", List.of("id", "sha256", "size"), "sha256", BATCH_SIZE)) {
+            for (StoredArtifact artifact : missing) {
+                UUID id = Ids.next();
+                mine.add(id);
+                insert.add(id, artifact.sha256(), artifact.size());
+            }
+            won = insert.execute();
+        }
+        List<String> unsure = new ArrayList<>();
+        for (int i = 0; i < missing.size(); i++) {
+            if (won.get(i)) {
+                String sha256 = missing.get(i).sha256();
+                if (stored && !store.contains(sha256)) {
+                    throw new AirlockException(ErrorCode.BUSY, "artifact " + sha256 + " was removed from the store by a"
+                            + " concurrent operation that failed; nothing was changed, retry");
+                }
+                found.put(sha256, mine.get(i));
+            } else {
+                unsure.add(missing.get(i).sha256());
+            }
+        }
+        if (!unsure.isEmpty()) {
+            Map<String, UUID> winners = lookupByKey(connection, "select sha256, id from artifact where sha256 in ", unsure);
+            for (String sha256 : unsure) {
+                UUID winner = winners.get(sha256);
+                if (winner == null) {
+                    throw new AirlockException(ErrorCode.BUSY, "artifact " + sha256 + " was recorded and removed again by"
+                            + " concurrent operations; nothing was changed, retry");
+                }
+                found.put(sha256, winner);
             }
         }
         return found;
+    }
+
+    /**
+     * Of these artifact files, the sha256s a row names or a concurrent transaction is recording:
+     * those must be kept. The others are claimed in the {@code artifact} table until the caller's
+     * transaction ends (it must roll back), so that nobody records them while their files are removed.
+     */
+    public java.util.Set<String> claimForRemoval(Connection connection, List<String> sha256s) throws SQLException {
+        Jdbc.boundLockWaits(connection, lockTimeout);
+        List<String> sorted = new ArrayList<>(sha256s);
+        sorted.sort(null);
+        BitSet won;
+        try (TwinInsert claim = TwinInsert.into(connection, "artifact", List.of("id", "sha256", "size"), "sha256", BATCH_SIZE)) {
+            for (String sha256 : sorted) {
+                claim.add(Ids.next(), sha256, 0L);
+            }
+            won = claim.execute();
+        }
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            if (!won.get(i)) {
+                keep.add(sorted.get(i));
+            }
+        }
+        return keep;
     }
 
     /** Runs {@code select key, id … in (…)} over the keys in chunks; returns key → id. */

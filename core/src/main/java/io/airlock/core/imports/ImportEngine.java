@@ -101,6 +101,10 @@ public final class ImportEngine {
             if (e instanceof AirlockException) {
                 throw e;
             }
+            AirlockException busy = io.airlock.core.db.Jdbc.busy(e, "import of " + request.path(), airlock.lockTimeout());
+            if (busy != null) {
+                throw busy;
+            }
             if (e instanceof RuntimeException && !(e instanceof IllegalStateException)) {
                 // Abbreviated: a database error may quote a whole value from the archive.
                 throw new AirlockException(ErrorCode.DATABASE_FAILURE, "import of " + request.path() + " failed: "
@@ -255,7 +259,7 @@ public final class ImportEngine {
             }
             Map<String, StoredArtifact> batch = new LinkedHashMap<>(pendingArtifacts);
             pendingArtifacts.clear();
-            session.doWork(connection -> ContentWriter.artifactIds(connection, batch));
+            session.doWork(connection -> airlock.contentWriter().artifactIds(connection, batch, !request.dryRun()));
         }
 
         @Override

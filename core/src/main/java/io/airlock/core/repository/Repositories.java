@@ -1,6 +1,7 @@
 package io.airlock.core.repository;
 
 import io.airlock.core.Airlock;
+import io.airlock.core.db.Jdbc;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.spi.AirlockException;
@@ -47,9 +48,20 @@ public final class Repositories {
             throw new AirlockException(ErrorCode.CONFLICT, "repository '" + name + "' already exists");
         }
         Repository repository = new Repository(name, family, description);
-        session.persist(repository);
-        session.persist(new RepositoryVersion(repository.id(), 0, null, Instant.now(), 0, 0, 0));
-        session.flush();
+        session.doWork(connection -> Jdbc.boundLockWaits(connection, airlock.lockTimeout()));
+        try {
+            session.persist(repository);
+            session.persist(new RepositoryVersion(repository.id(), 0, null, Instant.now(), 0, 0, 0));
+            session.flush();
+        } catch (RuntimeException e) {
+            if (Jdbc.isUniqueViolation(e)) {
+                // The only key a new repository can share is its name: a concurrent transaction created it first.
+                throw new AirlockException(ErrorCode.BUSY, "repository '" + name + "' was created by a concurrent operation"
+                        + " at the same time; nothing was changed, retry", e);
+            }
+            AirlockException busy = Jdbc.busy(e, "repository '" + name + "'", airlock.lockTimeout());
+            throw busy != null ? busy : e;
+        }
         return repository;
     }
 
@@ -226,7 +238,13 @@ public final class Repositories {
     public VersionDraft draft(Session session, String repositoryName, VersionDraft.Mode mode, OptionalInt base) {
         Repository found = get(session, repositoryName);
         // Lock and re-read: the latest version number may have moved while we waited for the lock.
-        session.refresh(found, LockModeType.PESSIMISTIC_WRITE);
+        session.doWork(connection -> Jdbc.boundLockWaits(connection, airlock.lockTimeout()));
+        try {
+            session.refresh(found, LockModeType.PESSIMISTIC_WRITE);
+        } catch (RuntimeException e) {
+            AirlockException busy = Jdbc.busy(e, "repository '" + repositoryName + "'", airlock.lockTimeout());
+            throw busy != null ? busy : e;
+        }
         int latest = found.latestVersion();
         int baseNumber = base.orElse(latest);
         if (baseNumber < 0 || baseNumber > latest) {

@@ -142,7 +142,7 @@ final class FileImportTrustTest {
     private static StoredArtifact put(Airlock airlock, String text) {
         StoredArtifact artifact = airlock.artifacts().put(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), Optional.empty());
         airlock.inTransaction(s -> {
-            s.doWork(c -> ContentWriter.artifactIds(c, Map.of(artifact.sha256(), artifact)));
+            s.doWork(c -> airlock.contentWriter().artifactIds(c, Map.of(artifact.sha256(), artifact)));
             return null;
         });
         return artifact;

@@ -186,7 +186,7 @@ final class RpmImportTrustTest {
     private static StoredArtifact put(Airlock airlock, byte[] bytes) {
         StoredArtifact artifact = airlock.artifacts().put(new ByteArrayInputStream(bytes), Optional.empty());
         airlock.inTransaction(s -> {
-            s.doWork(c -> ContentWriter.artifactIds(c, Map.of(artifact.sha256(), artifact)));
+            s.doWork(c -> airlock.contentWriter().artifactIds(c, Map.of(artifact.sha256(), artifact)));
             return null;
         });
         return artifact;
