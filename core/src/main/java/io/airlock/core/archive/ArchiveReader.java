@@ -3,6 +3,7 @@ package io.airlock.core.archive;
 import io.airlock.core.store.RelativePaths;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -163,9 +164,9 @@ public final class ArchiveReader implements AutoCloseable {
             return null;
         }
         String name = current.getName();
-        String where = "export " + source + ", entry '" + name.replaceAll("\\p{Cntrl}", "?") + "'";
+        String where = "export " + source + ", entry '" + Messages.cut(name) + "'";
         if (current.isSymbolicLink() || current.isLink()) {
-            throw invalid(where + " is a link (to '" + current.getLinkName() + "'); exports hold only regular files");
+            throw invalid(where + " is a link (to '" + Messages.cut(current.getLinkName()) + "'); exports hold only regular files");
         }
         if (current.isCharacterDevice() || current.isBlockDevice() || current.isFIFO()) {
             throw invalid(where + " is a device or FIFO; exports hold only regular files");
@@ -191,7 +192,7 @@ public final class ArchiveReader implements AutoCloseable {
     public void finish() {
         Entry extra = next();
         if (extra != null) {
-            throw invalid("export " + source + " has an unexpected entry '" + extra.name() + "' after its last entry");
+            throw invalid("export " + source + " has an unexpected entry '" + Messages.cut(extra.name()) + "' after its last entry");
         }
         if (chunks != null) {
             try {

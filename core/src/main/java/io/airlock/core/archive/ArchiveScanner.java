@@ -6,6 +6,7 @@ import io.airlock.core.store.RelativePaths;
 import io.airlock.core.store.Sha256;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -146,13 +147,13 @@ public final class ArchiveScanner {
         while (entry != null && entry.name().startsWith("content/")) {
             String type = ArchiveNames.contentType(entry.name());
             if (type == null) {
-                throw invalid(source + ": unexpected entry '" + entry.name() + "'");
+                throw invalid(source + ": unexpected entry '" + Messages.cut(entry.name()) + "'");
             }
             if (!manifest.content().containsKey(type)) {
-                throw invalid(source + ": entry '" + entry.name() + "' holds type " + type + ", which the manifest does not list");
+                throw invalid(source + ": entry '" + Messages.cut(entry.name()) + "' holds type " + type + ", which the manifest does not list");
             }
             if (rows.containsKey(type)) {
-                throw invalid(source + ": entry '" + entry.name() + "' appears twice");
+                throw invalid(source + ": entry '" + Messages.cut(entry.name()) + "' appears twice");
             }
             String where = source + ", " + entry.name();
             JsonLines lines = new JsonLines(new BufferedInputStream(entry.content(), 1 << 16), where);
@@ -281,7 +282,7 @@ public final class ArchiveScanner {
             for (var it = node.fieldNames(); it.hasNext(); ) {
                 String name = it.next();
                 if (!Arrays.asList(fields).contains(name)) {
-                    throw invalid(where + ": unknown field '" + name + "'");
+                    throw invalid(where + ": unknown field '" + Messages.cut(name) + "'");
                 }
             }
         }
@@ -297,7 +298,7 @@ public final class ArchiveScanner {
             throw invalid(source + " ends before entry '" + name + "'");
         }
         if (!entry.name().equals(name)) {
-            throw invalid(source + ": found entry '" + entry.name() + "' where '" + name + "' belongs");
+            throw invalid(source + ": found entry '" + Messages.cut(entry.name()) + "' where '" + name + "' belongs");
         }
         return entry;
     }

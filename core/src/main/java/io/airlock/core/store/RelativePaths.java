@@ -2,6 +2,7 @@ package io.airlock.core.store;
 
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.nio.file.Path;
 
 /**
@@ -65,6 +66,6 @@ public final class RelativePaths {
     }
 
     private static String printable(String path) {
-        return path == null ? "null" : path.replaceAll("\\p{Cntrl}", "?");
+        return Messages.cut(path);
     }
 }
