@@ -85,6 +85,9 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
             throw new AirlockException(ErrorCode.NOT_FOUND, where + " not found");
         } catch (JsonProcessingException e) {
             throw invalid(where + " is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses UTF-16/32 from the first bytes and its decoders throw this, not a JacksonException
+            throw invalid(where + " is not valid JSON: " + e.getMessage());
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + where + ": " + e.getMessage(), e);
         }
