@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.airlock.core.store.Sha256;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -50,7 +51,7 @@ public record Manifest(String producer, List<PluginVersion> plugins, List<Export
         }
         JsonNode version = root.get("format_version");
         if (version == null || !version.isIntegralNumber() || version.asLong() != ArchiveNames.FORMAT_VERSION) {
-            throw invalid(where + ": format version " + version + " is not supported (this Airlock reads version "
+            throw invalid(where + ": format version " + Messages.cut(String.valueOf(version)) + " is not supported (this Airlock reads version "
                     + ArchiveNames.FORMAT_VERSION + ")");
         }
         String producer = text(root, "producer", where);
@@ -85,7 +86,7 @@ public record Manifest(String producer, List<PluginVersion> plugins, List<Export
         for (Iterator<Map.Entry<String, JsonNode>> it = contentNode.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> type = it.next();
             if (ArchiveNames.contentType(ArchiveNames.contentEntry(type.getKey())) == null) {
-                throw invalid(where + ": '" + type.getKey() + "' is not a content type id");
+                throw invalid(where + ": '" + Messages.cut(type.getKey()) + "' is not a content type id");
             }
             content.put(type.getKey(), number(contentNode, type.getKey(), where + ", content"));
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.airlock.core.store.Sha256;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -96,11 +97,11 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
         }
         String format = text(root, "format", where);
         if (!ArchiveNames.FORMAT.equals(format)) {
-            throw invalid(where + ": format '" + format + "' is not " + ArchiveNames.FORMAT);
+            throw invalid(where + ": format '" + Messages.cut(format) + "' is not " + ArchiveNames.FORMAT);
         }
         JsonNode version = root.get("format_version");
         if (version == null || !version.isIntegralNumber() || version.asLong() != ArchiveNames.FORMAT_VERSION) {
-            throw invalid(where + ": format version " + version + " is not supported (this Airlock reads version "
+            throw invalid(where + ": format version " + Messages.cut(String.valueOf(version)) + " is not supported (this Airlock reads version "
                     + ArchiveNames.FORMAT_VERSION + ")");
         }
         Instant created;
@@ -132,7 +133,7 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
             String name = text(entry, "name", at);
             String expected = chunkSize.isPresent() ? ArchiveNames.chunkName(exportName, i) : ArchiveNames.tarName(exportName);
             if (!name.equals(expected)) {
-                throw invalid(at + ": file '" + name + "' should be '" + expected + "'");
+                throw invalid(at + ": file '" + Messages.cut(name) + "' should be '" + expected + "'");
             }
             JsonNode size = entry.get("size");
             if (size == null || !size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
@@ -163,7 +164,7 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
             for (Iterator<Map.Entry<String, JsonNode>> it = metaNode.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 if (!field.getValue().isTextual()) {
-                    throw invalid(where + ": meta '" + field.getKey() + "' is not a string");
+                    throw invalid(where + ": meta '" + Messages.cut(field.getKey()) + "' is not a string");
                 }
                 meta.put(field.getKey(), field.getValue().asText());
             }
