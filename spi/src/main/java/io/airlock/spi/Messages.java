@@ -14,10 +14,15 @@ public final class Messages {
 
     /** {@code value} with control characters as {@code ?}, cut to {@value #MAX_QUOTED} characters ("..." marks a cut). */
     public static String cut(String value) {
+        return cut(value, MAX_QUOTED);
+    }
+
+    /** {@code value} with control characters as {@code ?}, cut to {@code max} characters ("..." marks a cut). */
+    public static String cut(String value, int max) {
         if (value == null) {
             return "null";
         }
-        String shown = value.length() <= MAX_QUOTED ? value : value.substring(0, MAX_QUOTED - 3) + "...";
+        String shown = value.length() <= max ? value : value.substring(0, Math.max(0, max - 3)) + "...";
         return shown.replaceAll("\\p{Cntrl}", "?");
     }
 }
