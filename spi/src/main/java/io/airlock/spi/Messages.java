@@ -12,17 +12,21 @@ public final class Messages {
     private Messages() {
     }
 
-    /** {@code value} with control characters as {@code ?}, cut to {@value #MAX_QUOTED} characters ("..." marks a cut). */
+    /** {@link #cut(String, int)} to {@value #MAX_QUOTED} characters. */
     public static String cut(String value) {
         return cut(value, MAX_QUOTED);
     }
 
-    /** {@code value} with control characters as {@code ?}, cut to {@code max} characters ("..." marks a cut). */
+    /**
+     * {@code value} on one line (line breaks as spaces, other control characters as {@code ?}), cut to
+     * {@code max} characters ("..." marks a cut).
+     */
     public static String cut(String value, int max) {
         if (value == null) {
             return "null";
         }
         String shown = value.length() <= max ? value : value.substring(0, Math.max(0, max - 3)) + "...";
-        return shown.replaceAll("\\p{Cntrl}", "?");
+        // a parser's multi-line report reads as one line; other control characters are made visible
+        return shown.replaceAll("[ \\t]*\\R[ \\t]*", " ").replaceAll("\\p{Cntrl}", "?");
     }
 }

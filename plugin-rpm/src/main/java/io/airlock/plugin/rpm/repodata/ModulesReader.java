@@ -11,6 +11,7 @@ import io.airlock.plugin.rpm.ModulemdDefaults;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -101,7 +102,7 @@ final class ModulesReader {
         } catch (JsonProcessingException e) {
             String position = e.getLocation() == null ? where
                     : file + " line " + (line - 1 + e.getLocation().getLineNr()) + " column " + e.getLocation().getColumnNr();
-            throw new AirlockException(ErrorCode.INVALID_INPUT, position + ": malformed YAML: " + e.getOriginalMessage());
+            throw new AirlockException(ErrorCode.INVALID_INPUT, position + ": malformed YAML: " + Messages.cut(e.getOriginalMessage(), Xml.MAX_MESSAGE));
         }
         if (root == null || !root.isObject()) {
             throw new AirlockException(ErrorCode.INVALID_INPUT, where + ": not a YAML mapping");

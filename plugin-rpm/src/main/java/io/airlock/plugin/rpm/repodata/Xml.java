@@ -2,6 +2,7 @@ package io.airlock.plugin.rpm.repodata;
 
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.io.InputStream;
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
@@ -16,6 +17,9 @@ import javax.xml.stream.XMLStreamReader;
 final class Xml implements AutoCloseable {
 
     private static final XMLInputFactory FACTORY = newFactory();
+
+    /** The longest problem quoted from the parser or about a hostile name or value. */
+    static final int MAX_MESSAGE = 300;
 
     private final XMLStreamReader reader;
     private final String file;
@@ -129,7 +133,7 @@ final class Xml implements AutoCloseable {
     }
 
     AirlockException error(String message) {
-        return new AirlockException(ErrorCode.INVALID_INPUT, position() + ": " + message);
+        return new AirlockException(ErrorCode.INVALID_INPUT, position() + ": " + Messages.cut(message, MAX_MESSAGE));
     }
 
     private AirlockException malformed(XMLStreamException e) {
@@ -141,7 +145,7 @@ final class Xml implements AutoCloseable {
         if (at >= 0) {
             message = message.substring(at + "Message: ".length());
         }
-        return new AirlockException(ErrorCode.INVALID_INPUT, where + ": malformed XML: " + message.strip());
+        return new AirlockException(ErrorCode.INVALID_INPUT, where + ": malformed XML: " + Messages.cut(message.strip(), MAX_MESSAGE));
     }
 
     @Override
