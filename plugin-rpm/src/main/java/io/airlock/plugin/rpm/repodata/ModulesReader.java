@@ -127,7 +127,7 @@ final class ModulesReader {
         try {
             version = Long.parseLong(versionText);
         } catch (NumberFormatException e) {
-            throw new AirlockException(ErrorCode.INVALID_INPUT, where + ": modulemd version '" + versionText + "' is not a number");
+            throw new AirlockException(ErrorCode.INVALID_INPUT, where + ": modulemd version '" + Messages.cut(versionText) + "' is not a number");
         }
         String context = required(data, "context", where);
         String arch = required(data, "arch", where);
