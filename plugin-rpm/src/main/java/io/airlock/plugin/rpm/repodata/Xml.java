@@ -39,6 +39,8 @@ final class Xml implements AutoCloseable {
             this.reader = FACTORY.createXMLStreamReader(in);
         } catch (XMLStreamException e) {
             throw malformed(e);
+        } catch (RuntimeException e) {
+            throw parserFailure(e);
         }
     }
 
@@ -58,6 +60,8 @@ final class Xml implements AutoCloseable {
             return false;
         } catch (XMLStreamException e) {
             throw malformed(e);
+        } catch (RuntimeException e) {
+            throw parserFailure(e);
         }
     }
 
@@ -101,6 +105,8 @@ final class Xml implements AutoCloseable {
             return reader.getElementText();
         } catch (XMLStreamException e) {
             throw malformed(e);
+        } catch (RuntimeException e) {
+            throw parserFailure(e);
         }
     }
 
@@ -146,6 +152,15 @@ final class Xml implements AutoCloseable {
             message = message.substring(at + "Message: ".length());
         }
         return new AirlockException(ErrorCode.INVALID_INPUT, where + ": malformed XML: " + Messages.cut(message.strip(), MAX_MESSAGE));
+    }
+
+    /**
+     * The JDK's parser fails on some malformed documents with an unchecked exception instead of an
+     * XMLStreamException (a DTD with a NUL: MissingResourceException for its own message key).
+     */
+    private AirlockException parserFailure(RuntimeException e) {
+        return new AirlockException(ErrorCode.INVALID_INPUT, file + ": malformed XML (the parser failed with "
+                + e.getClass().getSimpleName() + ": " + Messages.cut(e.getMessage(), MAX_MESSAGE) + ")", e);
     }
 
     @Override
