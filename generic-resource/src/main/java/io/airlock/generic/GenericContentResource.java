@@ -8,6 +8,7 @@ import io.airlock.spi.ContentKey;
 import io.airlock.spi.ContentResource;
 import io.airlock.spi.ContentType;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import io.airlock.spi.NaturalKey;
 import io.airlock.spi.ResourceContext;
 import jakarta.persistence.metamodel.Attribute;
@@ -173,7 +174,7 @@ public final class GenericContentResource<T extends Content> implements ContentR
             return entityClass.cast(row.read(node, "", reader));
         } catch (InvalidValue e) {
             throw new AirlockException(ErrorCode.INVALID_INPUT,
-                    "row of content type " + typeId + ": field '" + e.path() + "' " + e.getMessage());
+                    "row of content type " + typeId + ": field '" + Messages.cut(e.path()) + "' " + Messages.cut(e.getMessage(), 300));
         }
     }
 

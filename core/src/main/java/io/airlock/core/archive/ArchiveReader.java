@@ -3,6 +3,7 @@ package io.airlock.core.archive;
 import io.airlock.core.store.RelativePaths;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -6,6 +6,7 @@ import io.airlock.core.store.RelativePaths;
 import io.airlock.core.store.Sha256;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -152,7 +153,7 @@ public final class ArchiveScanner {
                 throw invalid(source + ": entry '" + RelativePaths.printable(entry.name()) + "' holds type " + RelativePaths.printable(type) + ", which the manifest does not list");
             }
             if (rows.containsKey(type)) {
-                throw invalid(source + ": entry '" + entry.name() + "' appears twice");
+                throw invalid(source + ": entry '" + Messages.cut(entry.name()) + "' appears twice");
             }
             String where = source + ", " + entry.name();
             JsonLines lines = new JsonLines(new BufferedInputStream(entry.content(), 1 << 16), where);
@@ -281,7 +282,7 @@ public final class ArchiveScanner {
             for (var it = node.fieldNames(); it.hasNext(); ) {
                 String name = it.next();
                 if (!Arrays.asList(fields).contains(name)) {
-                    throw invalid(where + ": unknown field '" + name + "'");
+                    throw invalid(where + ": unknown field '" + Messages.cut(name) + "'");
                 }
             }
         }

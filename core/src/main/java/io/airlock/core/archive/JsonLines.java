@@ -72,6 +72,9 @@ final class JsonLines {
             }
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw invalid(at() + " is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses UTF-16/32 from the first bytes and its decoders throw this, not a JacksonException
+            throw invalid(at() + " is not valid JSON: " + e.getMessage());
         }
         if (node == null || !node.isObject()) {
             throw invalid(at() + " is not a JSON object");

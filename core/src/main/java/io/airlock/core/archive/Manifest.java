@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.airlock.core.store.Sha256;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.airlock.core.store.Sha256;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -108,6 +109,9 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
             root = Json.readExact(bytes);
         } catch (JsonProcessingException e) {
             throw invalid(where + " is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses UTF-16/32 from the first bytes and its decoders throw this, not a JacksonException
+            throw invalid(where + " is not valid JSON: " + e.getMessage());
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + where + ": " + e.getMessage(), e);
         }

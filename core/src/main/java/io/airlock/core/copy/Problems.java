@@ -2,10 +2,10 @@ package io.airlock.core.copy;
 
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * What is wrong with a copy request, gathered so that every problem is reported at once: each one
@@ -23,11 +23,13 @@ final class Problems {
     /** Most problems a message lists; the others are counted ("… and 12 more"). */
     static final int MAX_LISTED = 20;
 
-    /** Longest problem text listed; a longer one (a megabyte-long name quoted back) is cut. */
-    static final int MAX_TEXT = 300;
 
     private record Problem(int entry, int position, ErrorCode code, String text) {
     }
+
+    /** The longest problem shown, and the longest list of problems in the message. */
+    private static final int MAX_PROBLEM = 200;
+    private static final int MAX_LIST = 700;
 
     private final String origin;
     private final List<Problem> problems = new ArrayList<>();
@@ -63,17 +65,25 @@ final class Problems {
                 .sorted(Comparator.comparingInt(Problem::entry).thenComparingInt(Problem::position))
                 .toList();
         ErrorCode code = sorted.stream().map(Problem::code).distinct().count() == 1 ? sorted.get(0).code() : ErrorCode.INVALID_INPUT;
-        String list = sorted.stream().limit(MAX_LISTED).map(p -> shorten(p.text())).collect(Collectors.joining("; "));
-        if (sorted.size() > MAX_LISTED) {
-            list += "; … and " + (sorted.size() - MAX_LISTED) + " more";
+        // One line of bounded length however many problems a hostile request has: whole problems
+        // while they fit, each cut short, then how many more there are.
+        StringBuilder list = new StringBuilder();
+        int shown = 0;
+        for (Problem problem : sorted) {
+            String text = Messages.cut(problem.text(), MAX_PROBLEM);
+            if (shown == MAX_LISTED || shown > 0 && list.length() + 2 + text.length() > MAX_LIST) {
+                break;
+            }
+            list.append(shown > 0 ? "; " : "").append(text);
+            shown++;
+        }
+        if (shown < sorted.size()) {
+            list.append("; … and ").append(sorted.size() - shown).append(" more");
         }
         String count = sorted.size() == 1 ? "" : sorted.size() + " problems: ";
         throw new AirlockException(code, prefix(origin) + count + list);
     }
 
-    private static String shorten(String text) {
-        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
-    }
 
     /** {@code copy request FILE: }, or {@code copy request: } for one built in code. */
     static String prefix(String origin) {

@@ -2,6 +2,7 @@ package io.airlock.core.store;
 
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.nio.file.Path;
 
 /**

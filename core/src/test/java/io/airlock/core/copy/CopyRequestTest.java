@@ -252,7 +252,7 @@ final class CopyRequestTest {
     }
 
     @Test
-    void manyProblemsAreCountedAndTheFirstTwentyListed() {
+    void manyProblemsAreCountedAndTheFirstListedOnABoundedLine() {
         String names = String.join(", ", java.util.Collections.nCopies(400_000, "nocolon"));
         String text = "config: [{source_repo_version: a, dest_repo: b, content: [" + names + "]}]";
 
@@ -260,9 +260,9 @@ final class CopyRequestTest {
 
         assertThat(refused).isInstanceOf(AirlockException.class).hasMessageStartingWith("copy request c.yaml: 400000 problems: "
                 + "config[0].content[0]: 'nocolon' is not TYPE:LABEL")
-                .hasMessageContaining("config[0].content[19]: ").hasMessageNotContaining("config[0].content[20]")
-                .hasMessageEndingWith("; … and 399980 more");
-        assertThat(refused.getMessage()).hasSizeLessThan(3_000);
+                .hasMessageNotContaining("config[0].content[20]");
+        int listed = refused.getMessage().split("; config\\[0]\\.content\\[").length;
+        assertThat(refused.getMessage()).endsWith("; … and " + (400_000 - listed) + " more").hasSizeLessThan(1_000);
     }
 
     @Test

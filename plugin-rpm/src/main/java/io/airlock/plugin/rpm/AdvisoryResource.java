@@ -12,6 +12,7 @@ import io.airlock.spi.AirlockException;
 import io.airlock.spi.ContentKey;
 import io.airlock.spi.ContentResource;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -100,10 +101,14 @@ final class AdvisoryResource implements ContentResource<RpmAdvisory> {
             throw new AirlockException(ErrorCode.INVALID_INPUT, RpmAdvisory.TYPE
                     + " row: digest, header, collections and references are required");
         }
+        if (row.collections().contains(null) || row.references().contains(null)) {
+            throw new AirlockException(ErrorCode.INVALID_INPUT, RpmAdvisory.TYPE + " row " + Messages.cut(row.header().id())
+                    + ": collections and references must be objects, not null");
+        }
         RpmAdvisory advisory = new RpmAdvisory(row.header(), row.collections(), row.references());
         if (!advisory.digest().equals(row.digest())) {
-            throw new AirlockException(ErrorCode.INVALID_INPUT, RpmAdvisory.TYPE + " row " + row.header().id()
-                    + ": digest " + row.digest() + " does not match the advisory's content (" + advisory.digest() + ")");
+            throw new AirlockException(ErrorCode.INVALID_INPUT, RpmAdvisory.TYPE + " row " + Messages.cut(row.header().id())
+                    + ": digest " + Messages.cut(row.digest()) + " does not match the advisory's content (" + advisory.digest() + ")");
         }
         return advisory;
     }

@@ -11,6 +11,7 @@ import io.airlock.plugin.rpm.ModulemdDefaults;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -220,7 +221,7 @@ final class ModulesReader {
         try {
             version = Long.parseLong(versionText);
         } catch (NumberFormatException e) {
-            throw new AirlockException(ErrorCode.INVALID_INPUT, where + ": modulemd version '" + versionText + "' is not a number");
+            throw new AirlockException(ErrorCode.INVALID_INPUT, where + ": modulemd version '" + Messages.cut(versionText) + "' is not a number");
         }
         String context = required(data, "context", where);
         String arch = required(data, "arch", where);

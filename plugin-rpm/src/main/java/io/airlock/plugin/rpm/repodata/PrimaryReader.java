@@ -136,7 +136,7 @@ final class PrimaryReader {
         try {
             unit = new RpmPackage(name, epoch, version, release, arch, pkgId, checksumType, href);
         } catch (IllegalArgumentException e) {
-            throw new io.airlock.spi.AirlockException(io.airlock.spi.ErrorCode.INVALID_INPUT, where + ": " + e.getMessage());
+            throw new io.airlock.spi.AirlockException(io.airlock.spi.ErrorCode.INVALID_INPUT, where + ": " + io.airlock.spi.Messages.cut(e.getMessage(), Xml.MAX_MESSAGE));
         }
         unit.describe(summary, description, url, packager)
                 .sizes(sizePackage, sizeInstalled, sizeArchive)

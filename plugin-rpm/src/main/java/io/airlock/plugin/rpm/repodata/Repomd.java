@@ -4,6 +4,7 @@ import io.airlock.core.store.LocalDirectory;
 import io.airlock.core.store.RelativePaths;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -74,9 +75,9 @@ public record Repomd(Path root, String revision, List<Entry> entries) {
             }
         }
         if (location == null || checksum == null) {
-            throw new AirlockException(ErrorCode.INVALID_INPUT, where + ": <data type=\"" + type + "\"> lacks a location or checksum");
+            throw new AirlockException(ErrorCode.INVALID_INPUT, where + ": <data type=\"" + Messages.cut(type) + "\"> lacks a location or checksum");
         }
-        RelativePaths.check(location, PATH + " <data type=\"" + type + "\">");
+        RelativePaths.check(location, PATH + " <data type=\"" + Messages.cut(type) + "\">");
         return new Entry(type, location, checksumType, checksum);
     }
 

@@ -4,6 +4,7 @@ import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
 import java.io.FilterInputStream;
 import java.io.IOException;
+import io.airlock.spi.Messages;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
@@ -26,6 +27,9 @@ import javax.xml.stream.XMLStreamReader;
 final class Xml implements AutoCloseable {
 
     private static final XMLInputFactory FACTORY = newFactory();
+
+    /** The longest problem quoted from the parser or about a hostile name or value. */
+    static final int MAX_MESSAGE = 300;
 
     private final XMLStreamReader reader;
     private final String file;
@@ -62,6 +66,8 @@ final class Xml implements AutoCloseable {
             throw malformed(e);
         } catch (LimitExceeded e) {
             throw new AirlockException(ErrorCode.INVALID_INPUT, file + ": " + MARKUP_TOO_LONG);
+        } catch (RuntimeException e) {
+            throw parserFailure(e);
         }
     }
 
@@ -85,6 +91,8 @@ final class Xml implements AutoCloseable {
             return reader.hasNext();
         } catch (XMLStreamException e) {
             throw malformed(e);
+        } catch (RuntimeException e) {
+            throw parserFailure(e);
         }
     }
 
@@ -98,6 +106,8 @@ final class Xml implements AutoCloseable {
             throw malformed(e);
         } catch (LimitExceeded e) {
             throw markupTooLong();
+        } catch (RuntimeException e) {
+            throw parserFailure(e);
         }
         if (event == XMLStreamConstants.START_ELEMENT) {
             depth++;
@@ -222,7 +232,7 @@ final class Xml implements AutoCloseable {
     }
 
     AirlockException error(String message) {
-        return new AirlockException(ErrorCode.INVALID_INPUT, position() + ": " + message);
+        return new AirlockException(ErrorCode.INVALID_INPUT, position() + ": " + Messages.cut(message, MAX_MESSAGE));
     }
 
     private AirlockException malformed(XMLStreamException e) {
@@ -237,7 +247,16 @@ final class Xml implements AutoCloseable {
         if (at >= 0) {
             message = message.substring(at + "Message: ".length());
         }
-        return new AirlockException(ErrorCode.INVALID_INPUT, where + ": malformed XML: " + message.strip());
+        return new AirlockException(ErrorCode.INVALID_INPUT, where + ": malformed XML: " + Messages.cut(message.strip(), MAX_MESSAGE));
+    }
+
+    /**
+     * The JDK's parser fails on some malformed documents with an unchecked exception instead of an
+     * XMLStreamException (a DTD with a NUL: MissingResourceException for its own message key).
+     */
+    private AirlockException parserFailure(RuntimeException e) {
+        return new AirlockException(ErrorCode.INVALID_INPUT, file + ": malformed XML (the parser failed with "
+                + e.getClass().getSimpleName() + ": " + Messages.cut(e.getMessage(), MAX_MESSAGE) + ")", e);
     }
 
     private static final String MARKUP_TOO_LONG = "markup (a tag with its attributes, a comment, a processing instruction"
