@@ -413,12 +413,12 @@ public final class ImportEngine {
             String where = source + ", " + io.airlock.core.archive.ArchiveNames.CONTENT_ARTIFACTS + ", line ";
             timed("resolve links", () -> session.doWork(connection -> {
                 preferIndexes(connection, true);
-                firstMissing(connection, "select s.line, s.digest, s.path from import_key s where s.run_id = ? and s.kind = 'L'"
-                        + " and exists (select 1 from import_key t where t.run_id = s.run_id and t.kind = 'L' and t.digest = s.digest"
-                        + " and t.path = s.path and t.line < s.line) order by s.line",
+                // Grouped and NOT IN rather than correlated subqueries: linear whatever the plan.
+                firstMissing(connection, "select max(s.line), s.digest, s.path from import_key s where s.run_id = ? and s.kind = 'L'"
+                        + " group by s.digest, s.path having count(*) > 1 order by 1",
                         row -> LinkRules.duplicate(where + row.getLong(1), row.getString(2), row.getString(3)));
                 firstMissing(connection, "select s.line, s.digest from import_key s where s.run_id = ? and s.kind = 'L'"
-                        + " and not exists (select 1 from import_key r where r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest)"
+                        + " and s.digest not in (select r.digest from import_key r where r.run_id = ? and r.kind = 'R')"
                         + " order by s.line", row -> LinkRules.notCarried(where + row.getLong(1), row.getString(2)));
                 firstMissing(connection, "select s.line, s.sha256 from import_key s where s.run_id = ? and s.kind = 'L'"
                         + " and s.sha256 is not null and not exists (select 1 from artifact a where a.sha256 = s.sha256)"
@@ -610,7 +610,9 @@ public final class ImportEngine {
         /** Throws the exception {@code failure} builds for the first row of {@code sql}, if any. */
         private void firstMissing(java.sql.Connection connection, String sql, RowFailure failure) throws java.sql.SQLException {
             try (PreparedStatement query = connection.prepareStatement(sql)) {
-                query.setObject(1, runId);
+                for (int i = 1; i <= sql.chars().filter(c -> c == '?').count(); i++) {
+                    query.setObject(i, runId); // every parameter of these checks is the run
+                }
                 query.setMaxRows(1);
                 try (ResultSet rows = query.executeQuery()) {
                     if (rows.next()) {
