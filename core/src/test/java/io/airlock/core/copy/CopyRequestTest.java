@@ -271,7 +271,7 @@ final class CopyRequestTest {
 
         assertRefused(() -> CopyRequest.parse(text, "c.yaml"), ErrorCode.INVALID_INPUT)
                 .hasMessageStartingWith("copy request c.yaml: config[0].content[0]: 'nnnn")
-                .hasMessageEndingWith("n…")
+                .hasMessageEndingWith("n...")
                 .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
     }
 
