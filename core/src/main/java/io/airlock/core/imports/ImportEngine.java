@@ -413,12 +413,13 @@ public final class ImportEngine {
             String where = source + ", " + io.airlock.core.archive.ArchiveNames.CONTENT_ARTIFACTS + ", line ";
             timed("resolve links", () -> session.doWork(connection -> {
                 preferIndexes(connection, true);
-                // Grouped and NOT IN rather than correlated subqueries: linear whatever the plan.
+                // Grouped, and NOT EXISTS on the (run_id, kind, digest) index: H2 runs a NOT IN subquery again
+                // for every outer row (quadratic: minutes for CS9), and PostgreSQL is told to use indexes.
                 firstMissing(connection, "select max(s.line), s.digest, s.path from import_key s where s.run_id = ? and s.kind = 'L'"
                         + " group by s.digest, s.path having count(*) > 1 order by 1",
                         row -> LinkRules.duplicate(where + row.getLong(1), row.getString(2), row.getString(3)));
                 firstMissing(connection, "select s.line, s.digest from import_key s where s.run_id = ? and s.kind = 'L'"
-                        + " and s.digest not in (select r.digest from import_key r where r.run_id = ? and r.kind = 'R')"
+                        + " and not exists (select 1 from import_key r where r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest)"
                         + " order by s.line", row -> LinkRules.notCarried(where + row.getLong(1), row.getString(2)));
                 firstMissing(connection, "select s.line, s.sha256 from import_key s where s.run_id = ? and s.kind = 'L'"
                         + " and s.sha256 is not null and not exists (select 1 from artifact a where a.sha256 = s.sha256)"
