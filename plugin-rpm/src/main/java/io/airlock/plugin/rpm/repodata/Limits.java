@@ -2,8 +2,6 @@ package io.airlock.plugin.rpm.repodata;
 
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
-import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 
@@ -77,35 +75,11 @@ public final class Limits {
 
     /** {@code in}, refusing with {@code message} to read more than {@code max} bytes from it. */
     static InputStream bounded(InputStream in, long max, String message) {
-        return new FilterInputStream(in) {
+        return new CountingInputStream(in) {
             private long count;
 
             @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b >= 0) {
-                    counted(1);
-                }
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                int n = super.read(buffer, offset, length);
-                if (n > 0) {
-                    counted(n);
-                }
-                return n;
-            }
-
-            @Override
-            public long skip(long n) throws IOException {
-                long skipped = super.skip(n);
-                counted(skipped);
-                return skipped;
-            }
-
-            private void counted(long n) {
+            void counted(long n) {
                 count += n;
                 if (count > max) {
                     throw new AirlockException(ErrorCode.INVALID_INPUT, message);

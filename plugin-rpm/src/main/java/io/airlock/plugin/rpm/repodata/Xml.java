@@ -2,8 +2,6 @@ package io.airlock.plugin.rpm.repodata;
 
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
-import java.io.FilterInputStream;
-import java.io.IOException;
 import io.airlock.spi.Messages;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -283,7 +281,7 @@ final class Xml implements AutoCloseable {
     }
 
     /** Counts the bytes the parser reads, and stops it when one event needs more than {@link Limits#MARKUP_BYTES}. */
-    private static final class Guard extends FilterInputStream {
+    private static final class Guard extends CountingInputStream {
         long count;
         long eventStart;
 
@@ -292,24 +290,7 @@ final class Xml implements AutoCloseable {
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                counted(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                counted(n);
-            }
-            return n;
-        }
-
-        private void counted(int n) {
+        void counted(long n) {
             count += n;
             if (count - eventStart > Limits.MARKUP_BYTES) {
                 throw new LimitExceeded();
