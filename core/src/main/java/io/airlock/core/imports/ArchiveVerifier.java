@@ -113,26 +113,16 @@ public final class ArchiveVerifier {
 
                 @Override
                 public void row(String type, ObjectNode row, String where) {
-                    Content unit;
-                    Optional<FileDigest> own;
-                    try {
-                        // References resolve to nothing here: they need a database, and neither the
-                        // natural key nor the file digest may depend on them.
-                        unit = plugins.resource(type).readRow(row, new ContentResource.RowReader() {
-                            @Override
-                            public <C extends Content> C reference(Class<C> contentClass, ContentKey key) {
-                                return null;
-                            }
-                        });
-                        ContentResource<Content> resource = plugins.resourceOf(unit);
-                        unit.assignIdentity(resource.naturalKey(unit));
-                        own = resource.fileDigest(unit);
-                    } catch (AirlockException e) {
-                        throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": " + e.getMessage(), e);
-                    } catch (RuntimeException e) {
-                        throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": the row cannot be read as " + type + " ("
-                                + e.toString().lines().findFirst().orElse("") + ")", e);
-                    }
+                    // References resolve to nothing here: they need a database, and neither the
+                    // natural key nor the file digest may depend on them.
+                    LinkRules.ReadRow read = LinkRules.readRow(plugins, type, row, where, new ContentResource.RowReader() {
+                        @Override
+                        public <C extends Content> C reference(Class<C> contentClass, ContentKey key) {
+                            return null;
+                        }
+                    });
+                    Content unit = read.unit();
+                    Optional<FileDigest> own = read.own();
                     carried.putIfAbsent(unit.keyDigest(), new CarriedUnit(LinkRules.label(unit), own));
                 }
 

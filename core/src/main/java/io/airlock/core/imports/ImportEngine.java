@@ -273,21 +273,9 @@ public final class ImportEngine {
                 lastOrder = order;
                 currentType = type;
             }
-            Content unit;
-            Optional<FileDigest> own;
-            try {
-                unit = airlock.plugins().resource(type).readRow(row, this::reference);
-                ContentResource<Content> resource = airlock.plugins().resourceOf(unit);
-                unit.assignIdentity(resource.naturalKey(unit));
-                own = resource.fileDigest(unit);
-            } catch (AirlockException e) {
-                throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": " + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                // A resource should refuse a bad row with an AirlockException; one that trips over it
-                // (a missing field read as null) still gets a bad row, not a database failure.
-                throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": the row cannot be read as " + type + " ("
-                        + e.toString().lines().findFirst().orElse("") + ")", e);
-            }
+            LinkRules.ReadRow read = LinkRules.readRow(airlock.plugins(), type, row, where, this::reference);
+            Content unit = read.unit();
+            Optional<FileDigest> own = read.own();
             pendingUnits.add(new NewUnit(unit, List.of()));
             pendingCarried.add(new Carried(unit.keyDigest(), LinkRules.label(unit), own));
             if (pendingUnits.size() == BATCH) {

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The rules a {@code content_artifacts.jsonl} line must follow, shared by import and verify so
@@ -31,6 +32,30 @@ final class LinkRules {
     /** A unit as messages name it: {@code type:label}, abbreviated. */
     static String label(Content unit) {
         return RelativePaths.printable(unit.typeId() + ":" + unit.label());
+    }
+
+    /** A row read as its type, with its identity assigned and the file digest its type records. */
+    record ReadRow(Content unit, Optional<FileDigest> own) {
+    }
+
+    /**
+     * Reads {@code row} as a unit of {@code type} and assigns its identity; a row the resource
+     * refuses, or trips over (a missing field read as null), is ARCHIVE_INVALID at {@code where},
+     * not a database failure.
+     */
+    static ReadRow readRow(io.airlock.core.plugin.PluginRegistry plugins, String type,
+            com.fasterxml.jackson.databind.node.ObjectNode row, String where, io.airlock.spi.ContentResource.RowReader references) {
+        try {
+            Content unit = plugins.resource(type).readRow(row, references);
+            io.airlock.spi.ContentResource<Content> resource = plugins.resourceOf(unit);
+            unit.assignIdentity(resource.naturalKey(unit));
+            return new ReadRow(unit, resource.fileDigest(unit));
+        } catch (AirlockException e) {
+            throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": the row cannot be read as " + type + " ("
+                    + e.toString().lines().findFirst().orElse("") + ")", e);
+        }
     }
 
     static AirlockException duplicate(String at, String unit, String path) {
