@@ -211,6 +211,32 @@ final class RpmCopyTest {
         }
     }
 
+    @Test
+    void twoInstallationsSharingOnePluginObjectEachSolveAgainstTheirOwnVersions() {
+        RpmPlugin shared = new RpmPlugin(); // a host registering one plugin object with two tenants
+        try (TestDatabase first = TestDatabase.create(); TestDatabase second = TestDatabase.create();
+                Airlock withLibfoo = open(first, shared); Airlock withoutLibfoo = open(second, shared)) {
+            sync(withLibfoo, first, "src", new YumRepo().add(APP, LIBFOO, HELPER));
+            withLibfoo.repositories().create("dst", RpmPlugin.NAME, null);
+            sync(withoutLibfoo, second, "src", new YumRepo().add(APP, HELPER)); // same name, same version number
+            withoutLibfoo.repositories().create("dst", RpmPlugin.NAME, null);
+            Entry entry = Entry.whole("src", "dst").withContent("rpm.package:app-1.0-1.x86_64");
+
+            CopyResult solvedFirst = copy(withLibfoo, true, entry);
+            CopyResult solvedSecond = copy(withoutLibfoo, true, entry);
+
+            assertThat(added(solvedFirst, 0)).containsKey("rpm.package:libfoo-1.2-1.x86_64");
+            assertThat(added(solvedSecond, 0)).doesNotContainKey("rpm.package:libfoo-1.2-1.x86_64");
+            assertThat(solvedSecond.unresolved()).containsExactly(
+                    new Unresolved("rpm.package:app-1.0-1.x86_64", "libfoo.so.1()(64bit)"));
+        }
+    }
+
+    private static Airlock open(TestDatabase db, RpmPlugin plugin) {
+        return Airlock.builder().jdbcUrl(db.url()).credentials(db.user(), db.password())
+                .storage(db.path("home").resolve("artifacts")).plugin(plugin).discoverPlugins(false).build();
+    }
+
     static void sync(Airlock airlock, TestDatabase db, String name, YumRepo repo) {
         airlock.repositories().create(name, RpmPlugin.NAME, null);
         new RpmRepositories(airlock).sync(name, repo.write(db.path("yum-" + name)), ProgressListener.NONE);

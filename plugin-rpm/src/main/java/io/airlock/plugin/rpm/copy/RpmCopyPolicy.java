@@ -20,6 +20,7 @@ import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,8 +30,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hibernate.Session;
+import org.hibernate.SessionFactory;
 
 /**
  * RPM's copy rules. Children come along whether or not dependencies are solved: an advisory brings
@@ -43,8 +46,13 @@ import org.hibernate.Session;
  */
 public final class RpmCopyPolicy implements CopyPolicy {
 
-    /** Repository versions never change, so what was read of one is kept while memory allows. */
-    private final Map<String, SoftReference<VersionData>> cache = new ConcurrentHashMap<>();
+    /**
+     * Repository versions never change, so what was read of one is kept while memory allows. Kept
+     * per installation (its session factory, held weakly): two installations in one JVM share this
+     * policy object while their repositories are unrelated.
+     */
+    private final Map<SessionFactory, Map<String, SoftReference<VersionData>>> cache =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     @Override
     public CopyPlan plan(CopyProblem problem) {
@@ -52,12 +60,14 @@ public final class RpmCopyPolicy implements CopyPolicy {
     }
 
     private VersionData data(Session session, VersionContent version) {
-        String key = System.identityHashCode(session.getSessionFactory()) + "/" + version.repository() + "@" + version.version();
-        SoftReference<VersionData> cached = cache.get(key);
+        Map<String, SoftReference<VersionData>> installation =
+                cache.computeIfAbsent(session.getSessionFactory(), factory -> new ConcurrentHashMap<>());
+        String key = version.repository() + "@" + version.version();
+        SoftReference<VersionData> cached = installation.get(key);
         VersionData data = cached == null ? null : cached.get();
         if (data == null) {
             data = VersionData.load(version);
-            cache.put(key, new SoftReference<>(data));
+            installation.put(key, new SoftReference<>(data));
         }
         return data;
     }
