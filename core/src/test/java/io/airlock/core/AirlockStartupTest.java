@@ -71,6 +71,67 @@ final class AirlockStartupTest {
         }
     }
 
+    @Tag("persistence")
+    @Test
+    void contentTypesReferringToEachOtherInACycleAreRefusedNamingThem() {
+        ContentPlugin plugin = new ContentPlugin() {
+            @Override
+            public String name() {
+                return "loop";
+            }
+
+            @Override
+            public String version() {
+                return "1.0.0";
+            }
+
+            @Override
+            public List<ContentType<?>> contentTypes() {
+                return List.of(ContentType.of(Hen.class), ContentType.of(Egg.class));
+            }
+        };
+        try (TestDatabase db = TestDatabase.create()) {
+            assertThatThrownBy(() -> Airlock.builder().jdbcUrl(db.url()).credentials(db.user(), db.password())
+                            .storage(storage).discoverPlugins(false).plugin(plugin).build())
+                    .isInstanceOf(AirlockException.class)
+                    .hasMessage("content types refer to each other in a cycle, which no import order can satisfy:"
+                            + " loop.hen refers to loop.egg; loop.egg refers to loop.hen")
+                    .extracting(e -> ((AirlockException) e).code()).isEqualTo(ErrorCode.PLUGIN_INVALID);
+        }
+    }
+
+    /** Refers to the egg it came from. */
+    @Entity
+    @DiscriminatorValue("loop.hen")
+    public static class Hen extends Content {
+        @io.airlock.spi.NaturalKey
+        private String name;
+
+        @jakarta.persistence.ManyToOne
+        private Egg egg;
+
+        @Override
+        public String label() {
+            return name;
+        }
+    }
+
+    /** Refers to the hen that laid it. */
+    @Entity
+    @DiscriminatorValue("loop.egg")
+    public static class Egg extends Content {
+        @io.airlock.spi.NaturalKey
+        private String name;
+
+        @jakarta.persistence.ManyToOne
+        private Hen hen;
+
+        @Override
+        public String label() {
+            return name;
+        }
+    }
+
     /** A content entity with no natural key. */
     @Entity
     @DiscriminatorValue("keyless.unit")

@@ -300,7 +300,8 @@ public final class GenericContentResource<T extends Content> implements ContentR
             }
             Codec codec = ScalarCodecs.forType(attribute.getJavaType());
             if (codec == null) {
-                throw refuse("attribute '" + fullName + "' has type " + attribute.getJavaType().getName()
+                // The field's declared type: Hibernate's own may differ (java.sql.Timestamp for a java.util.Date).
+                throw refuse("attribute '" + fullName + "' is declared as " + field.getGenericType().getTypeName()
                         + ", which the generic resource cannot export; use a supported type, a JSON column,"
                         + " or write a ContentResource for it");
             }

@@ -22,7 +22,7 @@ final class BadUnits {
     }
 
     static final List<Class<?>> ALL = List.of(Note.class, NoKey.class, WithOneToMany.class, WithForeignReference.class,
-            WithCalendar.class, WithEmbeddedKey.class);
+            WithCalendar.class, WithEmbeddedKey.class, WithDate.class);
 
     @Entity
     @Table(name = "bad_no_key")
@@ -78,6 +78,21 @@ final class BadUnits {
 
         @Temporal(TemporalType.TIMESTAMP)
         Calendar due;
+
+        @Override
+        public String label() {
+            return name;
+        }
+    }
+
+    @Entity
+    @Table(name = "bad_date")
+    @DiscriminatorValue("test.date")
+    static class WithDate extends Content {
+        @NaturalKey
+        String name;
+
+        java.util.Date due; // Hibernate's metamodel says java.sql.Timestamp
 
         @Override
         public String label() {

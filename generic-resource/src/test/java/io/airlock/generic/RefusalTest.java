@@ -42,6 +42,13 @@ final class RefusalTest {
     }
 
     @Test
+    void namesTheDeclaredTypeOfARefusedAttributeNotHibernatesOwn() {
+        assertThat(refusal(BadUnits.WithDate.class))
+                .contains("test.date", "attribute 'due' is declared as java.util.Date,")
+                .doesNotContain("java.sql.Timestamp");
+    }
+
+    @Test
     void refusesANaturalKeyThatIsNotBasic() {
         assertThat(refusal(BadUnits.WithEmbeddedKey.class))
                 .contains("test.embeddedkey", BadUnits.WithEmbeddedKey.class.getName(), "'checksum'", "@NaturalKey",

@@ -12,6 +12,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 import java.util.Objects;
 import java.util.UUID;
+import org.hibernate.proxy.HibernateProxy;
 
 /**
  * Base of every content unit. A plugin's content class extends it, is an {@code @Entity} with a
@@ -45,13 +46,21 @@ public abstract class Content {
     protected Content() {
     }
 
+    /**
+     * The unit's id. Correct on a Hibernate proxy too (a unit reached through a lazy reference),
+     * without loading it: a proxy is a subclass whose own fields were never loaded, and these final
+     * methods run on the proxy itself, so each reads through the proxy's initializer.
+     */
     public final UUID id() {
+        if (this instanceof HibernateProxy proxy) {
+            return (UUID) proxy.getHibernateLazyInitializer().getIdentifier();
+        }
         return id;
     }
 
     /** The content type id declared by the class's {@code @DiscriminatorValue}. */
     public final String typeId() {
-        return typeIdOf(getClass());
+        return typeIdOf(self().getClass());
     }
 
     /**
@@ -63,7 +72,7 @@ public abstract class Content {
 
     /** The stored digest of the natural key; null until the unit has been given its identity. */
     public final String keyDigest() {
-        return keyDigest;
+        return self().keyDigest;
     }
 
     /**
@@ -76,8 +85,17 @@ public abstract class Content {
             throw new AirlockException(ErrorCode.INVALID_INPUT,
                     "key of type " + key.type() + " given to a unit of type " + typeId());
         }
-        this.label = Objects.requireNonNull(label(), "label");
-        this.keyDigest = key.digest();
+        Content self = self();
+        self.label = Objects.requireNonNull(label(), "label");
+        self.keyDigest = key.digest();
+    }
+
+    /** This unit, or the loaded unit behind it when this is a Hibernate proxy. */
+    private Content self() {
+        if (this instanceof HibernateProxy proxy) {
+            return (Content) proxy.getHibernateLazyInitializer().getImplementation();
+        }
+        return this;
     }
 
     public static String typeIdOf(Class<?> contentClass) {
@@ -89,6 +107,17 @@ public abstract class Content {
         }
         throw new AirlockException(ErrorCode.PLUGIN_INVALID,
                 "content class " + contentClass.getName() + " has no @DiscriminatorValue naming its type id");
+    }
+
+    /** Units are equal when their ids are (a proxy equals the unit it stands for). */
+    @Override
+    public final boolean equals(Object other) {
+        return other == this || other instanceof Content unit && id().equals(unit.id());
+    }
+
+    @Override
+    public final int hashCode() {
+        return id().hashCode();
     }
 
     @Override

@@ -485,7 +485,8 @@ public final class ExportEngine {
         long[] done = {0};
         Path links = writer.spoolFile("links");
         List<String> types = new ArrayList<>(counts.content().keySet());
-        types.sort(Comparator.comparingInt((String t) -> airlock.plugins().resource(t).importOrder()).thenComparing(t -> t));
+        List<String> order = airlock.plugins().importOrder(); // a type after the types its units refer to
+        types.sort(Comparator.comparingInt(order::indexOf));
         try (OutputStream linkOut = new BufferedOutputStream(Files.newOutputStream(links), 1 << 16);
                 JsonGenerator linkJson = Json.mapper().createGenerator(linkOut)) {
             for (String type : types) {

@@ -75,7 +75,7 @@ public final class ImportEngine {
         Run run = null;
         try (ArchiveReader reader = ArchiveVerifier.open(request.path(), signed)) {
             session.beginTransaction();
-            run = new Run(session, request, reader.source().toString(), progress);
+            run = new Run(session, request, reader.source().toString(), progress, scratch.path());
             new ArchiveScanner(reader, scratch.path()).scan(run);
             ImportResult result = run.result().signedBy(signed.map(TrustedKeys.SignedToc::signedBy));
             if (request.dryRun()) {
@@ -150,7 +150,9 @@ public final class ImportEngine {
         private final Map<String, Long> created = new TreeMap<>();
         private final Map<String, Long> reused = new TreeMap<>();
         private String currentType;
-        private int lastOrder = Integer.MIN_VALUE;
+        private final DeferredRows deferred;
+        /** While true, a row referring to a unit not stored yet is deferred instead of refused. */
+        private boolean deferring = true;
         private final UUID runId = io.airlock.spi.Ids.next();
         private long linkLine;
         private long memberLine;
@@ -162,7 +164,8 @@ public final class ImportEngine {
         private long totalRows;
         private long artifactBytesDone;
 
-        Run(Session session, ImportRequest request, String source, ProgressListener progress) {
+        Run(Session session, ImportRequest request, String source, ProgressListener progress, Path scratch) {
+            this.deferred = new DeferredRows(scratch.resolve("deferred-rows.jsonl"));
             this.session = session;
             this.request = request;
             this.source = "export " + source;
@@ -266,14 +269,16 @@ public final class ImportEngine {
         public void row(String type, ObjectNode row, String where) {
             if (!type.equals(currentType)) {
                 flushArtifacts();
-                int order = airlock.plugins().resource(type).importOrder();
-                if (order < lastOrder) {
-                    throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": type " + type + " comes after a type it must precede");
-                }
-                lastOrder = order;
+                flushUnits();
                 currentType = type;
             }
-            LinkRules.ReadRow read = LinkRules.readRow(airlock.plugins(), type, row, where, this::reference);
+            LinkRules.ReadRow read;
+            try {
+                read = LinkRules.readRow(airlock.plugins(), type, row, where, this::reference);
+            } catch (DeferredRows.ForwardReference e) {
+                deferred.add(type, where, row);
+                return;
+            }
             Content unit = read.unit();
             Optional<FileDigest> own = read.own();
             pendingUnits.add(new NewUnit(unit, List.of()));
@@ -283,11 +288,36 @@ public final class ImportEngine {
             }
         }
 
+        /**
+         * Reads the deferred rows again, now that every row has been read once, until a pass stores
+         * none of them; a row still referring to a unit that is nowhere is then refused at its line.
+         * Runs once, before the first link is read.
+         */
+        private void resolveDeferred() {
+            if (!deferring) {
+                return;
+            }
+            flushUnits();
+            while (deferred.count() > 0) {
+                long before = deferred.count();
+                deferred.drain(next -> row(next.type(), next.row(), next.where()));
+                flushUnits();
+                if (deferred.count() == before) {
+                    deferring = false; // no progress: the next pass refuses the first row left
+                }
+            }
+            deferring = false;
+            deferred.close();
+        }
+
         private <C extends Content> C reference(Class<C> type, ContentKey key) {
             Optional<UUID> id = idOfDigest(key.digest());
             if (id.isEmpty() && !pendingUnits.isEmpty()) {
                 flushUnits(); // the target may be a row of this batch
                 id = idOfDigest(key.digest());
+            }
+            if (id.isEmpty() && deferring) {
+                throw new DeferredRows.ForwardReference();
             }
             UUID found = id.orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND, "referenced unit "
                     + key.canonicalText() + " is neither in the export nor in this installation"));
@@ -361,6 +391,7 @@ public final class ImportEngine {
          */
         @Override
         public void link(String unitDigest, String path, Optional<String> sha256, String where) {
+            resolveDeferred();
             flushArtifacts();
             pendingLinks.add(new Link(unitDigest, path, sha256, ++linkLine));
             if (pendingLinks.size() == BATCH) {
@@ -396,6 +427,7 @@ public final class ImportEngine {
          */
         @Override
         public void endOfLinks() {
+            resolveDeferred();
             flushArtifacts();
             flushLinks();
             String where = source + ", " + io.airlock.core.archive.ArchiveNames.CONTENT_ARTIFACTS + ", line ";

@@ -50,6 +50,8 @@ final class LinkRules {
             io.airlock.spi.ContentResource<Content> resource = plugins.resourceOf(unit);
             unit.assignIdentity(resource.naturalKey(unit));
             return new ReadRow(unit, resource.fileDigest(unit));
+        } catch (DeferredRows.ForwardReference e) {
+            throw e;
         } catch (AirlockException e) {
             throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
 public final class PluginRegistry {
 
     private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+([-+.].*)?");
-    private static final Map<ClassLoader, List<ContentPlugin>> DISCOVERED = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<ClassLoader, java.lang.ref.SoftReference<List<ServiceLoader.Provider<ContentPlugin>>>> DISCOVERED =
+            new WeakHashMap<>();
 
     private final List<ContentPlugin> plugins;
     private final Map<String, ContentPlugin> pluginsByName;
@@ -38,6 +39,7 @@ public final class PluginRegistry {
     private final Map<String, ContentPlugin> pluginByType;
     private final Map<Class<?>, ContentType<?>> typesByClass;
     private volatile Map<String, ContentResource<?>> resources;
+    private volatile List<String> importOrder;
 
     private PluginRegistry(List<ContentPlugin> plugins) {
         this.plugins = List.copyOf(plugins);
@@ -63,11 +65,21 @@ public final class PluginRegistry {
                     throw invalid("content type '" + type.id() + "' is declared by both plugin '" + claimant.name() + "' ("
                             + claimant.getClass().getName() + ") and plugin '" + name + "' (" + plugin.getClass().getName() + ")");
                 }
+                if (!type.family().equals(name)) {
+                    // Export finds a type's plugin by the family, so a type outside its plugin's family
+                    // would start fine and fail at the first export.
+                    throw invalid("plugin '" + name + "' (" + plugin.getClass().getName() + ") declares content type '"
+                            + type.id() + "', whose family '" + type.family() + "' is not the plugin's name; name the type '"
+                            + name + "." + type.id().substring(type.family().length() + 1) + "' or the plugin '" + type.family() + "'");
+                }
                 byId.put(type.id(), type);
                 if (byClass.putIfAbsent(type.entityClass(), type) != null) {
                     throw invalid("entity " + type.entityClass().getName() + " is declared as two content types");
                 }
             }
+        }
+        for (ContentPlugin plugin : plugins) {
+            EntityChecks.check(plugin);
         }
         this.pluginsByName = Collections.unmodifiableMap(byName);
         this.types = Collections.unmodifiableMap(byId);
@@ -81,23 +93,37 @@ public final class PluginRegistry {
     }
 
     /**
-     * The plugins declared in {@code META-INF/services/io.airlock.spi.ContentPlugin} visible to the
-     * class loader, each provider class instantiated once; cached per class loader.
+     * New instances of the plugins declared in {@code META-INF/services/io.airlock.spi.ContentPlugin}
+     * visible to the class loader, each provider class once. The providers found are cached per
+     * class loader (softly, so an unused loader can go); the instances are not: each installation
+     * gets plugin objects of its own, so nothing a plugin keeps is shared between installations.
      */
     public static List<ContentPlugin> discover(ClassLoader classLoader) {
+        List<ServiceLoader.Provider<ContentPlugin>> providers;
         synchronized (DISCOVERED) {
-            List<ContentPlugin> cached = DISCOVERED.get(classLoader);
-            if (cached == null) {
-                cached = load(classLoader);
-                DISCOVERED.put(classLoader, cached);
+            java.lang.ref.SoftReference<List<ServiceLoader.Provider<ContentPlugin>>> cached = DISCOVERED.get(classLoader);
+            providers = cached == null ? null : cached.get();
+            if (providers == null) {
+                providers = providers(classLoader);
+                DISCOVERED.put(classLoader, new java.lang.ref.SoftReference<>(providers));
             }
-            return cached;
         }
+        List<ContentPlugin> found = new ArrayList<>();
+        for (ServiceLoader.Provider<ContentPlugin> provider : providers) {
+            try {
+                found.add(provider.get());
+            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw new AirlockException(ErrorCode.PLUGIN_INVALID,
+                        "plugin provider " + provider.type().getName() + " could not be instantiated: " + cause, e);
+            }
+        }
+        return List.copyOf(found);
     }
 
-    private static List<ContentPlugin> load(ClassLoader classLoader) {
+    private static List<ServiceLoader.Provider<ContentPlugin>> providers(ClassLoader classLoader) {
         Set<Class<? extends ContentPlugin>> seen = new LinkedHashSet<>();
-        List<ContentPlugin> found = new ArrayList<>();
+        List<ServiceLoader.Provider<ContentPlugin>> found = new ArrayList<>();
         var providers = ServiceLoader.load(ContentPlugin.class, classLoader).stream().iterator();
         while (true) {
             ServiceLoader.Provider<ContentPlugin> provider;
@@ -111,15 +137,8 @@ public final class PluginRegistry {
             }
             // The same provider class listed by two jars (or twice in one) is one plugin; filter on
             // the type before instantiating.
-            if (!seen.add(provider.type())) {
-                continue;
-            }
-            try {
-                found.add(provider.get());
-            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
-                throw new AirlockException(ErrorCode.PLUGIN_INVALID,
-                        "plugin provider " + provider.type().getName() + " could not be instantiated: " + cause, e);
+            if (seen.add(provider.type())) {
+                found.add(provider);
             }
         }
         return List.copyOf(found);
@@ -133,14 +152,9 @@ public final class PluginRegistry {
         return Optional.ofNullable(pluginsByName.get(name));
     }
 
-    /**
-     * The repository types: every plugin's name and every content type's family (a plugin may add
-     * types to another plugin's family).
-     */
+    /** The repository types: every plugin's name (each content type's family is its plugin's name). */
     public Set<String> families() {
-        Set<String> families = new java.util.TreeSet<>(pluginsByName.keySet());
-        types.values().forEach(type -> families.add(type.family()));
-        return families;
+        return new java.util.TreeSet<>(pluginsByName.keySet());
     }
 
     public List<ContentType<?>> contentTypes() {
@@ -190,9 +204,38 @@ public final class PluginRegistry {
             }
         };
         for (ContentType<?> type : types.values()) {
-            created.put(type.id(), create(type, context));
+            try {
+                created.put(type.id(), create(type, context));
+            } catch (AirlockException e) {
+                if (e.code() != ErrorCode.PLUGIN_INVALID) {
+                    throw e;
+                }
+                throw new AirlockException(ErrorCode.PLUGIN_INVALID, "plugin '" + pluginByType.get(type.id()).name() + "': "
+                        + e.getMessage(), e);
+            }
         }
+        this.importOrder = ImportOrder.of(types.values(), created, metamodel, this::typeOfClass);
         this.resources = Collections.unmodifiableMap(created);
+    }
+
+    /**
+     * Every content type, in the order an export writes them and an import reads them: a type
+     * after the types its units refer to (derived from the entities' references), then by each
+     * resource's {@link ContentResource#importOrder()} and by id.
+     */
+    public List<String> importOrder() {
+        boundResources();
+        return importOrder;
+    }
+
+    private Optional<String> typeOfClass(Class<?> contentClass) {
+        for (Class<?> c = contentClass; c != null && c != Object.class; c = c.getSuperclass()) {
+            ContentType<?> type = typesByClass.get(c);
+            if (type != null) {
+                return Optional.of(type.id());
+            }
+        }
+        return Optional.empty();
     }
 
     private static <T extends Content> ContentResource<T> create(ContentType<T> type, ResourceContext context) {

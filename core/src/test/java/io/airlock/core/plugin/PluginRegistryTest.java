@@ -40,9 +40,12 @@ final class PluginRegistryTest {
     }
 
     @Test
-    void discoveryIsCachedPerClassLoader() throws IOException {
+    void eachDiscoveryGivesPluginObjectsOfItsOwn() throws IOException {
         try (URLClassLoader loader = loaderDeclaring(WidgetPlugin.class.getName())) {
-            assertThat(PluginRegistry.discover(loader).get(0)).isSameAs(PluginRegistry.discover(loader).get(0));
+            ContentPlugin first = PluginRegistry.discover(loader).get(0);
+            ContentPlugin second = PluginRegistry.discover(loader).get(0);
+
+            assertThat(second).isNotSameAs(first).hasSameClassAs(first);
         }
     }
 
@@ -89,7 +92,7 @@ final class PluginRegistryTest {
     }
 
     @Test
-    void familiesAreThePluginNamesAndTypeFamilies() {
+    void familiesAreThePluginNames() {
         PluginRegistry registry = PluginRegistry.of(List.of(new WidgetPlugin(), new TestPlugins.Rival() {
             @Override
             public List<ContentType<?>> contentTypes() {
@@ -98,6 +101,25 @@ final class PluginRegistryTest {
         }));
 
         assertThat(registry.families()).containsExactly("rival", "test");
+    }
+
+    @Test
+    void aTypeOutsideItsPluginsFamilyIsRefusedAtRegistration() {
+        assertThatThrownBy(() -> PluginRegistry.of(List.of(new TestPlugins.Rival())))
+                .isInstanceOf(AirlockException.class)
+                .hasMessage("plugin 'rival' (io.airlock.core.plugin.TestPlugins$Rival) declares content type 'test.widget',"
+                        + " whose family 'test' is not the plugin's name; name the type 'rival.widget' or the plugin 'test'")
+                .extracting(e -> ((AirlockException) e).code()).isEqualTo(ErrorCode.PLUGIN_INVALID);
+    }
+
+    @Test
+    void aFieldHibernateCannotMapIsRefusedNamingPluginEntityFieldAndType() {
+        assertThatThrownBy(() -> PluginRegistry.of(List.of(new TestPlugins.Unmappable())))
+                .isInstanceOf(AirlockException.class)
+                .hasMessage("plugin 'bad': entity io.airlock.core.plugin.TestPlugins$Attributed field 'attributes' is declared as"
+                        + " java.util.Map<java.lang.String, java.lang.Object>, a collection or map, which needs @ElementCollection,"
+                        + " or @JdbcTypeCode(SqlTypes.JSON) for a JSON column")
+                .extracting(e -> ((AirlockException) e).code()).isEqualTo(ErrorCode.PLUGIN_INVALID);
     }
 
     @Test

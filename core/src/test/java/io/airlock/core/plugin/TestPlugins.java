@@ -71,4 +71,37 @@ public final class TestPlugins {
             return "latest";
         }
     }
+
+    /** An entity with a map field and no annotation saying how to store it. */
+    @jakarta.persistence.Entity
+    @jakarta.persistence.DiscriminatorValue("bad.attributed")
+    public static class Attributed extends io.airlock.spi.Content {
+        @io.airlock.spi.NaturalKey
+        String name;
+
+        java.util.Map<String, Object> attributes;
+
+        @Override
+        public String label() {
+            return name;
+        }
+    }
+
+    /** Declares {@link Attributed}. */
+    public static final class Unmappable implements ContentPlugin {
+        @Override
+        public String name() {
+            return "bad";
+        }
+
+        @Override
+        public String version() {
+            return "1.0.0";
+        }
+
+        @Override
+        public List<ContentType<?>> contentTypes() {
+            return List.of(ContentType.of(Attributed.class));
+        }
+    }
 }
