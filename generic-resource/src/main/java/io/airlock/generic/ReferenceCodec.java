@@ -107,6 +107,9 @@ final class ReferenceCodec implements Codec {
         if (node.isIntegralNumber() && node.canConvertToLong()) {
             return node.longValue();
         }
+        if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
+            throw new InvalidValue(path, "is a number out of range");
+        }
         if (node.isNumber()) {
             // A double node's text is the shortest exact form, as ContentKey makes it for doubles.
             return node.isDouble() || node.isFloat() ? new BigDecimal(node.asText()) : node.decimalValue();
