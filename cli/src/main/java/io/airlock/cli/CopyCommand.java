@@ -109,12 +109,16 @@ final class CopyCommand implements Callable<Integer> {
         List<String> parts = new ArrayList<>();
         long requested = destination.count(Kind.REQUESTED);
         long children = destination.count(Kind.CHILD);
+        long referenced = destination.count(Kind.REFERENCED);
         long dependencies = destination.count(Kind.DEPENDENCY);
         if (requested > 0) {
             parts.add(requested + " requested");
         }
         if (children > 0) {
             parts.add(children + (children == 1 ? " child" : " children"));
+        }
+        if (referenced > 0) {
+            parts.add(referenced + " referenced");
         }
         if (dependencies > 0) {
             parts.add(dependencies + (dependencies == 1 ? " dependency" : " dependencies"));

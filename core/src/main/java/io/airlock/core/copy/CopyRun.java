@@ -136,6 +136,10 @@ final class CopyRun {
         Map<String, Optional<RepositoryVersion>> created = new HashMap<>();
         for (Target target : new TreeMap<>(targets).values()) {
             target.draft.add(target.additions);
+            for (VersionDraft.Referenced referenced : target.draft.addReferenced()) {
+                target.offer(target.added, referenced.id(), new CopyResult.Added(referenced.type(), referenced.label(),
+                        Reason.referencedBy(referenced.referrer())));
+            }
             Set<UUID> present = Membership.present(session, target.view.model(), target.unchecked.keySet());
             target.unchecked.forEach((id, unit) -> {
                 if (!present.contains(id)) {

@@ -7,7 +7,7 @@ import io.airlock.spi.ErrorCode;
 import jakarta.persistence.metamodel.Attribute;
 import jakarta.persistence.metamodel.ManagedType;
 import jakarta.persistence.metamodel.Metamodel;
-import jakarta.persistence.metamodel.PluralAttribute;
+import jakarta.persistence.metamodel.SingularAttribute;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -34,14 +34,22 @@ final class ImportOrder {
     private ImportOrder() {
     }
 
-    static List<String> of(Collection<ContentType<?>> types, Map<String, ContentResource<?>> resources, Metamodel metamodel,
+    /** The references of every type (attribute path → referenced type) and the resulting order. */
+    record Graph(Map<String, List<PluginRegistry.Reference>> references, List<String> order) {
+    }
+
+    static Graph of(Collection<ContentType<?>> types, Map<String, ContentResource<?>> resources, Metamodel metamodel,
             Function<Class<?>, Optional<String>> typeOfClass) {
         Map<String, Set<String>> referenced = new LinkedHashMap<>();
+        Map<String, List<PluginRegistry.Reference>> references = new LinkedHashMap<>();
         for (ContentType<?> type : types) {
+            List<PluginRegistry.Reference> found = new ArrayList<>();
+            collect(metamodel.managedType(type.entityClass()), "", typeOfClass, found, new HashSet<>());
             Set<String> targets = new TreeSet<>();
-            collect(metamodel.managedType(type.entityClass()), typeOfClass, targets, new HashSet<>());
+            found.forEach(reference -> targets.add(reference.targetType()));
             targets.remove(type.id());
             referenced.put(type.id(), targets);
+            references.put(type.id(), List.copyOf(found));
         }
         Comparator<String> tieBreak = Comparator.comparingInt((String id) -> resources.get(id).importOrder())
                 .thenComparing(Comparator.naturalOrder());
@@ -58,27 +66,26 @@ final class ImportOrder {
             order.add(next.get());
             placed.add(next.get());
         }
-        return List.copyOf(order);
+        return new Graph(Map.copyOf(references), List.copyOf(order));
     }
 
-    /** The content types the attributes of {@code type} refer to, through embeddables too. */
-    private static void collect(ManagedType<?> type, Function<Class<?>, Optional<String>> typeOfClass, Set<String> targets,
-            Set<ManagedType<?>> seen) {
+    /**
+     * The singular references of {@code type}'s attributes to content types, through embeddables
+     * too (a collection of references, which the generic resource refuses, is not followed).
+     */
+    private static void collect(ManagedType<?> type, String prefix, Function<Class<?>, Optional<String>> typeOfClass,
+            List<PluginRegistry.Reference> found, Set<ManagedType<?>> seen) {
         if (!seen.add(type)) {
             return;
         }
         for (Attribute<?, ?> attribute : type.getAttributes()) {
-            Class<?> target = attribute instanceof PluralAttribute<?, ?, ?> plural
-                    ? plural.getElementType().getJavaType() : attribute.getJavaType();
+            String path = prefix + attribute.getName();
             switch (attribute.getPersistentAttributeType()) {
-                case MANY_TO_ONE, ONE_TO_ONE, MANY_TO_MANY, ONE_TO_MANY -> typeOfClass.apply(target).ifPresent(targets::add);
-                case EMBEDDED, ELEMENT_COLLECTION -> {
-                    if (attribute instanceof PluralAttribute<?, ?, ?> plural
-                            && plural.getElementType() instanceof ManagedType<?> element) {
-                        collect(element, typeOfClass, targets, seen);
-                    } else if (attribute instanceof jakarta.persistence.metamodel.SingularAttribute<?, ?> singular
-                            && singular.getType() instanceof ManagedType<?> embedded) {
-                        collect(embedded, typeOfClass, targets, seen);
+                case MANY_TO_ONE, ONE_TO_ONE -> typeOfClass.apply(attribute.getJavaType())
+                        .ifPresent(target -> found.add(new PluginRegistry.Reference(path, target)));
+                case EMBEDDED -> {
+                    if (attribute instanceof SingularAttribute<?, ?> singular && singular.getType() instanceof ManagedType<?> embedded) {
+                        collect(embedded, path + ".", typeOfClass, found, seen);
                     }
                 }
                 default -> {

@@ -40,6 +40,18 @@ public final class PluginRegistry {
     private final Map<Class<?>, ContentType<?>> typesByClass;
     private volatile Map<String, ContentResource<?>> resources;
     private volatile List<String> importOrder;
+    private volatile Map<String, List<Reference>> references;
+
+    /**
+     * A unit of one type refers to a unit of {@code targetType} through the attribute at
+     * {@code attributePath} (a many-to-one, possibly inside an embeddable: {@code origin.project}).
+     */
+    public record Reference(String attributePath, String targetType) {
+        public Reference {
+            java.util.Objects.requireNonNull(attributePath, "attributePath");
+            java.util.Objects.requireNonNull(targetType, "targetType");
+        }
+    }
 
     private PluginRegistry(List<ContentPlugin> plugins) {
         this.plugins = List.copyOf(plugins);
@@ -214,7 +226,9 @@ public final class PluginRegistry {
                         + e.getMessage(), e);
             }
         }
-        this.importOrder = ImportOrder.of(types.values(), created, metamodel, this::typeOfClass);
+        ImportOrder.Graph graph = ImportOrder.of(types.values(), created, metamodel, this::typeOfClass);
+        this.references = graph.references();
+        this.importOrder = graph.order();
         this.resources = Collections.unmodifiableMap(created);
     }
 
@@ -226,6 +240,12 @@ public final class PluginRegistry {
     public List<String> importOrder() {
         boundResources();
         return importOrder;
+    }
+
+    /** The references of a type's units to other units (none for most types). */
+    public List<Reference> references(String typeId) {
+        boundResources();
+        return references.getOrDefault(typeId, List.of());
     }
 
     private Optional<String> typeOfClass(Class<?> contentClass) {

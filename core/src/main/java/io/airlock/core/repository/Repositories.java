@@ -27,9 +27,11 @@ public final class Repositories {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
 
     private final Airlock airlock;
+    private final ReferenceColumns references;
 
     public Repositories(Airlock airlock) {
         this.airlock = airlock;
+        this.references = new ReferenceColumns(airlock.sessionFactory(), airlock.plugins());
     }
 
     /** Creates a repository with its empty version 0; refuses a taken name or an unknown family. */
@@ -251,7 +253,7 @@ public final class Repositories {
             throw new AirlockException(ErrorCode.NOT_FOUND, "repository '" + repositoryName + "' has no version "
                     + baseNumber + " (latest is " + latest + ")");
         }
-        return new VersionDraft(session, found, latest, baseNumber, mode);
+        return new VersionDraft(session, found, latest, baseNumber, mode, references.of(found.family()));
     }
 
     /** Creates a version in its own transaction; empty when nothing changed. */

@@ -10,7 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.hibernate.Session;
@@ -42,9 +44,12 @@ public final class VersionDraft {
     private final int base;
     private final Mode mode;
     private final UUID draftId = Ids.next();
+    private final List<ReferenceColumns.Column> references;
     private boolean committed;
 
-    VersionDraft(Session session, Repository repository, int latest, int base, Mode mode) {
+    VersionDraft(Session session, Repository repository, int latest, int base, Mode mode,
+            List<ReferenceColumns.Column> references) {
+        this.references = references;
         this.session = session;
         this.repository = repository;
         this.latest = latest;
@@ -219,6 +224,7 @@ public final class VersionDraft {
                     version.id(), repository.id(), next, base, java.sql.Timestamp.from(version.created()), true,
                     count, added, removed);
             update(connection, "update repository set latest_version = ? where id = ?", next, repository.id());
+            checkReferences(connection, next);
             return Optional.of(version);
         } finally {
             update(connection, "delete from version_draft_unit where draft_id = ?", draftId);
@@ -274,6 +280,82 @@ public final class VersionDraft {
                     throw new AirlockException(ErrorCode.INVALID_INPUT, "two different units labelled "
                             + rows.getString(1) + ":" + rows.getString(2) + " cannot both be in repository '"
                             + repository.name() + "'");
+                }
+            }
+        }
+    }
+
+    /** A unit staged because a unit in the draft refers to it. */
+    public record Referenced(UUID id, String type, String label, String referrer) {
+    }
+
+    /**
+     * Stages every unit that a staged unit refers to and that is neither staged nor in the base
+     * version, and what those refer to in turn (in {@link Mode#MODIFY}); returns them with the unit
+     * ({@code TYPE:LABEL}) that referred to each. Nothing to do for types without references.
+     */
+    public List<Referenced> addReferenced() {
+        checkOpen();
+        List<Referenced> brought = new ArrayList<>();
+        if (references.isEmpty()) {
+            return brought;
+        }
+        session.flush();
+        session.doWork(connection -> {
+            for (boolean more = true; more; ) {
+                more = false;
+                for (ReferenceColumns.Column reference : references) {
+                    List<Referenced> found = new ArrayList<>();
+                    try (PreparedStatement query = connection.prepareStatement("select distinct x." + reference.column()
+                            + ", t.content_type, t.label, c.content_type, c.label from version_draft_unit s"
+                            + " join " + reference.table() + " x on x.id = s.content_id"
+                            + " join content c on c.id = s.content_id join content t on t.id = x." + reference.column()
+                            + " where s.draft_id = ? and s.op = 'A'"
+                            + " and not exists (select 1 from version_draft_unit d where d.draft_id = s.draft_id and d.op = 'A'"
+                            + " and d.content_id = x." + reference.column() + ")"
+                            + (mode == Mode.MODIFY ? " and not exists (select 1 from repository_content m where m.repository_id = ?"
+                                    + " and m.content_id = x." + reference.column() + " and m.version_added <= ?"
+                                    + " and (m.version_removed is null or m.version_removed > ?))" : ""))) {
+                        bind(query, mode == Mode.MODIFY ? new Object[] {draftId, repository.id(), base, base} : new Object[] {draftId});
+                        try (ResultSet rows = query.executeQuery()) {
+                            while (rows.next()) {
+                                found.add(new Referenced(rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3),
+                                        rows.getString(4) + ":" + rows.getString(5)));
+                            }
+                        }
+                    }
+                    if (!found.isEmpty()) {
+                        stage('A', found.stream().map(Referenced::id).distinct().toList());
+                        brought.addAll(found);
+                        more = true;
+                    }
+                }
+            }
+        });
+        return brought;
+    }
+
+    /**
+     * Refuses the new version when one of its units refers to a unit that is not in it: exported,
+     * the far side could not import it.
+     */
+    private void checkReferences(Connection connection, int version) throws SQLException {
+        for (ReferenceColumns.Column reference : references) {
+            try (PreparedStatement query = connection.prepareStatement("select c.content_type, c.label, t.content_type, t.label"
+                    + " from repository_content m join " + reference.table() + " x on x.id = m.content_id"
+                    + " join content c on c.id = m.content_id join content t on t.id = x." + reference.column()
+                    + " where m.repository_id = ? and m.version_added <= ? and (m.version_removed is null or m.version_removed > ?)"
+                    + " and not exists (select 1 from repository_content n where n.repository_id = m.repository_id"
+                    + " and n.content_id = x." + reference.column() + " and n.version_added <= ?"
+                    + " and (n.version_removed is null or n.version_removed > ?))")) {
+                bind(query, repository.id(), version, version, version, version);
+                query.setMaxRows(1);
+                try (ResultSet rows = query.executeQuery()) {
+                    if (rows.next()) {
+                        throw new AirlockException(ErrorCode.CONFLICT, "unit " + rows.getString(1) + ":" + rows.getString(2)
+                                + " refers to " + rows.getString(3) + ":" + rows.getString(4) + ", which would not be in version "
+                                + version + " of repository '" + repository.name() + "'; add it too");
+                    }
                 }
             }
         }

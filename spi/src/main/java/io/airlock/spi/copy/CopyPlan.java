@@ -36,7 +36,8 @@ public record CopyPlan(List<Addition> additions, List<Unresolved> unresolved) {
      * {@code via} the capability through which a dependency was found.
      */
     public record Reason(Kind kind, Optional<String> of, Optional<String> via) {
-        public enum Kind { REQUESTED, CHILD, DEPENDENCY }
+        /** From the strongest reason to the weakest: a unit brought for several reasons shows the strongest. */
+        public enum Kind { REQUESTED, CHILD, REFERENCED, DEPENDENCY }
 
         public Reason {
             requireNonNull(kind, "kind");
@@ -50,16 +51,22 @@ public record CopyPlan(List<Addition> additions, List<Unresolved> unresolved) {
             return new Reason(Kind.CHILD, Optional.of(parent), Optional.empty());
         }
 
+        /** Brought because {@code referrer} ({@code TYPE:LABEL}) refers to it: a version holds what its units refer to. */
+        public static Reason referencedBy(String referrer) {
+            return new Reason(Kind.REFERENCED, Optional.of(referrer), Optional.empty());
+        }
+
         public static Reason dependencyOf(String dependent, String capability) {
             return new Reason(Kind.DEPENDENCY, Optional.of(dependent), Optional.of(capability));
         }
 
-        /** {@code requested}, {@code child of X}, {@code dependency of X via CAPABILITY}. */
+        /** {@code requested}, {@code child of X}, {@code referenced by X}, {@code dependency of X via CAPABILITY}. */
         @Override
         public String toString() {
             return switch (kind) {
                 case REQUESTED -> "requested";
                 case CHILD -> "child of " + of.orElse("?");
+                case REFERENCED -> "referenced by " + of.orElse("?");
                 case DEPENDENCY -> "dependency of " + of.orElse("?") + via.map(v -> " via " + v).orElse("");
             };
         }
