@@ -117,6 +117,9 @@ final class UpdateinfoReader {
 
     private static AdvisoryPackage.Values readPackage(Xml xml) {
         String name = xml.requiredAttribute("name");
+        if (name.isBlank()) {
+            throw xml.error("<package> has an empty name attribute");
+        }
         String epoch = xml.attribute("epoch");
         String version = xml.attribute("version");
         String release = xml.attribute("release");
