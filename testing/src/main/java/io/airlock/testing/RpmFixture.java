@@ -221,9 +221,9 @@ public final class RpmFixture {
                     repo.toString()));
             Path updateinfo = Files.writeString(directory.resolve("updateinfo.xml"), UPDATEINFO);
             Path modules = Files.writeString(directory.resolve("modules.yaml"), MODULES);
-            Tools.ok(directory, Map.of(), List.of("modifyrepo_c", "--no-database", updateinfo.toString(),
+            Tools.ok(directory, Map.of(), List.of("modifyrepo_c", updateinfo.toString(),
                     repo.resolve("repodata").toString()));
-            Tools.ok(directory, Map.of(), List.of("modifyrepo_c", "--no-database", "--mdtype=modules", modules.toString(),
+            Tools.ok(directory, Map.of(), List.of("modifyrepo_c", "--mdtype=modules", modules.toString(),
                     repo.resolve("repodata").toString()));
             return repo;
         } catch (IOException e) {

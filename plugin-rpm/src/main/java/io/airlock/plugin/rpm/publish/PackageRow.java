@@ -8,15 +8,16 @@ import java.util.List;
 
 /**
  * What the package writers ({@link PrimaryXml}, {@link FilelistsXml}, {@link OtherXml}) get for one
- * package: the unit (primary's fields), where its file is published, its file list and its
- * changelog entries. {@link RpmPublisher#rows} builds these from what a package holds; the file
- * list goes whole to filelists.xml and, filtered by createrepo_c's rule, to primary.xml.
+ * package: the unit (primary's fields), where its file is published, the files primary.xml lists
+ * for it, its whole file list (filelists.xml) and its changelog entries (other.xml).
+ * {@link RpmPublisher#rows} builds these from what a package holds.
  */
-record PackageRow(RpmPackage unit, String href, List<RpmFile> files, List<Changelog> changelogs) {
+record PackageRow(RpmPackage unit, String href, List<RpmFile> primaryFiles, List<RpmFile> files, List<Changelog> changelogs) {
 
     PackageRow {
         requireNonNull(unit, "unit");
         requireNonNull(href, "href");
+        primaryFiles = List.copyOf(primaryFiles);
         files = List.copyOf(files);
         changelogs = List.copyOf(changelogs);
     }

@@ -21,14 +21,6 @@ final class PrimaryXml implements PackageXml {
         this.xml = xml;
     }
 
-    /**
-     * createrepo_c's rule for the files primary.xml lists (the rest are in filelists.xml only):
-     * under {@code /etc/}, any path with {@code bin/} in it, and {@code /usr/lib/sendmail}.
-     */
-    static boolean isPrimaryFile(String path) {
-        return path.startsWith("/etc/") || path.contains("bin/") || path.equals("/usr/lib/sendmail");
-    }
-
     @Override
     public void begin(long packages) throws IOException {
         xml.raw(XmlOut.DECLARATION).raw("<metadata xmlns=\"http://linux.duke.edu/metadata/common\""
@@ -72,10 +64,8 @@ final class PrimaryXml implements PackageXml {
             }
             xml.raw("    </rpm:").raw(kind.element()).raw(">\n");
         }
-        for (RpmFile file : row.files()) {
-            if (isPrimaryFile(file.path())) {
-                FilelistsXml.file(xml, "    ", file);
-            }
+        for (RpmFile file : row.primaryFiles()) {
+            FilelistsXml.file(xml, "    ", file);
         }
         xml.raw("  </format>\n</package>\n");
     }

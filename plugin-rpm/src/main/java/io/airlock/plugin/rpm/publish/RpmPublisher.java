@@ -58,9 +58,10 @@ import org.hibernate.Session;
  *
  * <p><b>Where each file's content comes from</b> — the places to extend when units keep more:
  * <ul>
- * <li>{@link #rows} turns a batch of packages into {@link PackageRow}s: the file list (written
- *     whole to filelists.xml and, by createrepo_c's rule, to primary.xml) and the changelog entries
- *     (other.xml). Today a package keeps primary's file list and no changelog entries.
+ * <li>{@link #rows} turns a batch of packages into {@link PackageRow}s: the files primary.xml
+ *     lists (as the package came with them), the whole file list (filelists.xml) and the changelog
+ *     entries (other.xml). Today a package keeps primary's file list only, which goes to both, and
+ *     no changelog entries.
  * <li>{@code modulesDocuments()} writes modules.yaml: each module build's and each defaults
  *     document's original text; another document kind is one more scan there.
  * <li>{@code head()} gives repomd.xml's revision and tags: today the version's creation time and
@@ -420,16 +421,17 @@ public final class RpmPublisher {
     }
 
     /**
-     * The rows the package writers get for a batch: each package with its published location, its
-     * file list and its changelog entries. A package keeps primary's file list and no changelog
-     * entries; when packages keep their complete file lists and changelogs, this is where they
-     * come in (read for the whole batch through {@code reader}, in a query or two per batch).
+     * The rows the package writers get for a batch: each package with its published location,
+     * primary's files, its whole file list and its changelog entries. A package keeps primary's
+     * file list only (written to primary.xml and filelists.xml) and no changelog entries; when
+     * packages keep their complete file lists and changelogs, this is where they come in (read for
+     * the whole batch through {@code reader}, in a query or two per batch).
      */
     static List<PackageRow> rows(Session reader, List<RpmPackage> batch, List<String> hrefs) {
         List<PackageRow> rows = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             RpmPackage unit = batch.get(i);
-            rows.add(new PackageRow(unit, hrefs.get(i), unit.files(), List.of()));
+            rows.add(new PackageRow(unit, hrefs.get(i), unit.files(), unit.files(), List.of()));
         }
         return rows;
     }

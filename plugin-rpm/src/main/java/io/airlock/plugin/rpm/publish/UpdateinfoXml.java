@@ -73,10 +73,10 @@ final class UpdateinfoXml {
         xml.raw("    </pkglist>\n  </update>\n");
     }
 
-    /** Written only when set, as createrepo_c does: dnf takes the element's presence as yes. */
+    /** {@code True} or {@code False} as the advisory said it; nothing when it said nothing. */
     private void flag(String indent, String name, Boolean value) throws IOException {
-        if (Boolean.TRUE.equals(value)) {
-            xml.element(indent, name, "True");
+        if (value != null) {
+            xml.element(indent, name, value ? "True" : "False");
         }
     }
 
