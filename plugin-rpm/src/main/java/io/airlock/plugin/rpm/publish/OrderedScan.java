@@ -13,14 +13,15 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.hibernate.Session;
-import org.hibernate.query.SelectionQuery;
+import org.hibernate.ScrollMode;
+import org.hibernate.ScrollableResults;
 
 /**
  * Reads the units of one type in a version in batches, ordered by natural attributes (then id), so
- * that a publication lists them in the same order whatever their ids. Each batch takes two queries:
- * the next ids past the last one seen (keyset, narrow rows) and the units by id; the units are read
- * through a session sharing the caller's connection and cleared after each batch, so memory holds
- * one batch whatever the version's size.
+ * that a publication lists them in the same order whatever their ids. One query streams the ids in
+ * that order (narrow rows, fetched a batch at a time); each batch of units is then loaded by id
+ * through a session sharing the caller's connection, cleared after each batch, so memory holds one
+ * batch whatever the version's size.
  */
 final class OrderedScan {
 
@@ -49,71 +50,55 @@ final class OrderedScan {
 
     /**
      * Calls {@code batches} with the units of {@code type}, ordered by the attributes {@code order}
-     * (which must not be null), at most {@code batchSize} at a time, and the session they are managed by.
+     * (then id), at most {@code batchSize} at a time, and the session they are managed by.
      */
     <T extends Content> void scan(Class<T> type, List<String> order, int batchSize, BiConsumer<Session, List<T>> batches) {
         String entity = entity(type);
-        List<String> keys = new ArrayList<>(order);
-        keys.add("id");
-        StringBuilder select = new StringBuilder("select ");
         StringBuilder orderBy = new StringBuilder(" order by ");
-        for (int i = 0; i < keys.size(); i++) {
-            select.append(i == 0 ? "" : ", ").append("c.").append(keys.get(i));
-            orderBy.append(i == 0 ? "" : ", ").append("c.").append(keys.get(i));
+        for (String attribute : order) {
+            orderBy.append("c.").append(attribute).append(", ");
         }
-        String from = " from RepositoryContent rc join " + entity + " c on c.id = rc.key.contentId where "
-                + VersionMembership.hql("rc", ":r", ":n");
-        String first = select + from + orderBy;
-        String next = select + from + " and (" + after(keys) + ")" + orderBy;
+        orderBy.append("c.id");
+        String ids = "select c.id from RepositoryContent rc join " + entity + " c on c.id = rc.key.contentId where "
+                + VersionMembership.hql("rc", ":r", ":n") + orderBy;
+        String units = "from " + entity + " c where c.id in :ids";
         session.flush();
         try (Session reader = session.sessionWithOptions().connection().openSession()) {
             reader.setDefaultReadOnly(true);
-            Object[] last = null;
-            while (true) {
-                SelectionQuery<Object[]> query = reader.createSelectionQuery(last == null ? first : next, Object[].class)
-                        .setParameter("r", version.repositoryId())
-                        .setParameter("n", version.number())
-                        .setMaxResults(batchSize);
-                if (last != null) {
-                    for (int i = 0; i < keys.size(); i++) {
-                        query.setParameter("k" + i, last[i]);
+            List<UUID> pending = new ArrayList<>(batchSize);
+            try (ScrollableResults<UUID> scroll = reader.createSelectionQuery(ids, UUID.class)
+                    .setParameter("r", version.repositoryId())
+                    .setParameter("n", version.number())
+                    .setFetchSize(batchSize)
+                    .scroll(ScrollMode.FORWARD_ONLY)) {
+                while (scroll.next()) {
+                    pending.add(scroll.get());
+                    if (pending.size() == batchSize) {
+                        load(reader, type, units, pending, batches);
                     }
                 }
-                List<Object[]> rows = query.getResultList();
-                if (rows.isEmpty()) {
-                    break;
-                }
-                List<UUID> ids = rows.stream().map(row -> (UUID) row[keys.size() - 1]).toList();
-                Map<UUID, T> byId = new HashMap<>();
-                for (T unit : reader.createSelectionQuery("from " + entity + " c where c.id in :ids", type)
-                        .setParameter("ids", ids).getResultList()) {
-                    byId.put(unit.id(), unit);
-                }
-                List<T> batch = new ArrayList<>(ids.size());
-                ids.forEach(id -> batch.add(byId.get(id)));
-                batches.accept(reader, batch);
-                reader.clear();
-                last = rows.get(rows.size() - 1);
-                if (rows.size() < batchSize) {
-                    break;
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new AirlockException(ErrorCode.CANCELLED, "cancelled while reading version " + version.number());
-                }
             }
+            load(reader, type, units, pending, batches);
         }
     }
 
-    /** {@code (k0 > :k0) or (k0 = :k0 and k1 > :k1) or …}: rows after the last one in the order of {@code keys}. */
-    private static String after(List<String> keys) {
-        StringBuilder or = new StringBuilder();
-        for (int i = 0; i < keys.size(); i++) {
-            or.append(i == 0 ? "(" : " or (");
-            for (int j = 0; j < i; j++) {
-                or.append("c.").append(keys.get(j)).append(" = :k").append(j).append(" and ");
-            }
-            or.append("c.").append(keys.get(i)).append(" > :k").append(i).append(')');
+    /** Loads the units {@code ids} names, hands them on in that order, and clears the reader and the list. */
+    private static <T extends Content> void load(Session reader, Class<T> type, String query, List<UUID> ids,
+            BiConsumer<Session, List<T>> batches) {
+        if (ids.isEmpty()) {
+            return;
         }
-        return or.toString();
+        if (Thread.currentThread().isInterrupted()) {
+            throw new AirlockException(ErrorCode.CANCELLED, "publication cancelled");
+        }
+        Map<UUID, T> byId = new HashMap<>();
+        for (T unit : reader.createSelectionQuery(query, type).setParameter("ids", ids).getResultList()) {
+            byId.put(unit.id(), unit);
+        }
+        List<T> batch = new ArrayList<>(ids.size());
+        ids.forEach(id -> batch.add(byId.get(id)));
+        batches.accept(reader, batch);
+        reader.clear();
+        ids.clear();
     }
 }

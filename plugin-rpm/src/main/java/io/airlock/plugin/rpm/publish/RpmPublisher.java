@@ -74,7 +74,7 @@ import org.hibernate.Session;
  */
 public final class RpmPublisher {
 
-    static final int BATCH = 1000;
+    static final int BATCH = 500;
 
     private final Airlock airlock;
 
