@@ -6,6 +6,8 @@ import io.airlock.core.repository.VersionMembership;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
 import io.airlock.spi.ErrorCode;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,13 +41,22 @@ final class OrderedScan {
         return airlock.sessionFactory().getMetamodel().entity(type).getName();
     }
 
-    /** How many units of {@code type} the version holds. */
-    long count(Class<? extends Content> type) {
-        return session.createSelectionQuery("select count(*) from RepositoryContent rc join " + entity(type)
-                        + " c on c.id = rc.key.contentId where " + VersionMembership.hql("rc", ":r", ":n"), Long.class)
-                .setParameter("r", version.repositoryId())
-                .setParameter("n", version.number())
-                .getSingleResult();
+    /** How many units of each content type the version holds (types it lacks are absent), in one query. */
+    Map<String, Long> counts() {
+        session.flush();
+        return session.doReturningWork(connection -> {
+            Map<String, Long> counts = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement("select c.content_type, count(*) from repository_content rc"
+                    + " join content c on c.id = rc.content_id where " + VersionMembership.sql("rc") + " group by c.content_type")) {
+                VersionMembership.bind(statement, 1, version);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        counts.put(rows.getString(1), rows.getLong(2));
+                    }
+                }
+            }
+            return counts;
+        });
     }
 
     /**

@@ -149,6 +149,7 @@ public final class RpmPublisher {
         private final OrderedScan scan;
         private final long timestamp;
         private final List<RepodataFile> files = new ArrayList<>();
+        private final Map<String, Long> counts;
         private long packages;
         private long packageFiles;
         private long packageBytes;
@@ -170,6 +171,11 @@ public final class RpmPublisher {
             this.progress = progress;
             this.scan = new OrderedScan(airlock, session, version);
             this.timestamp = version.created().getEpochSecond();
+            this.counts = scan.counts();
+        }
+
+        private long count(String type) {
+            return counts.getOrDefault(type, 0L);
         }
 
         Publication run() throws IOException {
@@ -198,7 +204,7 @@ public final class RpmPublisher {
         }
 
         private void writePackages() throws IOException {
-            long total = scan.count(RpmPackage.class);
+            long total = count(RpmPackage.TYPE);
             try (MetadataFile primaryFile = file("primary", "primary.xml");
                     MetadataFile filelistsFile = file("filelists", "filelists.xml");
                     MetadataFile otherFile = file("other", "other.xml")) {
@@ -301,11 +307,8 @@ public final class RpmPublisher {
         }
 
         private void writeComps() throws IOException {
-            long groups = scan.count(PackageGroup.class);
-            long categories = scan.count(PackageCategory.class);
-            long environments = scan.count(PackageEnvironment.class);
-            long langpacks = scan.count(PackageLangpacks.class);
-            if (groups + categories + environments + langpacks == 0) {
+            if (count(PackageGroup.TYPE) + count(PackageCategory.TYPE) + count(PackageEnvironment.TYPE)
+                    + count(PackageLangpacks.TYPE) == 0) {
                 return;
             }
             RepodataFile plain;
@@ -328,7 +331,7 @@ public final class RpmPublisher {
         }
 
         private void writeUpdateinfo() throws IOException {
-            if (scan.count(RpmAdvisory.class) == 0) {
+            if (count(RpmAdvisory.TYPE) == 0) {
                 return;
             }
             try (MetadataFile file = file("updateinfo", "updateinfo.xml")) {
@@ -348,7 +351,7 @@ public final class RpmPublisher {
 
         /** modules.yaml: module builds, then defaults, each document as the unit kept it. */
         private void modulesDocuments() throws IOException {
-            if (scan.count(Modulemd.class) + scan.count(ModulemdDefaults.class) == 0) {
+            if (count(Modulemd.TYPE) + count(ModulemdDefaults.TYPE) == 0) {
                 return;
             }
             try (MetadataFile file = file("modules", "modules.yaml")) {
@@ -386,6 +389,9 @@ public final class RpmPublisher {
         }
 
         private <T extends Content> void each(Class<T> type, List<String> order, UnitWriter<T> writer) {
+            if (count(airlock.plugins().resource(type).typeId()) == 0) {
+                return;
+            }
             scan.scan(type, order, BATCH, (reader, batch) -> {
                 for (T unit : batch) {
                     write(unit.typeId() + ":" + unit.label(), () -> writer.write(unit));
