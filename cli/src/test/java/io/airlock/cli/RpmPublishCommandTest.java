@@ -117,6 +117,21 @@ final class RpmPublishCommandTest {
     }
 
     @Test
+    void dnfInstallsFromAZstdSha512FlatPublication() {
+        Path flat = work.resolve("P-zstd");
+        Cli.ok(downstream, "rpm", "publish", "el", flat.toString(), "--compression", "zstd", "--checksum", "sha512",
+                "--layout", "flat");
+        Dnf onP = dnf("p-zstd", flat);
+
+        onP.ok("install", "airlock-app");
+
+        assertThat(flat.resolve("Packages/airlock-lib-1.0-1.noarch.rpm")).isRegularFile();
+        assertThat(flat.resolve("repodata").toFile().list()).anySatisfy(name -> assertThat(name).matches("[0-9a-f]{128}-primary\\.xml\\.zst"));
+        assertThat(Tools.ok(work, Map.of(), List.of("rpm", "--root", onP.root().toString(), "-q", "airlock-lib")).out())
+                .startsWith("airlock-lib-1.0-1.noarch");
+    }
+
+    @Test
     void publishingTheSameVersionAgainGivesTheSameRepodata() throws IOException {
         Path again = work.resolve("P-again");
 
