@@ -14,7 +14,7 @@ import io.airlock.core.repository.VersionRef;
 import io.airlock.core.store.ArtifactBatch;
 import io.airlock.core.store.FileTrees;
 import io.airlock.core.store.LocalDirectory;
-import io.airlock.core.store.StagingDirectory;
+import io.airlock.core.store.OutputDirectory;
 import io.airlock.core.store.RelativePaths;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.spi.AirlockException;
@@ -28,14 +28,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.hibernate.Session;
 
 /**
@@ -141,33 +139,14 @@ public final class FileRepositories {
         checkFileRepository(session, ref.repository());
         RepositoryVersion version = airlock.repositories().version(session, ref);
         Path target = outputDirectory.toAbsolutePath().normalize();
-        try {
-            if (Files.exists(target)) {
-                try (Stream<Path> entries = Files.list(target)) {
-                    if (!Files.isDirectory(target) || entries.findAny().isPresent()) {
-                        throw new AirlockException(ErrorCode.CONFLICT, "output directory " + outputDirectory + " exists and is not empty");
-                    }
-                }
+        return OutputDirectory.write(airlock.workArea(), outputDirectory, ref.toString(), staging -> {
+            long[] totals = {0, 0};
+            try (BufferedWriter manifest = Files.newBufferedWriter(staging.resolve(MANIFEST), StandardCharsets.UTF_8)) {
+                airlock.repositories().scanContent(session, version, FileContent.class, ContentWriter.BATCH_SIZE,
+                        batch -> writeBatch(session, batch, staging, manifest, totals));
             }
-            Path parent = target.getParent();
-            Files.createDirectories(parent);
-            // Recorded in the work area: if this process is killed, the next start removes it.
-            try (StagingDirectory stagingDirectory = airlock.workArea().stage(parent, "." + target.getFileName() + ".publishing-")) {
-                Path staging = stagingDirectory.path();
-                long[] totals = {0, 0};
-                try (BufferedWriter manifest = Files.newBufferedWriter(staging.resolve(MANIFEST), StandardCharsets.UTF_8)) {
-                    airlock.repositories().scanContent(session, version, FileContent.class, ContentWriter.BATCH_SIZE,
-                            batch -> writeBatch(session, batch, staging, manifest, totals));
-                }
-                if (Files.exists(target)) {
-                    Files.delete(target);
-                }
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-                return new Publication(target, totals[0], totals[1]);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot publish " + ref + " to " + outputDirectory + ": " + e.getMessage(), e);
-        }
+            return new Publication(target, totals[0], totals[1]);
+        });
     }
 
     private void writeBatch(Session session, List<FileContent> batch, Path staging, BufferedWriter manifest, long[] totals) {

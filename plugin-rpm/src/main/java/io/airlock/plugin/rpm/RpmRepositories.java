@@ -9,10 +9,14 @@ import io.airlock.core.content.ContentWriter.UnitFile;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionDraft;
+import io.airlock.core.repository.VersionRef;
 import io.airlock.core.store.ArtifactBatch;
 import io.airlock.core.store.LocalDirectory;
 import io.airlock.core.store.RelativePaths;
 import io.airlock.core.store.StoredArtifact;
+import io.airlock.plugin.rpm.publish.Publication;
+import io.airlock.plugin.rpm.publish.PublishOptions;
+import io.airlock.plugin.rpm.publish.RpmPublisher;
 import io.airlock.plugin.rpm.repodata.Checksums;
 import io.airlock.plugin.rpm.repodata.Repodata;
 import io.airlock.spi.AirlockException;
@@ -39,7 +43,10 @@ import org.hibernate.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** RPM repositories: ingest a yum repository directory ({@link #sync}). */
+/**
+ * RPM repositories: ingest a yum repository directory ({@link #sync}) and publish a version as one
+ * ({@link #publish}, through {@link RpmPublisher}).
+ */
 public final class RpmRepositories {
 
     private static final Logger LOG = LoggerFactory.getLogger(RpmRepositories.class);
@@ -282,6 +289,14 @@ public final class RpmRepositories {
                 throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * Writes a version as a yum repository under {@code outputDirectory} (which must not exist or be
+     * empty); see {@link RpmPublisher#publish}.
+     */
+    public Publication publish(VersionRef ref, Path outputDirectory, PublishOptions options, ProgressListener progress) {
+        return new RpmPublisher(airlock).publish(ref, outputDirectory, options, progress);
     }
 
     private void checkRpmRepository(Session session, String name) {

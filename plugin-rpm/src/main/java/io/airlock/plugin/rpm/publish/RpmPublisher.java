@@ -1,0 +1,444 @@
+package io.airlock.plugin.rpm.publish;
+
+import static java.util.Objects.requireNonNull;
+
+import io.airlock.core.Airlock;
+import io.airlock.core.content.ContentFiles;
+import io.airlock.core.content.ContentWriter.UnitFile;
+import io.airlock.core.model.Repository;
+import io.airlock.core.model.RepositoryVersion;
+import io.airlock.core.repository.VersionMembership;
+import io.airlock.core.repository.VersionRef;
+import io.airlock.core.store.OutputDirectory;
+import io.airlock.core.store.RelativePaths;
+import io.airlock.core.store.StoredArtifact;
+import io.airlock.plugin.rpm.Modulemd;
+import io.airlock.plugin.rpm.ModulemdDefaults;
+import io.airlock.plugin.rpm.PackageCategory;
+import io.airlock.plugin.rpm.PackageEnvironment;
+import io.airlock.plugin.rpm.PackageGroup;
+import io.airlock.plugin.rpm.PackageLangpacks;
+import io.airlock.plugin.rpm.RpmAdvisory;
+import io.airlock.plugin.rpm.RpmPackage;
+import io.airlock.plugin.rpm.RpmPlugin;
+import io.airlock.plugin.rpm.publish.PublishOptions.Compression;
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.Content;
+import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Messages;
+import io.airlock.spi.ProgressListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.hibernate.Session;
+
+/**
+ * Publishes an rpm repository version as a yum repository that dnf installs from: package files
+ * under {@code Packages/}, and {@code repodata/} with primary, filelists, other, comps
+ * ({@code group}, and compressed), updateinfo, {@code modules.yaml} and repomd.xml, optionally a
+ * detached signature of repomd.xml and a {@code .repo} file. Written in a staging folder beside the
+ * output directory and moved into place when complete ({@link OutputDirectory}).
+ *
+ * <p><b>Deterministic.</b> The same version gives the same repodata bytes: units are read in the
+ * order of their natural attributes (packages by name, version, release, arch, epoch), times come
+ * from the version's creation, and compressed files carry no time of their own.
+ *
+ * <p><b>Streaming.</b> Packages are read in batches of {@value #BATCH} and written to primary,
+ * filelists and other at once; other units in batches too. Memory does not grow with the version.
+ *
+ * <p><b>Where each file's content comes from</b> — the places to extend when units keep more:
+ * <ul>
+ * <li>{@link #rows} turns a batch of packages into {@link PackageRow}s: the files primary.xml
+ *     lists (as the package came with them), the whole file list (filelists.xml) and the changelog
+ *     entries (other.xml). Today a package keeps primary's file list only, which goes to both, and
+ *     no changelog entries.
+ * <li>{@code modulesDocuments()} writes modules.yaml: each module build's and each defaults
+ *     document's original text; another document kind is one more scan there.
+ * <li>{@code head()} gives repomd.xml's revision and tags: today the version's creation time and
+ *     none. {@code copyFile(type, name, in)} writes a repodata file as it is (comps' compressed
+ *     copy today; productid and the like when units keep them), listed in repomd.xml like the rest.
+ * </ul>
+ * Each metadata file has one writer ({@link PrimaryXml}, {@link FilelistsXml}, {@link OtherXml},
+ * {@link UpdateinfoXml}, {@link CompsXml}, {@link ModulesYaml}, {@link RepomdXml}) that takes
+ * rows and knows nothing of the database.
+ */
+public final class RpmPublisher {
+
+    static final int BATCH = 500;
+
+    private final Airlock airlock;
+
+    public RpmPublisher(Airlock airlock) {
+        this.airlock = requireNonNull(airlock, "airlock");
+    }
+
+    /**
+     * Writes the version {@code ref} names to {@code outputDirectory}, which must not exist or be
+     * empty. Refused, before anything is written: a repository of another family, a version with
+     * packages whose files are not in the store unless {@link PublishOptions#allowOnDemand()} (naming
+     * the first and the count), an unreadable public key. Refused while writing, leaving nothing:
+     * two packages that would be published at one path (both named), a value XML cannot carry, a
+     * signing command that fails.
+     */
+    public Publication publish(VersionRef ref, Path outputDirectory, PublishOptions options, ProgressListener progress) {
+        requireNonNull(options, "options");
+        requireNonNull(progress, "progress");
+        // One read-only transaction: every query sees the same database state.
+        return airlock.inRolledBackTransaction(session -> {
+            Repository repository = airlock.repositories().get(session, ref.repository());
+            if (!repository.family().equals(RpmPlugin.NAME)) {
+                throw new AirlockException(ErrorCode.CONFLICT, "repository '" + ref.repository() + "' holds "
+                        + repository.family() + " content, not rpm content");
+            }
+            RepositoryVersion version = airlock.repositories().version(session, ref);
+            VersionRef pinned = VersionRef.of(ref.repository(), version.number());
+            if (!options.allowOnDemand()) {
+                refuseOnDemand(session, version, pinned);
+            }
+            options.signing().ifPresent(signing -> {
+                if (!Files.isRegularFile(signing.publicKey()) || !Files.isReadable(signing.publicKey())) {
+                    throw new AirlockException(ErrorCode.NOT_FOUND, "public key " + signing.publicKey()
+                            + " is not a readable file");
+                }
+            });
+            OutputDirectory.checkUsable(outputDirectory);
+            Path target = outputDirectory.toAbsolutePath().normalize();
+            return OutputDirectory.write(airlock.workArea(), outputDirectory, pinned.toString(),
+                    staging -> new Run(session, version, pinned, staging, target, options, progress).run());
+        });
+    }
+
+    private void refuseOnDemand(Session session, RepositoryVersion version, VersionRef ref) {
+        String where = " from RepositoryContent rc join RpmPackage c on c.id = rc.key.contentId where "
+                + VersionMembership.hql("rc", ":r", ":n")
+                + " and not exists (select 1 from ContentArtifact ca where ca.contentId = c.id and ca.artifactId is not null)";
+        long count = session.createSelectionQuery("select count(*)" + where, Long.class)
+                .setParameter("r", version.repositoryId()).setParameter("n", version.number()).getSingleResult();
+        if (count == 0) {
+            return;
+        }
+        RpmPackage first = session.createSelectionQuery("select c" + where
+                        + " order by c.name, c.version, c.release, c.arch, c.epoch, c.id", RpmPackage.class)
+                .setParameter("r", version.repositoryId()).setParameter("n", version.number())
+                .setMaxResults(1).getSingleResult();
+        throw new AirlockException(ErrorCode.INVALID_INPUT, ref + " has " + count + (count == 1 ? " package" : " packages")
+                + " whose file is not in the artifact store (on demand), the first " + first.nevra()
+                + "; use --allow-on-demand to publish them as metadata only");
+    }
+
+    /** One publication being written. */
+    private final class Run {
+        private final Session session;
+        private final RepositoryVersion version;
+        private final VersionRef ref;
+        private final Path staging;
+        private final Path target;
+        private final Path repodata;
+        private final PublishOptions options;
+        private final ProgressListener progress;
+        private final OrderedScan scan;
+        private final long timestamp;
+        private final List<RepodataFile> files = new ArrayList<>();
+        private final Map<String, Long> counts;
+        private long packages;
+        private long packageFiles;
+        private long packageBytes;
+        private long onDemand;
+        private boolean linking = true;
+        private String previousHref;
+        private String previousNevra;
+        private Path createdDirectory;
+
+        Run(Session session, RepositoryVersion version, VersionRef ref, Path staging, Path target, PublishOptions options,
+                ProgressListener progress) {
+            this.session = session;
+            this.version = version;
+            this.ref = ref;
+            this.staging = staging;
+            this.target = target;
+            this.repodata = staging.resolve("repodata");
+            this.options = options;
+            this.progress = progress;
+            this.scan = new OrderedScan(airlock, session, version);
+            this.timestamp = version.created().getEpochSecond();
+            this.counts = scan.counts();
+        }
+
+        private long count(String type) {
+            return counts.getOrDefault(type, 0L);
+        }
+
+        Publication run() throws IOException {
+            Files.createDirectories(repodata);
+            writePackages();
+            writeComps();
+            writeUpdateinfo();
+            modulesDocuments();
+            Path repomd = repodata.resolve("repomd.xml");
+            try (Writer out = Files.newBufferedWriter(repomd, StandardCharsets.UTF_8)) {
+                RepomdXml.write(out, head(), files);
+            }
+            if (options.signing().isPresent()) {
+                Signer.sign(options.signing().get(), repomd, repodata.resolve("repomd.xml.asc"), staging);
+                Files.copy(options.signing().get().publicKey(), repodata.resolve("repomd.xml.key"));
+            }
+            if (options.repoFile().isPresent()) {
+                writeRepoFile(options.repoFile().get());
+            }
+            return new Publication(target, ref.toString(), packages, packageFiles, packageBytes, onDemand, files,
+                    options.signing().isPresent());
+        }
+
+        private MetadataFile file(String type, String name) throws IOException {
+            return new MetadataFile(repodata, type, name, options.checksum(), options.compression());
+        }
+
+        private void writePackages() throws IOException {
+            long total = count(RpmPackage.TYPE);
+            try (MetadataFile primaryFile = file("primary", "primary.xml");
+                    MetadataFile filelistsFile = file("filelists", "filelists.xml");
+                    MetadataFile otherFile = file("other", "other.xml")) {
+                List<PackageXml> writers = List.of(new PrimaryXml(new XmlOut(primaryFile.writer())),
+                        new FilelistsXml(new XmlOut(filelistsFile.writer())), new OtherXml(new XmlOut(otherFile.writer())));
+                for (PackageXml writer : writers) {
+                    writer.begin(total);
+                }
+                scan.scan(RpmPackage.class, List.of("name", "version", "release", "arch", "epoch"), BATCH, (reader, batch) -> {
+                    List<PackageRow> rows = rows(reader, batch, placeFiles(reader, batch));
+                    for (PackageRow row : rows) {
+                        try {
+                            for (PackageXml writer : writers) {
+                                writer.add(row);
+                            }
+                        } catch (IllegalArgumentException e) {
+                            throw new AirlockException(ErrorCode.INVALID_INPUT, "package " + row.unit().nevra() + ": " + e.getMessage());
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                    packages += batch.size();
+                    progress.progress("packages", packages, total);
+                });
+                for (PackageXml writer : writers) {
+                    writer.end();
+                }
+                files.add(primaryFile.finish(timestamp));
+                files.add(filelistsFile.finish(timestamp));
+                files.add(otherFile.finish(timestamp));
+            }
+        }
+
+        /** Places each package's file (a hard link into the store, else a copy); returns the hrefs. */
+        private List<String> placeFiles(Session reader, List<RpmPackage> batch) {
+            Map<UUID, List<UnitFile>> links = ContentFiles.of(reader, batch.stream().map(Content::id).toList());
+            List<String> hrefs = new ArrayList<>(batch.size());
+            for (RpmPackage unit : batch) {
+                String href = href(unit);
+                Optional<StoredArtifact> artifact = links.getOrDefault(unit.id(), List.of()).stream()
+                        .flatMap(file -> file.artifact().stream()).findFirst();
+                if (artifact.isPresent()) {
+                    place(artifact.get(), RelativePaths.resolve(staging, href, "package " + unit.nevra()));
+                } else {
+                    onDemand++;
+                }
+                hrefs.add(href);
+            }
+            return hrefs;
+        }
+
+        /**
+         * {@code Packages/[<letter>/]name-version-release.arch.rpm}. Packages come ordered by name,
+         * version, release and arch, so two that would share a path are neighbours.
+         */
+        private String href(RpmPackage unit) {
+            String fileName = unit.name() + "-" + unit.version() + "-" + unit.release() + "." + unit.arch() + ".rpm";
+            if (fileName.indexOf('/') >= 0) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, "package " + Messages.cut(unit.nevra())
+                        + ": its file name would hold a '/'");
+            }
+            String href = switch (options.layout()) {
+                case LETTER -> "Packages/" + fileName.substring(0, Character.charCount(fileName.codePointAt(0)))
+                        .toLowerCase(Locale.ROOT) + "/" + fileName;
+                case FLAT -> "Packages/" + fileName;
+            };
+            RelativePaths.check(href, "package " + unit.nevra());
+            if (href.equals(previousHref)) {
+                throw new AirlockException(ErrorCode.CONFLICT, "packages " + previousNevra + " and " + unit.nevra()
+                        + " would both be published as " + href);
+            }
+            previousHref = href;
+            previousNevra = unit.nevra();
+            return href;
+        }
+
+        private void place(StoredArtifact artifact, Path destination) {
+            try {
+                Path directory = destination.getParent();
+                if (!directory.equals(createdDirectory)) {
+                    Files.createDirectories(directory);
+                    createdDirectory = directory;
+                }
+                Path source = airlock.artifacts().path(artifact.sha256());
+                if (linking) {
+                    try {
+                        Files.createLink(destination, source);
+                    } catch (UnsupportedOperationException | FileSystemException e) {
+                        linking = false; // another filesystem, or no hard links: copy from now on
+                    }
+                }
+                if (!linking) {
+                    Files.copy(source, destination);
+                }
+                packageFiles++;
+                packageBytes += artifact.size();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        private void writeComps() throws IOException {
+            if (count(PackageGroup.TYPE) + count(PackageCategory.TYPE) + count(PackageEnvironment.TYPE)
+                    + count(PackageLangpacks.TYPE) == 0) {
+                return;
+            }
+            RepodataFile plain;
+            try (MetadataFile comps = new MetadataFile(repodata, "group", "comps.xml", options.checksum(), Compression.NONE)) {
+                CompsXml xml = new CompsXml(new XmlOut(comps.writer()));
+                xml.begin();
+                each(PackageGroup.class, List.of("groupId"), xml::group);
+                each(PackageCategory.class, List.of("categoryId"), xml::category);
+                each(PackageEnvironment.class, List.of("environmentId"), xml::environment);
+                each(PackageLangpacks.class, List.of("digest"), xml::langpacks);
+                xml.end();
+                plain = comps.finish(timestamp);
+            }
+            files.add(plain);
+            if (options.compression() != Compression.NONE) {
+                try (InputStream in = Files.newInputStream(staging.resolve(plain.href()))) {
+                    copyFile("group_" + options.compression().suffix().substring(1), "comps.xml", in);
+                }
+            }
+        }
+
+        private void writeUpdateinfo() throws IOException {
+            if (count(RpmAdvisory.TYPE) == 0) {
+                return;
+            }
+            try (MetadataFile file = file("updateinfo", "updateinfo.xml")) {
+                UpdateinfoXml xml = new UpdateinfoXml(new XmlOut(file.writer()));
+                xml.begin();
+                scan.scan(RpmAdvisory.class, List.of("advisoryId"), BATCH, (reader, batch) -> {
+                    // Children in three queries per batch, as an export reads them.
+                    airlock.plugins().resource(RpmAdvisory.class).prepareForWrite(reader, batch);
+                    for (RpmAdvisory advisory : batch) {
+                        write(advisory.label(), () -> xml.add(advisory));
+                    }
+                });
+                xml.end();
+                files.add(file.finish(timestamp));
+            }
+        }
+
+        /** modules.yaml: module builds, then defaults, each document as the unit kept it. */
+        private void modulesDocuments() throws IOException {
+            if (count(Modulemd.TYPE) + count(ModulemdDefaults.TYPE) == 0) {
+                return;
+            }
+            try (MetadataFile file = file("modules", "modules.yaml")) {
+                ModulesYaml yaml = new ModulesYaml(file.writer());
+                each(Modulemd.class, List.of("name", "stream", "version", "context", "arch"), unit -> yaml.document(unit.snippet()));
+                each(ModulemdDefaults.class, List.of("module"), unit -> yaml.document(unit.snippet()));
+                files.add(file.finish(timestamp));
+            }
+        }
+
+        /**
+         * Writes {@code in} as repodata file {@code type}, named {@code <checksum>-<name>} plus the
+         * compression's suffix for {@code _gz}/{@code _zst} types.
+         */
+        private void copyFile(String type, String name, InputStream in) throws IOException {
+            Compression compression = type.endsWith("_gz") ? Compression.GZ : type.endsWith("_zst") ? Compression.ZSTD
+                    : Compression.NONE;
+            try (MetadataFile file = new MetadataFile(repodata, type, name, options.checksum(), compression)) {
+                file.copy(in);
+                files.add(file.finish(timestamp));
+            }
+        }
+
+        /** repomd.xml's revision (the version's creation time, in seconds) and tags (none kept yet). */
+        private RepomdXml.Head head() {
+            return RepomdXml.Head.of(Long.toString(timestamp));
+        }
+
+        private interface UnitWriter<T> {
+            void write(T unit) throws IOException;
+        }
+
+        private interface Step {
+            void run() throws IOException;
+        }
+
+        private <T extends Content> void each(Class<T> type, List<String> order, UnitWriter<T> writer) {
+            if (count(airlock.plugins().resource(type).typeId()) == 0) {
+                return;
+            }
+            scan.scan(type, order, BATCH, (reader, batch) -> {
+                for (T unit : batch) {
+                    write(unit.typeId() + ":" + unit.label(), () -> writer.write(unit));
+                }
+            });
+        }
+
+        private void write(String unit, Step step) {
+            try {
+                step.run();
+            } catch (IllegalArgumentException e) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, Messages.cut(unit) + ": " + e.getMessage());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        private void writeRepoFile(PublishOptions.RepoFile repoFile) throws IOException {
+            String baseUrl = repoFile.baseUrl().endsWith("/") ? repoFile.baseUrl() : repoFile.baseUrl() + "/";
+            boolean signed = options.signing().isPresent();
+            StringBuilder text = new StringBuilder()
+                    .append('[').append(repoFile.id()).append("]\n")
+                    .append("name=").append(repoFile.id()).append(" (").append(ref).append(")\n")
+                    .append("baseurl=").append(baseUrl).append('\n')
+                    .append("enabled=1\n")
+                    .append("gpgcheck=0\n")
+                    .append("repo_gpgcheck=").append(signed ? 1 : 0).append('\n');
+            if (signed) {
+                text.append("gpgkey=").append(baseUrl).append("repodata/repomd.xml.key\n");
+            }
+            Files.writeString(staging.resolve(repoFile.fileName()), text, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * The rows the package writers get for a batch: each package with its published location,
+     * primary's files, its whole file list and its changelog entries. A package keeps primary's
+     * file list only (written to primary.xml and filelists.xml) and no changelog entries; when
+     * packages keep their complete file lists and changelogs, this is where they come in (read for
+     * the whole batch through {@code reader}, in a query or two per batch).
+     */
+    static List<PackageRow> rows(Session reader, List<RpmPackage> batch, List<String> hrefs) {
+        List<PackageRow> rows = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            RpmPackage unit = batch.get(i);
+            rows.add(new PackageRow(unit, hrefs.get(i), unit.files(), unit.files(), List.of()));
+        }
+        return rows;
+    }
+}
