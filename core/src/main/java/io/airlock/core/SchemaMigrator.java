@@ -16,14 +16,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Applies the migrations a database lacks ({@code SchemaAction.MIGRATE}). When everything is
- * applied this costs one query. Otherwise it takes a lock first (a PostgreSQL advisory lock per
- * schema; on H2 a row lock in {@code airlock_schema_lock}, held on a second connection because H2
- * commits at every DDL statement), so that processes starting together apply each migration once.
- * On PostgreSQL each module's pending migrations run in one transaction; H2 cannot roll DDL back,
- * so there each statement commits (the shipped scripts use {@code if not exists} and can re-run).
+ * Applies the migrations a database lacks ({@code SchemaAction.MIGRATE}), on one connection. When
+ * everything is applied this costs one query. Otherwise it takes a lock first, so that starts at
+ * the same time apply each migration once: on PostgreSQL an advisory lock per schema (processes
+ * anywhere); on H2, whose database file one process owns, a lock in this JVM (H2 has no advisory
+ * locks, and a row lock would not survive its DDL, which commits; processes sharing an H2 server
+ * race harmlessly: the shipped scripts use {@code if not exists}, and a migration a concurrent
+ * start recorded first counts as applied). On PostgreSQL each module's pending migrations run in
+ * one transaction; on H2 each statement commits.
  */
 final class SchemaMigrator {
 
@@ -31,6 +35,9 @@ final class SchemaMigrator {
 
     /** First key of the PostgreSQL advisory lock ("AIRL"); the second is the hash of the schema name. */
     private static final int ADVISORY_LOCK_CLASS = 0x4149524c;
+
+    /** The H2 databases being migrated in this JVM, by URL and schema. */
+    private static final Map<String, ReentrantLock> H2_LOCKS = new ConcurrentHashMap<>();
 
     /** Where connections come from: Airlock's own pool or the host's DataSource. */
     interface Connections {
@@ -62,7 +69,7 @@ final class SchemaMigrator {
                 }
                 return kind == DatabaseKind.POSTGRESQL
                         ? underAdvisoryLock(connection, () -> applyPending(connection, kind, scripts))
-                        : underLockRow(connections, () -> applyPending(connection, kind, scripts));
+                        : underJvmLock(connection, () -> applyPending(connection, kind, scripts));
             } finally {
                 try {
                     connection.setAutoCommit(autoCommit);
@@ -153,7 +160,7 @@ final class SchemaMigrator {
         return count;
     }
 
-    private static void apply(Connection connection, Script script) {
+    private static void apply(Connection connection, Script script) throws SQLException {
         long started = System.nanoTime();
         for (String statement : script.statements()) {
             try {
@@ -167,10 +174,24 @@ final class SchemaMigrator {
         try {
             execute(connection, script.historyInsert());
         } catch (SQLException e) {
+            if (Jdbc.isUniqueViolation(e) && recordedAlike(connection, script)) {
+                return; // another H2 process applied it at the same time
+            }
             throw new AirlockException(ErrorCode.DATABASE_FAILURE, "cannot record " + script.label() + " as applied: "
                     + Databases.rootMessage(e), e);
         }
         LOG.info("applied {} in {} ms", script.label(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static boolean recordedAlike(Connection connection, Script script) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select checksum from " + Schema.HISTORY_TABLE + " where module = ? and version = ?")) {
+            select.setString(1, script.module());
+            select.setInt(2, script.migration().version());
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() && script.checksum().equals(row.getString(1));
+            }
+        }
     }
 
     private interface Work {
@@ -187,35 +208,15 @@ final class SchemaMigrator {
         }
     }
 
-    private static int underLockRow(Connections connections, Work work) throws SQLException {
-        Connection lock = connections.open();
-        boolean autoCommit = lock.getAutoCommit();
+    private static int underJvmLock(Connection connection, Work work) throws SQLException {
+        String url = connection.getMetaData().getURL();
+        String database = (url.indexOf(';') < 0 ? url : url.substring(0, url.indexOf(';'))) + "|" + connection.getSchema();
+        ReentrantLock lock = H2_LOCKS.computeIfAbsent(database, d -> new ReentrantLock());
+        lock.lock();
         try {
-            lock.setAutoCommit(true);
-            execute(lock, "create table if not exists airlock_schema_lock (id integer primary key)");
-            try {
-                execute(lock, "insert into airlock_schema_lock (id) select 1 where not exists (select 1 from airlock_schema_lock)");
-            } catch (SQLException e) {
-                if (!Jdbc.isUniqueViolation(e)) {
-                    throw e; // else a concurrent start inserted it
-                }
-            }
-            lock.setAutoCommit(false);
-            try (PreparedStatement select = lock.prepareStatement("select id from airlock_schema_lock where id = 1 for update");
-                    ResultSet row = select.executeQuery()) {
-                row.next();
-            }
-            try {
-                return work.run();
-            } finally {
-                lock.rollback();
-            }
+            return work.run();
         } finally {
-            try {
-                lock.setAutoCommit(autoCommit);
-            } finally {
-                connections.release(lock);
-            }
+            lock.unlock();
         }
     }
 
