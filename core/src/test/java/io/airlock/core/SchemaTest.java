@@ -131,19 +131,6 @@ final class SchemaTest {
     }
 
     @Test
-    void aDatabaseTheOldSchemaUpdateCreatedMigrates() throws SQLException {
-        try (TestDatabase db = TestDatabase.create()) {
-            createTheOldWay(db, new WidgetPlugin());
-
-            try (Airlock airlock = open(db, SchemaAction.MIGRATE, new MigratedWidgetPlugin())) {
-                assertThat(TestInstallations.save(airlock, new Widget("w", 1))).hasSize(1);
-            }
-            open(db, SchemaAction.VALIDATE, new MigratedWidgetPlugin()).close();
-            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "mwidget 1");
-        }
-    }
-
-    @Test
     void statusListsAppliedAndAvailableVersionsPerModule() throws SQLException {
         try (TestDatabase db = TestDatabase.create()) {
             open(db, SchemaAction.MIGRATE).close();
@@ -154,29 +141,6 @@ final class SchemaTest {
                         new Schema.ModuleStatus("mwidget", List.of(), List.of(1)));
             }
         }
-    }
-
-    /**
-     * The schema as Airlock before migrations left it: Hibernate's schema update of the entities
-     * and the scratch tables created by hand.
-     */
-    static void createTheOldWay(TestDatabase db, ContentPlugin... plugins) throws SQLException {
-        Airlock.Builder builder = Airlock.builder().jdbcUrl(db.url()).credentials(db.user(), db.password())
-                .storage(db.path("artifacts")).discoverPlugins(false).schema(SchemaAction.NONE)
-                .property("jakarta.persistence.schema-generation.database.action", "update");
-        for (ContentPlugin plugin : plugins) {
-            builder.plugin(plugin);
-        }
-        builder.build().close();
-        execute(db, "create table if not exists version_draft_unit (draft_id uuid not null, op char(1) not null, content_id uuid not null)");
-        execute(db, "create index if not exists ix_version_draft_unit on version_draft_unit (draft_id, op, content_id)");
-        execute(db, "create table if not exists import_key (run_id uuid not null, kind char(1) not null,"
-                + " repo_index int not null, line bigint not null, digest varchar(64) not null, path varchar(4096), sha256 varchar(64))");
-        execute(db, "alter table import_key add column if not exists label varchar(512)");
-        execute(db, "alter table import_key add column if not exists own_algorithm varchar(32)");
-        execute(db, "alter table import_key add column if not exists own_digest varchar(128)");
-        execute(db, "create index if not exists ix_import_key on import_key (run_id, kind, repo_index, line)");
-        execute(db, "create index if not exists ix_import_key_digest on import_key (run_id, kind, digest)");
     }
 
     private static Airlock open(TestDatabase db, SchemaAction action, ContentPlugin... plugins) {
