@@ -89,6 +89,42 @@ public final class Schema {
     }
 
     /**
+     * One migration ready to apply: its script followed by the insert that records it in
+     * {@value #HISTORY_TABLE}. For hosts that feed migrations to their own tool one by one.
+     */
+    public record MigrationSql(String module, int version, String description, String sql) {
+        public MigrationSql {
+            requireNonNull(module, "module");
+            requireNonNull(description, "description");
+            requireNonNull(sql, "sql");
+        }
+    }
+
+    /**
+     * Every migration of the core and these plugins for one database kind, in the order to apply
+     * them (the core first, then the plugins in the order given, each by version). The history
+     * table comes first in {@link #sql}; a host applying these one by one creates it with
+     * {@link #historyTableSql()} first.
+     */
+    public static List<MigrationSql> migrations(DatabaseKind kind, List<ContentPlugin> plugins) {
+        requireNonNull(kind, "kind");
+        List<MigrationSql> result = new ArrayList<>();
+        for (Module module : modules(PluginRegistry.of(plugins))) {
+            for (Script script : module.scripts(kind)) {
+                Migration migration = script.migration();
+                result.add(new MigrationSql(module.name(), migration.version(), migration.description(),
+                        script.text().strip() + "\n\n" + script.historyInsert() + ";\n"));
+            }
+        }
+        return result;
+    }
+
+    /** The statement creating the history table (the same on H2 and PostgreSQL; {@code if not exists}). */
+    public static String historyTableSql() {
+        return HISTORY_DDL + ";\n";
+    }
+
+    /**
      * Every migration of the core and these plugins for one database kind, in the order to apply
      * them, as one script: the history table, then each migration (a comment naming module, version
      * and description) followed by the insert recording it. Applied as it is, with any tool, it
@@ -104,21 +140,15 @@ public final class Schema {
         out.append("-- Airlock schema for ").append(kind.id()).append(": every migration of ").append(String.join(", ", names))
                 .append(", in order.\n-- Statements end with ';' at the end of a line.\n\n")
                 .append("-- The migration history (").append(HISTORY_TABLE).append(").\n")
-                .append(HISTORY_DDL).append(";\n");
+                .append(historyTableSql());
+        for (MigrationSql migration : migrations(kind, plugins)) {
+            out.append("\n-- ").append(migration.module()).append(" migration ").append(migration.version()).append(": ")
+                    .append(migration.description()).append("\n").append(migration.sql());
+        }
         for (Module module : modules(registry)) {
-            if (module.migrations().isEmpty()) {
-                if (module.hasEntities()) {
-                    out.append("\n-- Plugin ").append(module.name())
-                            .append(" has entities but ships no migrations: its tables are not in this script.\n");
-                }
-                continue;
-            }
-            for (Script script : module.scripts(kind)) {
-                Migration migration = script.migration();
-                out.append("\n-- ").append(module.name()).append(" migration ").append(migration.version()).append(": ")
-                        .append(migration.description()).append("\n")
-                        .append(script.text().strip()).append("\n\n")
-                        .append(script.historyInsert()).append(";\n");
+            if (module.migrations().isEmpty() && module.hasEntities()) {
+                out.append("\n-- Plugin ").append(module.name())
+                        .append(" has entities but ships no migrations: its tables are not in this script.\n");
             }
         }
         return out.toString();

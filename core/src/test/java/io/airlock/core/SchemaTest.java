@@ -131,6 +131,24 @@ final class SchemaTest {
     }
 
     @Test
+    void migrationsAppliedOneByOneAfterTheHistoryTableAreRecorded() throws SQLException {
+        try (TestDatabase db = TestDatabase.create()) {
+            List<Schema.MigrationSql> migrations;
+            try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
+                migrations = Schema.migrations(Jdbc.kindOf(connection), List.of(new MigratedWidgetPlugin()));
+                statement.execute(Schema.historyTableSql());
+                for (Schema.MigrationSql migration : migrations) {
+                    statement.execute(migration.sql());
+                }
+            }
+
+            assertThat(migrations).extracting(m -> m.module() + " " + m.version()).containsExactly("core 1", "mwidget 1");
+            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "mwidget 1");
+            open(db, SchemaAction.VALIDATE, new MigratedWidgetPlugin()).close();
+        }
+    }
+
+    @Test
     void statusListsAppliedAndAvailableVersionsPerModule() throws SQLException {
         try (TestDatabase db = TestDatabase.create()) {
             open(db, SchemaAction.MIGRATE).close();
