@@ -458,7 +458,7 @@ public final class Airlock implements AutoCloseable {
             Action action = Action.NONE;
             if (schemaAction == SchemaAction.MIGRATE) {
                 try {
-                    SchemaMigrator.migrate(connections, modules);
+                    SchemaMigrator.migrate(connections, modules, jdbcUrl != null ? jdbcUrl : "the given DataSource");
                 } catch (RuntimeException e) {
                     if (pool != null) {
                         pool.stop();

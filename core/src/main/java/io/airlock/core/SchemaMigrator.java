@@ -49,10 +49,18 @@ final class SchemaMigrator {
     private SchemaMigrator() {
     }
 
-    /** Applies every pending migration of the modules, in module order; returns how many it applied. */
-    static int migrate(Connections connections, List<Module> modules) {
+    /**
+     * Applies every pending migration of the modules, in module order; returns how many it applied.
+     * {@code database} names the database in the message when no connection can be opened.
+     */
+    static int migrate(Connections connections, List<Module> modules, String database) {
+        Connection connection;
         try {
-            Connection connection = connections.open();
+            connection = connections.open();
+        } catch (SQLException e) {
+            throw new AirlockException(ErrorCode.DATABASE_FAILURE, "cannot open database " + database + ": " + Databases.rootMessage(e), e);
+        }
+        try {
             boolean autoCommit = connection.getAutoCommit();
             try {
                 connection.setAutoCommit(true);
