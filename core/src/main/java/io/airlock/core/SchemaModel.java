@@ -32,7 +32,11 @@ import org.hibernate.tool.schema.spi.SchemaFilterProvider;
  */
 final class SchemaModel implements Integrator, SchemaFilterProvider {
 
-    /** One entity or collection table: its name, the module whose entity maps it and its columns. */
+    /**
+     * One entity or collection table: its name, the module whose entity maps it and its columns,
+     * a quoted one (a keyword such as {@code "groups"}) with its quotes: the database must have it
+     * in exactly that case, where an unquoted name is folded (upper case on H2).
+     */
     record TableModel(String name, String module, List<String> columns) {
     }
 
@@ -78,7 +82,7 @@ final class SchemaModel implements Integrator, SchemaFilterProvider {
         }
         List<String> columns = new ArrayList<>();
         for (Column column : table.getColumns()) {
-            columns.add(column.getName());
+            columns.add(column.isQuoted() ? '"' + column.getName() + '"' : column.getName());
         }
         found.putIfAbsent(key(table.getName()), new TableModel(table.getName(), module, List.copyOf(columns)));
     }
@@ -93,6 +97,7 @@ final class SchemaModel implements Integrator, SchemaFilterProvider {
         return Schema.CORE;
     }
 
+    /** A table name as a key: without quotes, in lower case. */
     static String key(String name) {
         String unquoted = name.startsWith("\"") || name.startsWith("`") ? name.substring(1, name.length() - 1) : name;
         return unquoted.toLowerCase(Locale.ROOT);

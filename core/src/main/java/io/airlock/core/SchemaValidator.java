@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.hibernate.SessionFactory;
@@ -90,7 +91,7 @@ final class SchemaValidator {
                 continue;
             }
             for (String column : table.columns()) {
-                if (!present.contains(SchemaModel.key(column))) {
+                if (!has(present, column)) {
                     missing.add("column " + table.name() + "." + column + " (" + reason + ")");
                 }
             }
@@ -108,13 +109,24 @@ final class SchemaValidator {
         return all;
     }
 
-    /** Every table of the connection's schema with its columns, by lower-case names: one catalog query. */
+    /**
+     * Whether a table has a column: a quoted name (such as {@code "groups"}) exactly as written, an
+     * unquoted one as the database folds it (upper case on H2, lower case on PostgreSQL).
+     */
+    private static boolean has(Set<String> columns, String column) {
+        if (column.startsWith("\"")) {
+            return columns.contains(column.substring(1, column.length() - 1));
+        }
+        return columns.contains(column.toUpperCase(Locale.ROOT)) || columns.contains(column.toLowerCase(Locale.ROOT));
+    }
+
+    /** Every table of the connection's schema (by lower-case name) with its columns as the database has them: one catalog query. */
     private static Map<String, Set<String>> columns(Connection connection) throws SQLException {
         Map<String, Set<String>> tables = new HashMap<>();
         try (ResultSet rows = connection.getMetaData().getColumns(connection.getCatalog(), connection.getSchema(), "%", "%")) {
             while (rows.next()) {
-                tables.computeIfAbsent(SchemaModel.key(rows.getString("TABLE_NAME")), t -> new java.util.HashSet<>())
-                        .add(SchemaModel.key(rows.getString("COLUMN_NAME")));
+                tables.computeIfAbsent(rows.getString("TABLE_NAME").toLowerCase(Locale.ROOT), t -> new java.util.HashSet<>())
+                        .add(rows.getString("COLUMN_NAME"));
             }
         }
         return tables;

@@ -1,5 +1,6 @@
 -- Airlock rpm plugin, migration 1: the rpm content tables (postgresql).
--- Generated from Hibernate's DDL for the plugin's entities; "if not exists" throughout so that a
+-- Generated from the DDL Hibernate writes for the plugin's entities on a live database (so keywords such
+-- as "groups" are quoted as its queries quote them); "if not exists" throughout so that a
 -- database an earlier Airlock created with Hibernate's schema update migrates without change.
 
 create table if not exists rpm_advisory (
@@ -149,7 +150,7 @@ create table if not exists rpm_packagecategory (
     description varchar(1000000),
     category_id varchar(255) not null,
     description_by_lang jsonb,
-    groups jsonb,
+    "groups" jsonb,
     name_by_lang jsonb,
     primary key (id),
     constraint FKmt47asly3p05ee10jtw74hvps foreign key (id) references content
@@ -163,7 +164,7 @@ create table if not exists rpm_packageenvironment (
     description varchar(1000000),
     environment_id varchar(255) not null,
     description_by_lang jsonb,
-    groups jsonb,
+    "groups" jsonb,
     name_by_lang jsonb,
     options jsonb,
     primary key (id),
