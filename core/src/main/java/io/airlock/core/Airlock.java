@@ -3,11 +3,6 @@ package io.airlock.core;
 import static java.util.Objects.requireNonNull;
 
 import io.airlock.core.content.ContentWriter;
-import io.airlock.core.model.Artifact;
-import io.airlock.core.model.ContentArtifact;
-import io.airlock.core.model.Repository;
-import io.airlock.core.model.RepositoryContent;
-import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.plugin.PluginRegistry;
 import io.airlock.core.repository.Repositories;
 import io.airlock.core.store.ArtifactBatch;
@@ -16,24 +11,25 @@ import io.airlock.core.store.FileSystemArtifactStore;
 import io.airlock.core.trust.TrustedKeys;
 import io.airlock.core.store.WorkArea;
 import io.airlock.spi.AirlockException;
-import io.airlock.spi.Content;
 import io.airlock.spi.ContentPlugin;
 import io.airlock.spi.ErrorCode;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.Transaction;
 import org.hibernate.jpa.HibernatePersistenceConfiguration;
+import org.hibernate.jpa.boot.spi.IntegratorProvider;
 import org.hibernate.tool.schema.Action;
 
 /**
@@ -48,17 +44,31 @@ import org.hibernate.tool.schema.Action;
  */
 public final class Airlock implements AutoCloseable {
 
-    /** How the database schema is handled at start-up. */
+    /** How the database schema is handled at start-up; see {@link Schema} and docs/embedding.md. */
     public enum SchemaAction {
-        /** Create missing tables, columns and indexes (the default). */
-        UPDATE,
-        /** Check the schema matches and fail otherwise (a host that migrates it itself). */
+        /**
+         * Apply the migrations of the core and the installed plugins that the database lacks (the
+         * default; one query when none is missing). A plugin with entities but no migrations gets
+         * its own tables from Hibernate's schema update, with a warning.
+         */
+        MIGRATE,
+        /**
+         * Check that every migration is applied and every table and column the installed plugins
+         * need exists, and refuse to start naming what is missing (a host that applies
+         * {@link Schema#sql} itself).
+         */
         VALIDATE,
-        /** Touch nothing. */
-        NONE
+        /** Touch and check nothing: the host vouches for the schema. */
+        NONE,
+        /** @deprecated Hibernate's schema update is gone; this is {@link #MIGRATE}. */
+        @Deprecated
+        UPDATE
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Airlock.class);
+
+    /** Plugins already warned about for shipping no migrations. */
+    private static final Set<String> WARNED_UNMIGRATED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** The version of Airlock, written into exports as their producer. */
     public static final String VERSION = "0.1.0";
@@ -241,7 +251,7 @@ public final class Airlock implements AutoCloseable {
         private boolean discover = true;
         private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
         private final List<ContentPlugin> explicit = new ArrayList<>();
-        private SchemaAction schemaAction = SchemaAction.UPDATE;
+        private SchemaAction schemaAction = SchemaAction.MIGRATE;
         private final Map<String, Object> properties = new LinkedHashMap<>();
         private TrustedKeys trustedKeys = TrustedKeys.none();
         private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
@@ -326,8 +336,9 @@ public final class Airlock implements AutoCloseable {
             return this;
         }
 
+        /** How {@link #build()} treats the schema (default {@link SchemaAction#MIGRATE}). */
         public Builder schema(SchemaAction action) {
-            this.schemaAction = requireNonNull(action, "action");
+            this.schemaAction = requireNonNull(action, "action") == SchemaAction.UPDATE ? SchemaAction.MIGRATE : action;
             return this;
         }
 
@@ -380,9 +391,13 @@ public final class Airlock implements AutoCloseable {
             ArtifactStore store = new FileSystemArtifactStore(storage,
                     new WorkArea(storage.resolve(FileSystemArtifactStore.TMP), java.util.Optional.ofNullable(scratch)));
 
+            List<Schema.Module> modules = Schema.modules(registry);
+            Set<String> unmigrated = new LinkedHashSet<>();
+            modules.stream().filter(m -> m.migrations().isEmpty() && m.hasEntities()).forEach(m -> unmigrated.add(m.name()));
+            SchemaModel model = new SchemaModel(registry, unmigrated);
+
             HibernatePersistenceConfiguration configuration = new HibernatePersistenceConfiguration("airlock")
-                    .managedClasses(Content.class, Repository.class, RepositoryVersion.class, RepositoryContent.class,
-                            Artifact.class, ContentArtifact.class, io.airlock.core.export.ExportRecord.class)
+                    .managedClasses(Schema.CORE_ENTITIES)
                     .managedClasses(registry.entityClasses())
                     .property("hibernate.physical_naming_strategy",
                             "org.hibernate.boot.model.naming.CamelCaseToUnderscoresNamingStrategy")
@@ -399,16 +414,25 @@ public final class Airlock implements AutoCloseable {
                     .property("hibernate.default_batch_fetch_size", 500)
                     .property("hibernate.query.in_clause_parameter_padding", true)
                     .property("hibernate.type.json_format_mapper", "jackson")
-                    .schemaToolingAction(switch (schemaAction) {
-                        case UPDATE -> Action.UPDATE;
-                        case VALIDATE -> Action.VALIDATE;
-                        case NONE -> Action.NONE;
-                    });
+                    .property("hibernate.integrator_provider", (IntegratorProvider) () -> List.of(model));
             ConnectionPool pool = null;
+            SchemaMigrator.Connections connections;
             if (dataSource != null) {
                 configuration.property("hibernate.connection.datasource", dataSource);
+                connections = new SchemaMigrator.Connections() {
+                    @Override
+                    public Connection open() throws SQLException {
+                        return dataSource.getConnection();
+                    }
+
+                    @Override
+                    public void release(Connection connection) throws SQLException {
+                        connection.close();
+                    }
+                };
             } else {
-                pool = new ConnectionPool(withDefaults(jdbcUrl, lockTimeout), user, password, POOL_SIZE, POOL_TIMEOUT);
+                ConnectionPool ownPool = new ConnectionPool(withDefaults(jdbcUrl, lockTimeout), user, password, POOL_SIZE, POOL_TIMEOUT);
+                pool = ownPool;
                 configuration.property("hibernate.connection.provider_class", pool);
                 // Connect once first: Hibernate would report an unreachable database as "Unable to
                 // determine Dialect"; the first connection is kept for it.
@@ -419,7 +443,37 @@ public final class Airlock implements AutoCloseable {
                     throw new AirlockException(ErrorCode.DATABASE_FAILURE, "cannot open database " + jdbcUrl + ": "
                             + Databases.rootMessage(e), e);
                 }
+                connections = new SchemaMigrator.Connections() {
+                    @Override
+                    public Connection open() throws SQLException {
+                        return ownPool.getConnection();
+                    }
+
+                    @Override
+                    public void release(Connection connection) {
+                        ownPool.closeConnection(connection);
+                    }
+                };
             }
+            Action action = Action.NONE;
+            if (schemaAction == SchemaAction.MIGRATE) {
+                try {
+                    SchemaMigrator.migrate(connections, modules, jdbcUrl != null ? jdbcUrl : "the given DataSource");
+                } catch (RuntimeException e) {
+                    if (pool != null) {
+                        pool.stop();
+                    }
+                    throw e;
+                }
+                if (!unmigrated.isEmpty()) {
+                    if (WARNED_UNMIGRATED.addAll(unmigrated)) { // once per plugin and JVM, not at every start
+                        LOG.warn("plugin(s) {} ship no schema migrations: their tables are created by Hibernate's schema update", unmigrated);
+                    }
+                    action = Action.UPDATE;
+                    configuration.property("hibernate.hbm2ddl.schema_filter_provider", model);
+                }
+            }
+            configuration.schemaToolingAction(action);
             configuration.properties(properties);
 
             SessionFactory sessionFactory;
@@ -433,8 +487,8 @@ public final class Airlock implements AutoCloseable {
             }
             try {
                 registry.bindResources(sessionFactory.getMetamodel());
-                if (schemaAction == SchemaAction.UPDATE) {
-                    sessionFactory.inTransaction(session -> session.doWork(Builder::createStagingTables));
+                if (schemaAction == SchemaAction.VALIDATE) {
+                    SchemaValidator.validate(sessionFactory, model, modules);
                 }
                 Airlock airlock = new Airlock(sessionFactory, registry, store, trustedKeys, lockTimeout);
                 if (cleanupAtStart) {
@@ -457,26 +511,6 @@ public final class Airlock implements AutoCloseable {
             } catch (RuntimeException e) {
                 // Leftovers cost disk space, not correctness: start anyway; "airlock cleanup" retries.
                 LOG.warn("cannot remove what killed runs left in {}: {}", airlock.workArea().root(), e.toString());
-            }
-        }
-
-        private static void createStagingTables(Connection connection) throws SQLException {
-            // A scratch table, not an entity: version drafts stream unit ids into it so that version
-            // arithmetic runs as set-based SQL instead of holding id lists in memory.
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("create table if not exists version_draft_unit ("
-                        + "draft_id uuid not null, op char(1) not null, content_id uuid not null)");
-                statement.execute("create index if not exists ix_version_draft_unit on version_draft_unit (draft_id, op, content_id)");
-                // Keys of an import being resolved: links (L), membership (M) and carried units (R,
-                // with their label and own file digest) of one run.
-                statement.execute("create table if not exists import_key (run_id uuid not null, kind char(1) not null,"
-                        + " repo_index int not null, line bigint not null, digest varchar(64) not null,"
-                        + " path varchar(4096), sha256 varchar(64))");
-                statement.execute("alter table import_key add column if not exists label varchar(512)");
-                statement.execute("alter table import_key add column if not exists own_algorithm varchar(32)");
-                statement.execute("alter table import_key add column if not exists own_digest varchar(128)");
-                statement.execute("create index if not exists ix_import_key on import_key (run_id, kind, repo_index, line)");
-                statement.execute("create index if not exists ix_import_key_digest on import_key (run_id, kind, digest)");
             }
         }
 

@@ -30,6 +30,17 @@ public interface ContentPlugin {
         return List.of();
     }
 
+    /**
+     * The plugin's schema: the versioned migrations that create and change the tables of its
+     * entities, in version order, their scripts resources of the plugin's jar (read with the
+     * plugin's class loader). A plugin that has entities but no migrations still works with
+     * {@code SchemaAction.MIGRATE}: its tables are then created by Hibernate's schema update, with
+     * a warning; a host that validates or manages the schema itself gets no SQL for them.
+     */
+    default List<Migration> migrations() {
+        return List.of();
+    }
+
     /** The plugin's copy rules (children, dependency solving); without one a copy takes exactly the selected units. */
     default Optional<CopyPolicy> copyPolicy() {
         return Optional.empty();

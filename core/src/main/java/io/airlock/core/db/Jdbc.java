@@ -1,6 +1,7 @@
 package io.airlock.core.db;
 
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.DatabaseKind;
 import io.airlock.spi.ErrorCode;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -26,23 +27,17 @@ public final class Jdbc {
     private Jdbc() {
     }
 
-    /** The databases Airlock runs on. */
-    public enum Kind {
-        H2,
-        POSTGRESQL;
-
-        /** The kind of database a connection leads to. */
-        public static Kind of(Connection connection) throws SQLException {
-            String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-            if (product.contains("postgres")) {
-                return POSTGRESQL;
-            }
-            if (product.startsWith("h2")) {
-                return H2;
-            }
-            throw new AirlockException(ErrorCode.DATABASE_FAILURE, "unsupported database '"
-                    + connection.getMetaData().getDatabaseProductName() + "' (Airlock runs on H2 and PostgreSQL)");
+    /** The kind of database a connection leads to; {@code DATABASE_FAILURE} for one Airlock does not run on. */
+    public static DatabaseKind kindOf(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        if (product.contains("postgres")) {
+            return DatabaseKind.POSTGRESQL;
         }
+        if (product.startsWith("h2")) {
+            return DatabaseKind.H2;
+        }
+        throw new AirlockException(ErrorCode.DATABASE_FAILURE, "unsupported database '"
+                + connection.getMetaData().getDatabaseProductName() + "' (Airlock runs on H2 and PostgreSQL)");
     }
 
     /**
@@ -53,7 +48,7 @@ public final class Jdbc {
     public static void boundLockWaits(Connection connection, Duration timeout) throws SQLException {
         long millis = Math.max(1, timeout.toMillis());
         try (Statement statement = connection.createStatement()) {
-            statement.execute(Kind.of(connection) == Kind.POSTGRESQL
+            statement.execute(kindOf(connection) == DatabaseKind.POSTGRESQL
                     ? "set local lock_timeout = " + millis
                     : "set lock_timeout " + millis);
         }

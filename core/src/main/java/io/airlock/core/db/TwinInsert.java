@@ -41,7 +41,7 @@ public final class TwinInsert implements AutoCloseable {
      */
     public static TwinInsert into(Connection connection, String table, List<String> columns, String key, int batchSize)
             throws SQLException {
-        boolean postgres = Jdbc.Kind.of(connection) == Jdbc.Kind.POSTGRESQL;
+        boolean postgres = Jdbc.kindOf(connection) == io.airlock.spi.DatabaseKind.POSTGRESQL;
         String sql = "insert into " + table + " (" + String.join(", ", columns) + ") values ("
                 + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")"
                 + (postgres ? " on conflict (" + key + ") do nothing" : "");

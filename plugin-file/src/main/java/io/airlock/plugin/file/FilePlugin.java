@@ -2,6 +2,7 @@ package io.airlock.plugin.file;
 
 import io.airlock.spi.ContentPlugin;
 import io.airlock.spi.ContentType;
+import io.airlock.spi.Migration;
 import io.airlock.spi.FileDigest;
 import java.util.List;
 import java.util.Optional;
@@ -25,5 +26,10 @@ public final class FilePlugin implements ContentPlugin {
     public List<ContentType<?>> contentTypes() {
         // A file's sha256 is its own digest: a link may only give it a file with that sha256.
         return List.of(ContentType.of(FileContent.class).withFileDigest(file -> Optional.of(FileDigest.sha256(file.sha256()))));
+    }
+
+    @Override
+    public List<Migration> migrations() {
+        return List.of(Migration.of(1, "file content tables", "io/airlock/plugin/file/schema"));
     }
 }

@@ -2,6 +2,7 @@ package io.airlock.plugin.rpm;
 
 import io.airlock.spi.ContentPlugin;
 import io.airlock.spi.ContentType;
+import io.airlock.spi.Migration;
 import io.airlock.plugin.rpm.copy.RpmCopyPolicy;
 import io.airlock.spi.copy.CopyPolicy;
 import java.util.Optional;
@@ -49,5 +50,10 @@ public final class RpmPlugin implements ContentPlugin {
     @Override
     public List<Class<?>> entityClasses() {
         return List.of(AdvisoryCollection.class, AdvisoryPackage.class, AdvisoryReference.class);
+    }
+
+    @Override
+    public List<Migration> migrations() {
+        return List.of(Migration.of(1, "rpm content tables", "io/airlock/plugin/rpm/schema"));
     }
 }
