@@ -3,6 +3,7 @@ package io.airlock.core;
 import static java.util.Objects.requireNonNull;
 
 import io.airlock.core.content.ContentWriter;
+import io.airlock.core.db.H2InterruptSafeFiles;
 import io.airlock.core.model.Artifact;
 import io.airlock.core.model.ContentArtifact;
 import io.airlock.core.model.Repository;
@@ -16,6 +17,7 @@ import io.airlock.core.store.FileSystemArtifactStore;
 import io.airlock.core.trust.TrustedKeys;
 import io.airlock.core.store.WorkArea;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.Content;
 import io.airlock.spi.ContentPlugin;
 import io.airlock.spi.ErrorCode;
@@ -161,8 +163,9 @@ public final class Airlock implements AutoCloseable {
 
     /**
      * Runs work with a new artifact batch. When the work fails, with an exception or an
-     * {@link Error} such as {@link OutOfMemoryError}, the files the batch created that no artifact
-     * row names are removed ({@link #discardUnrecorded}) before the failure is rethrown.
+     * {@link Error} such as {@link OutOfMemoryError}, or is cancelled, the files the batch created
+     * that no artifact row names are removed ({@link #discardUnrecorded}, with the thread's
+     * interrupt status cleared meanwhile) before the failure is rethrown.
      */
     public <R> R withArtifactBatch(Function<ArtifactBatch, R> work) {
         try (ArtifactBatch batch = artifacts().batch()) {
@@ -170,7 +173,8 @@ public final class Airlock implements AutoCloseable {
                 return work.apply(batch);
             } catch (RuntimeException | Error e) {
                 try {
-                    discardUnrecorded(batch);
+                    // With the interrupt cleared: a cancelled batch must still remove its files.
+                    Cancellation.runUninterrupted(() -> discardUnrecorded(batch));
                 } catch (RuntimeException | Error cleanup) {
                     e.addSuppressed(cleanup);
                 }
@@ -179,7 +183,11 @@ public final class Airlock implements AutoCloseable {
         }
     }
 
-    /** Runs work in one database transaction: committed if it returns, rolled back if it throws. */
+    /**
+     * Runs work in one database transaction: committed if it returns, rolled back if it throws. If
+     * the thread was interrupted, it is rolled back (with the interrupt status cleared meanwhile)
+     * and ends with {@link ErrorCode#CANCELLED}.
+     */
     public <R> R inTransaction(Function<Session, R> work) {
         return inTransaction(work, true);
     }
@@ -199,6 +207,7 @@ public final class Airlock implements AutoCloseable {
                 transaction = session.beginTransaction(); // takes the connection: a failure here is translated too
                 R result = work.apply(session);
                 if (commit) {
+                    Cancellation.check("database work"); // a cancelled operation never commits
                     transaction.commit();
                 } else {
                     transaction.rollback();
@@ -207,7 +216,7 @@ public final class Airlock implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 if (transaction != null && transaction.isActive()) {
                     try {
-                        transaction.rollback();
+                        Cancellation.runUninterrupted(transaction::rollback);
                     } catch (RuntimeException rollbackFailure) {
                         e.addSuppressed(rollbackFailure);
                     }
@@ -497,7 +506,8 @@ public final class Airlock implements AutoCloseable {
                 // loses transactions it reported committed. 0 writes each commit at once (no fsync).
                 result += ";WRITE_DELAY=0";
             }
-            return result;
+            // An interrupted thread (a cancelled operation) would otherwise close H2's file for good.
+            return H2InterruptSafeFiles.wrap(result);
         }
     }
 }

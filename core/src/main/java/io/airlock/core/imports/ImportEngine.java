@@ -18,6 +18,7 @@ import io.airlock.core.store.Sha256;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.core.trust.TrustedKeys;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.Content;
 import io.airlock.spi.ContentKey;
 import io.airlock.spi.ContentPlugin;
@@ -65,7 +66,15 @@ public final class ImportEngine {
         this.airlock = requireNonNull(airlock, "airlock");
     }
 
+    /**
+     * Runs the import (or its dry run). Interrupting the thread cancels it within about a second:
+     * it ends with {@link ErrorCode#CANCELLED} and leaves no version, rows or artifact files.
+     */
     public ImportResult importArchive(ImportRequest request, ProgressListener progress) {
+        return Cancellation.guard("import", () -> run(request, progress));
+    }
+
+    private ImportResult run(ImportRequest request, ProgressListener progress) {
         // With trusted keys, the signature is checked before anything else is read or written.
         Optional<TrustedKeys.SignedToc> signed = ArchiveVerifier.checkSignature(airlock.trustedKeys().and(request.trustedKeys()),
                 request.path());
@@ -89,17 +98,21 @@ public final class ImportEngine {
                     }
                 }));
                 timed("sync artifacts", run.artifacts::sync); // the files must be on disk before the rows naming them commit
+                checkInterrupt(); // a cancelled import never commits
                 timed("commit", session.getTransaction()::commit);
             }
             run.artifacts.close();
             return result;
         } catch (IOException | UncheckedIOException e) {
             rollback(session, run);
+            if (Cancellation.isCancellation(e)) {
+                throw Cancellation.translate(e, "import");
+            }
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + request.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             rollback(session, run);
-            if (e instanceof AirlockException) {
-                throw e;
+            if (e instanceof AirlockException || (e instanceof RuntimeException && Cancellation.isCancellation(e))) {
+                throw e; // the entry point reports a cancellation
             }
             AirlockException busy = io.airlock.core.db.Jdbc.busy(e, "import of " + request.path(), airlock.lockTimeout());
             if (busy != null) {
@@ -112,12 +125,19 @@ public final class ImportEngine {
             }
             throw e;
         } finally {
-            session.close();
-            scratch.close();
+            Cancellation.runUninterrupted(() -> {
+                session.close();
+                scratch.close();
+            });
         }
     }
 
+    /** Rolls back and removes the artifact files written, with the interrupt cleared (a cancelled import cleans up too). */
     private void rollback(Session session, Run run) {
+        Cancellation.runUninterrupted(() -> rollbackNow(session, run));
+    }
+
+    private void rollbackNow(Session session, Run run) {
         try {
             if (session.getTransaction().isActive()) {
                 session.getTransaction().rollback();
@@ -365,6 +385,7 @@ public final class ImportEngine {
             pendingLinks.add(new Link(unitDigest, path, sha256, ++linkLine));
             if (pendingLinks.size() == BATCH) {
                 flushLinks();
+                checkInterrupt();
             }
         }
 
@@ -532,6 +553,7 @@ public final class ImportEngine {
                 }
             });
             membershipWhere = where;
+            checkInterrupt();
         }
 
         @Override
@@ -549,6 +571,7 @@ public final class ImportEngine {
                     OptionalInt.empty());
             timed("stage membership", () -> draft.addSelected("select c.id from import_key s join content c on c.key_digest = s.digest"
                     + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ?", runId, repository));
+            checkInterrupt();
             timed("create version", () -> versions.add(draft.commit()));
             progress.progress("repositories", repository + 1, manifest.repositories().size());
         }
@@ -657,8 +680,6 @@ public final class ImportEngine {
     }
 
     private static void checkInterrupt() {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new AirlockException(ErrorCode.CANCELLED, "import cancelled");
-        }
+        Cancellation.check("import");
     }
 }

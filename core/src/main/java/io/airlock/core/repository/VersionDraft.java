@@ -3,6 +3,7 @@ package io.airlock.core.repository;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.ErrorCode;
 import io.airlock.spi.Ids;
 import java.sql.Connection;
@@ -85,6 +86,7 @@ public final class VersionDraft {
      */
     public VersionDraft addSelected(String select, Object... parameters) {
         checkOpen();
+        checkCancelled();
         session.flush();
         session.doWork(connection -> {
             Object[] all = new Object[parameters.length + 1];
@@ -114,6 +116,7 @@ public final class VersionDraft {
                     if (++pending == BATCH) {
                         insert.executeBatch();
                         pending = 0;
+                        checkCancelled();
                     }
                 }
                 if (pending > 0) {
@@ -130,6 +133,7 @@ public final class VersionDraft {
      */
     public Optional<RepositoryVersion> commit() {
         checkOpen();
+        checkCancelled();
         committed = true;
         session.flush();
         return session.doReturningWork(this::apply);
@@ -138,6 +142,7 @@ public final class VersionDraft {
     private Optional<RepositoryVersion> apply(Connection connection) throws SQLException {
         try {
             validate(connection);
+            checkCancelled();
             int next = latest + 1;
             long removed;
             long added;
@@ -208,6 +213,7 @@ public final class VersionDraft {
             if (added == 0 && removed == 0) {
                 return Optional.empty();
             }
+            checkCancelled();
             long count = queryLong(connection,
                     "select content_count from repository_version where repository_id = ? and number = ?",
                     repository.id(), latest) + added - removed;
@@ -277,6 +283,10 @@ public final class VersionDraft {
                 }
             }
         }
+    }
+
+    private void checkCancelled() {
+        Cancellation.check("new version of " + repository.name());
     }
 
     private void checkOpen() {

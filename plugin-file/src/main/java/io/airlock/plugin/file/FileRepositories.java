@@ -18,6 +18,7 @@ import io.airlock.core.store.StagingDirectory;
 import io.airlock.core.store.RelativePaths;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.Content;
 import io.airlock.spi.ErrorCode;
 import io.airlock.spi.ProgressListener;
@@ -53,6 +54,11 @@ public final class FileRepositories {
         this.airlock = requireNonNull(airlock, "airlock");
     }
 
+    /*
+     * Interrupting the thread cancels an ingest or a publication within about a second: it ends with
+     * ErrorCode.CANCELLED and leaves no version, rows, stored files or staging folders.
+     */
+
     /** A new version: the latest plus every file under {@code directory} (same paths replaced); symbolic links refused. */
     public Optional<RepositoryVersion> add(String repository, Path directory, ProgressListener progress) {
         return add(repository, directory, LocalDirectory.Options.DEFAULT, progress);
@@ -65,7 +71,7 @@ public final class FileRepositories {
      */
     public Optional<RepositoryVersion> add(String repository, Path directory, LocalDirectory.Options options,
             ProgressListener progress) {
-        return ingest(repository, directory, options, VersionDraft.Mode.MODIFY, progress);
+        return Cancellation.guard("file add", () -> ingest(repository, directory, options, VersionDraft.Mode.MODIFY, progress));
     }
 
     /** A new version holding exactly the files under {@code directory}; symbolic links refused. */
@@ -76,7 +82,7 @@ public final class FileRepositories {
     /** A new version holding exactly the files under {@code directory}, read as {@link #add} reads it. */
     public Optional<RepositoryVersion> sync(String repository, Path directory, LocalDirectory.Options options,
             ProgressListener progress) {
-        return ingest(repository, directory, options, VersionDraft.Mode.REPLACE, progress);
+        return Cancellation.guard("file sync", () -> ingest(repository, directory, options, VersionDraft.Mode.REPLACE, progress));
     }
 
     /** A regular file found under the directory: its relative path and the path to open. */
@@ -110,6 +116,7 @@ public final class FileRepositories {
     private int ingestBatch(Session session, VersionDraft draft, LocalDirectory local, ArtifactBatch artifacts, List<Found> files) {
         List<NewUnit> units = new ArrayList<>(files.size());
         for (Found found : files) {
+            Cancellation.check("file ingest");
             StoredArtifact artifact;
             try (InputStream in = local.open(found.file())) {
                 artifact = artifacts.put(in, Optional.empty());
@@ -134,7 +141,7 @@ public final class FileRepositories {
      */
     public Publication publish(VersionRef ref, Path outputDirectory) {
         // One read-only transaction: the version and the links of its units are read on one connection.
-        return airlock.inRolledBackTransaction(session -> publish(session, ref, outputDirectory));
+        return Cancellation.guard("file publish", () -> airlock.inRolledBackTransaction(session -> publish(session, ref, outputDirectory)));
     }
 
     private Publication publish(Session session, VersionRef ref, Path outputDirectory) {
@@ -175,6 +182,7 @@ public final class FileRepositories {
         Map<UUID, List<UnitFile>> files = ContentFiles.of(session, ids);
         try {
             for (FileContent file : batch) {
+                Cancellation.check("file publish");
                 for (UnitFile unitFile : files.getOrDefault(file.id(), List.of())) {
                     StoredArtifact artifact = unitFile.artifact().orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND,
                             "file " + file.relativePath() + " is on demand: its bytes are not in the artifact store"));
