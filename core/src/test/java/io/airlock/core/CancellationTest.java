@@ -51,8 +51,8 @@ import org.junit.jupiter.api.Test;
 final class CancellationTest {
 
     /** Widgets (each with a file) exported, imported and verified. */
-    private static final int UNITS = 1_500;
-    private static final int FILE_BYTES = 48 << 10;
+    private static final int UNITS = 1_000;
+    private static final int FILE_BYTES = 32 << 10;
     /** Widgets copied (by name, without files). */
     private static final int COPIED = 3_000;
     private static final int TRIALS = 3;

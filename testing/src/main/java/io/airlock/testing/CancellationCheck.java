@@ -33,6 +33,7 @@ public final class CancellationCheck {
         Leftovers before = state.get();
         Duration delay = Duration.ofMillis(random.nextInt(maxDelayMillis));
         Interruption<T> run = Interruption.after(delay, work);
+        System.out.println("interrupted after " + delay.toMillis() + " ms: " + run);
         if (run.result().isPresent()) {
             whole.accept(run.result().get());
             return false;
