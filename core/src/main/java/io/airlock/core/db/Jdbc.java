@@ -74,8 +74,8 @@ public final class Jdbc {
      * cancelled. Each slice runs under a savepoint, so a slice that times out leaves the
      * transaction usable (PostgreSQL aborts a transaction whose statement fails). Afterwards the
      * transaction's lock waits are bounded by {@code timeout} again. Throws the last slice's lock
-     * timeout when {@code timeout} has passed, and {@code CANCELLED} (naming {@code what}) when the
-     * thread was interrupted.
+     * timeout when {@code timeout} has passed, a deadlock at once, and {@code CANCELLED} (naming
+     * {@code what}) when the thread was interrupted.
      */
     public static void lockRow(Connection connection, String lockingSelect, Duration timeout, String what, Object... parameters)
             throws SQLException {
@@ -99,8 +99,8 @@ public final class Jdbc {
                     connection.releaseSavepoint(savepoint);
                     return;
                 } catch (SQLException e) {
-                    if (!isBusy(e)) {
-                        throw e;
+                    if (!isLockTimeout(e)) {
+                        throw e; // a deadlock, or no lock matter at all
                     }
                     connection.rollback(savepoint);
                     if (System.nanoTime() - started < slice.toNanos() / 2) {
@@ -118,10 +118,24 @@ public final class Jdbc {
                 try {
                     boundLockWaits(connection, timeout);
                 } catch (SQLException e) {
-                    throw new AirlockException(ErrorCode.DATABASE_FAILURE, "cannot set the lock timeout: " + e.getMessage(), e);
+                    // Only after a failure that aborted the transaction (PostgreSQL), which is rolled back.
                 }
             });
         }
+    }
+
+    /** Whether a failure (or any of its causes) is a lock timeout: PostgreSQL {@code 55P03}, H2 {@code HYT00}. */
+    static boolean isLockTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException e = sql; e != null; e = e.getNextException()) {
+                    if ("55P03".equals(e.getSQLState()) || "HYT00".equals(e.getSQLState())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /**
