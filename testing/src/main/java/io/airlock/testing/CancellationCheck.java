@@ -23,6 +23,31 @@ public final class CancellationCheck {
     }
 
     /**
+     * Runs {@code trials} trials of {@link #interrupt} (more, up to twice as many, until one was
+     * cancelled): trial {@code i} runs {@code work.apply(i)}. The first delay is drawn below
+     * {@code maxDelayMillis}; after work that finished before its interrupt, delays are drawn below
+     * 80% of how long it ran, so that the trials land inside the work however fast the machine is.
+     * Returns how many trials were cancelled (at least one, or it fails).
+     */
+    public static <T> int trials(Random random, int trials, int maxDelayMillis, Supplier<Leftovers> state,
+            java.util.function.IntFunction<Callable<T>> work, Consumer<T> whole) throws InterruptedException {
+        int cancelled = 0;
+        int bound = maxDelayMillis;
+        for (int trial = 0; trial < trials || (cancelled == 0 && trial < 2 * trials); trial++) {
+            Interruption<T> run = run(random, bound, state, work.apply(trial), whole);
+            if (run.finishedBeforeInterrupt() || run.result().isPresent()) {
+                bound = (int) Math.max(1, Math.min(bound, run.elapsed().toMillis() * 8 / 10));
+            } else {
+                cancelled++;
+            }
+        }
+        if (cancelled == 0) {
+            throw new AssertionError("no trial was cancelled: the work always finished before its interrupt");
+        }
+        return cancelled;
+    }
+
+    /**
      * Runs {@code work} interrupted after a delay drawn from {@code random} below
      * {@code maxDelayMillis}, and checks the outcome; {@code state} reads the installation's
      * state, {@code whole} checks a result of work that finished first. Returns whether the work
@@ -30,13 +55,19 @@ public final class CancellationCheck {
      */
     public static <T> boolean interrupt(Random random, int maxDelayMillis, Supplier<Leftovers> state, Callable<T> work,
             Consumer<T> whole) throws InterruptedException {
+        Interruption<T> run = run(random, maxDelayMillis, state, work, whole);
+        return !run.finishedBeforeInterrupt() && run.result().isEmpty();
+    }
+
+    private static <T> Interruption<T> run(Random random, int maxDelayMillis, Supplier<Leftovers> state, Callable<T> work,
+            Consumer<T> whole) throws InterruptedException {
         Leftovers before = state.get();
         Duration delay = Duration.ofMillis(random.nextInt(maxDelayMillis));
         Interruption<T> run = Interruption.after(delay, work);
         System.out.println("interrupted after " + delay.toMillis() + " ms: " + run);
         if (run.result().isPresent()) {
             whole.accept(run.result().get());
-            return false;
+            return run;
         }
         Throwable failure = run.failure().orElseThrow();
         if (!(failure instanceof AirlockException airlock) || airlock.code() != ErrorCode.CANCELLED) {
@@ -56,7 +87,7 @@ public final class CancellationCheck {
         if (!after.equals(before)) {
             throw new AssertionError("a cancelled operation left something (" + run + "): " + before.changesTo(after));
         }
-        return true;
+        return run;
     }
 
     private static Duration slowest = Duration.ZERO;

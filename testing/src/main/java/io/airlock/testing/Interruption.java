@@ -18,8 +18,11 @@ public final class Interruption<T> {
     private final boolean finishedFirst;
     private final long stopNanos;
     private final boolean interruptedAtEnd;
+    private final long elapsedNanos;
 
-    private Interruption(T result, Throwable failure, boolean finishedFirst, long stopNanos, boolean interruptedAtEnd) {
+    private Interruption(T result, Throwable failure, boolean finishedFirst, long stopNanos, boolean interruptedAtEnd,
+            long elapsedNanos) {
+        this.elapsedNanos = elapsedNanos;
         this.result = result;
         this.failure = failure;
         this.finishedFirst = finishedFirst;
@@ -33,6 +36,7 @@ public final class Interruption<T> {
         Throwable[] failure = new Throwable[1];
         long[] ended = new long[1];
         boolean[] flag = new boolean[1];
+        long started = System.nanoTime();
         Thread worker = new Thread(() -> {
             try {
                 result[0] = work.call();
@@ -56,7 +60,7 @@ public final class Interruption<T> {
         @SuppressWarnings("unchecked")
         T value = (T) result[0];
         return new Interruption<>(value, failure[0], finishedFirst || ended[0] < interruptedAt,
-                finishedFirst ? 0 : Math.max(0, ended[0] - interruptedAt), flag[0]);
+                finishedFirst ? 0 : Math.max(0, ended[0] - interruptedAt), flag[0], ended[0] - started);
     }
 
     /** What the work returned, when it returned. */
@@ -77,6 +81,11 @@ public final class Interruption<T> {
     /** How long after the interrupt the work ended (zero when it ended before). */
     public Duration stoppedAfter() {
         return Duration.ofNanos(stopNanos);
+    }
+
+    /** How long the work ran, from the start of its thread to its end. */
+    public Duration elapsed() {
+        return Duration.ofNanos(elapsedNanos);
     }
 
     /** Whether the work's thread still had its interrupt status set when the work ended. */

@@ -33,38 +33,29 @@ final class FileCancellationTest {
     @Test
     void anInterruptedAddIsCancelledAndLeavesNothing() throws Exception {
         try (TestDatabase db = TestDatabase.create(); Airlock airlock = FileRepositoriesTest.open(db)) {
-            Path source = source(db, FILES);
             airlock.repositories().create("r", "file", null);
             FileRepositories files = new FileRepositories(airlock);
-            Random random = new Random(21);
-            int cancelled = 0;
-            for (int trial = 0; trial < TRIALS; trial++) {
-                if (CancellationCheck.interrupt(random, 1200, () -> leftovers(airlock, db),
-                        () -> files.add("r", source, ProgressListener.NONE),
-                        (Optional<RepositoryVersion> version) -> assertThat(contentCount(airlock)).isEqualTo(FILES))) {
-                    cancelled++;
-                }
-            }
-            assertThat(cancelled).as("trials that were cancelled").isPositive();
+            // Each trial adds other files (new bytes to store), under other paths.
+            CancellationCheck.trials(new Random(21), TRIALS, 1200, () -> leftovers(airlock, db),
+                    trial -> {
+                        Path source = source(db, FILES, trial);
+                        return () -> files.add("r", source, ProgressListener.NONE);
+                    },
+                    (Optional<RepositoryVersion> version) -> assertThat(version).isPresent());
         }
     }
 
     @Test
     void anInterruptedSyncIsCancelledAndLeavesNothing() throws Exception {
         try (TestDatabase db = TestDatabase.create(); Airlock airlock = FileRepositoriesTest.open(db)) {
-            Path source = source(db, FILES);
             airlock.repositories().create("r", "file", null);
             FileRepositories files = new FileRepositories(airlock);
-            Random random = new Random(22);
-            int cancelled = 0;
-            for (int trial = 0; trial < TRIALS; trial++) {
-                if (CancellationCheck.interrupt(random, 1200, () -> leftovers(airlock, db),
-                        () -> files.sync("r", source, ProgressListener.NONE),
-                        (Optional<RepositoryVersion> version) -> assertThat(contentCount(airlock)).isEqualTo(FILES))) {
-                    cancelled++;
-                }
-            }
-            assertThat(cancelled).as("trials that were cancelled").isPositive();
+            CancellationCheck.trials(new Random(22), TRIALS, 1200, () -> leftovers(airlock, db),
+                    trial -> {
+                        Path source = source(db, FILES, trial);
+                        return () -> files.sync("r", source, ProgressListener.NONE);
+                    },
+                    (Optional<RepositoryVersion> version) -> assertThat(contentCount(airlock)).isEqualTo(FILES));
         }
     }
 
@@ -73,20 +64,12 @@ final class FileCancellationTest {
         try (TestDatabase db = TestDatabase.create(); Airlock airlock = FileRepositoriesTest.open(db)) {
             airlock.repositories().create("r", "file", null);
             FileRepositories files = new FileRepositories(airlock);
-            files.add("r", source(db, FILES), ProgressListener.NONE);
+            files.add("r", source(db, FILES, 0), ProgressListener.NONE);
             Path published = db.path("published");
             Files.createDirectories(published);
-            Random random = new Random(23);
-            int cancelled = 0;
-            for (int trial = 0; trial < TRIALS; trial++) {
-                Path output = published.resolve("p" + trial);
-                if (CancellationCheck.interrupt(random, 800, () -> leftovers(airlock, db, published),
-                        () -> files.publish(VersionRef.latest("r"), output),
-                        publication -> assertThat(publication.files()).isEqualTo(FILES))) {
-                    cancelled++;
-                }
-            }
-            assertThat(cancelled).as("trials that were cancelled").isPositive();
+            CancellationCheck.trials(new Random(23), TRIALS, 800, () -> leftovers(airlock, db, published),
+                    trial -> () -> files.publish(VersionRef.latest("r"), published.resolve("p" + trial)),
+                    publication -> assertThat(publication.files()).isEqualTo(FILES));
         }
     }
 
@@ -107,17 +90,21 @@ final class FileCancellationTest {
         return airlock.inRolledBackTransaction(session -> session.doReturningWork(c -> Leftovers.of(c, roots)));
     }
 
-    /** A directory of {@code count} distinct files in a few subdirectories. */
-    private static Path source(TestDatabase db, int count) throws IOException {
-        Path root = db.path("source");
+    /** A directory of {@code count} distinct files in a few subdirectories, other files (and paths) for each {@code variant}. */
+    private static Path source(TestDatabase db, int count, int variant) {
+        Path root = db.path("source-" + variant);
         byte[] bytes = new byte[FILE_BYTES];
-        new Random(count).nextBytes(bytes);
+        new Random(variant).nextBytes(bytes);
         for (int i = 0; i < count; i++) {
             bytes[0] = (byte) i;
             bytes[1] = (byte) (i >> 8);
-            Path file = root.resolve("d" + (i % 10)).resolve("f" + i + ".bin");
-            Files.createDirectories(file.getParent());
-            Files.write(file, bytes);
+            Path file = root.resolve("d" + (i % 10)).resolve("v" + variant + "-f" + i + ".bin");
+            try {
+                Files.createDirectories(file.getParent());
+                Files.write(file, bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         return root;
     }
