@@ -262,7 +262,9 @@ public final class Airlock implements AutoCloseable {
          * The database by JDBC URL (H2 or PostgreSQL; the driver must be on the class path). Airlock
          * keeps a pool of up to 16 connections for it; an operation waits up to 30 s for a free one.
          * For H2, the lock timeout, a 32 MiB cache and {@code WRITE_DELAY=0} (a commit survives a
-         * killed process) are added unless set.
+         * killed process) are added unless set, and a file database is opened on the
+         * {@code airlock-retry:} file system, so that cancelling an operation (interrupting its
+         * thread) cannot close the database file (see {@link H2InterruptSafeFiles}).
          */
         public Builder jdbcUrl(String url) {
             this.jdbcUrl = requireNonNull(url, "url");

@@ -68,7 +68,8 @@ public final class ImportEngine {
 
     /**
      * Runs the import (or its dry run). Interrupting the thread cancels it within about a second:
-     * it ends with {@link ErrorCode#CANCELLED} and leaves no version, rows or artifact files.
+     * it ends with {@link ErrorCode#CANCELLED} (whatever failure the interrupt caused inside) and
+     * leaves no version, rows or artifact files.
      */
     public ImportResult importArchive(ImportRequest request, ProgressListener progress) {
         return Cancellation.guard("import", () -> run(request, progress));
@@ -105,14 +106,11 @@ public final class ImportEngine {
             return result;
         } catch (IOException | UncheckedIOException e) {
             rollback(session, run);
-            if (Cancellation.isCancellation(e)) {
-                throw Cancellation.translate(e, "import");
-            }
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + request.path() + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             rollback(session, run);
-            if (e instanceof AirlockException || (e instanceof RuntimeException && Cancellation.isCancellation(e))) {
-                throw e; // the entry point reports a cancellation
+            if (e instanceof AirlockException) {
+                throw e;
             }
             AirlockException busy = io.airlock.core.db.Jdbc.busy(e, "import of " + request.path(), airlock.lockTimeout());
             if (busy != null) {
