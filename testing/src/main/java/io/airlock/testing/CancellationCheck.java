@@ -10,9 +10,9 @@ import java.util.function.Supplier;
 
 /**
  * The check every cancellation test makes: an operation interrupted at a random point either
- * finished first (and its result is whole) or ended with {@code CANCELLED} within {@link #LATENCY}
- * of the interrupt, with its thread's interrupt status still set, leaving the installation as it
- * was ({@link Leftovers}).
+ * finished (before the interrupt, or within {@link #LATENCY} of it without clearing it) and its
+ * result is whole, or ended with {@code CANCELLED} within {@link #LATENCY} of the interrupt, with
+ * its thread's interrupt status still set, leaving the installation as it was ({@link Leftovers}).
  */
 public final class CancellationCheck {
 
@@ -66,6 +66,14 @@ public final class CancellationCheck {
         Interruption<T> run = Interruption.after(delay, work);
         System.out.println("interrupted after " + delay.toMillis() + " ms: " + run);
         if (run.result().isPresent()) {
+            if (!run.finishedBeforeInterrupt()) {
+                // Interrupted as it was finishing (past its last check, committing): it may return,
+                // but soon, and without clearing the interrupt.
+                if (run.stoppedAfter().compareTo(LATENCY) >= 0 || !run.interruptedAtEnd()) {
+                    throw new AssertionError("the work ignored its interrupt: " + run + ", interrupted at the end: "
+                            + run.interruptedAtEnd());
+                }
+            }
             whole.accept(run.result().get());
             return run;
         }
