@@ -41,7 +41,9 @@ import org.hibernate.Session;
 
 /**
  * File repositories: ingest a directory ({@link #add}, {@link #sync}) and publish a version as a
- * directory tree with a {@code PULP_MANIFEST} ({@link #publish}).
+ * directory tree with a {@code PULP_MANIFEST} ({@link #publish}). Interrupting the thread cancels
+ * any of them within about a second: it ends with {@link ErrorCode#CANCELLED} and leaves no
+ * version, rows, stored files, staging folders or output.
  */
 public final class FileRepositories {
 
@@ -53,11 +55,6 @@ public final class FileRepositories {
     public FileRepositories(Airlock airlock) {
         this.airlock = requireNonNull(airlock, "airlock");
     }
-
-    /*
-     * Interrupting the thread cancels an ingest or a publication within about a second: it ends with
-     * ErrorCode.CANCELLED and leaves no version, rows, stored files or staging folders.
-     */
 
     /** A new version: the latest plus every file under {@code directory} (same paths replaced); symbolic links refused. */
     public Optional<RepositoryVersion> add(String repository, Path directory, ProgressListener progress) {
