@@ -19,10 +19,15 @@ public final class Interruption<T> {
     private final long stopNanos;
     private final boolean interruptedAtEnd;
     private final long elapsedNanos;
+    private final StackTraceElement[] slowStack;
+
+    /** How long after the interrupt the work's stack is taken, if it still runs. */
+    private static final Duration SLOW = Duration.ofMillis(500);
 
     private Interruption(T result, Throwable failure, boolean finishedFirst, long stopNanos, boolean interruptedAtEnd,
-            long elapsedNanos) {
+            long elapsedNanos, StackTraceElement[] slowStack) {
         this.elapsedNanos = elapsedNanos;
+        this.slowStack = slowStack;
         this.result = result;
         this.failure = failure;
         this.finishedFirst = finishedFirst;
@@ -50,8 +55,13 @@ public final class Interruption<T> {
         worker.join(Math.max(1, delay.toMillis()));
         boolean finishedFirst = !worker.isAlive();
         long interruptedAt = System.nanoTime();
+        StackTraceElement[] slow = null;
         if (!finishedFirst) {
             worker.interrupt();
+            worker.join(SLOW.toMillis());
+            if (worker.isAlive()) {
+                slow = worker.getStackTrace(); // where a slow stop spends its time, for the failure message
+            }
             worker.join(TimeUnit.MINUTES.toMillis(2));
             if (worker.isAlive()) {
                 throw new AssertionError("the work did not end within 2 minutes of its interrupt");
@@ -60,7 +70,7 @@ public final class Interruption<T> {
         @SuppressWarnings("unchecked")
         T value = (T) result[0];
         return new Interruption<>(value, failure[0], finishedFirst || ended[0] < interruptedAt,
-                finishedFirst ? 0 : Math.max(0, ended[0] - interruptedAt), flag[0], ended[0] - started);
+                finishedFirst ? 0 : Math.max(0, ended[0] - interruptedAt), flag[0], ended[0] - started, slow);
     }
 
     /** What the work returned, when it returned. */
@@ -95,7 +105,15 @@ public final class Interruption<T> {
 
     @Override
     public String toString() {
-        return finishedFirst ? "finished before the interrupt" : "ended " + stoppedAfter().toMillis() + " ms after the interrupt with "
+        String text = finishedFirst ? "finished before the interrupt" : "ended " + stoppedAfter().toMillis() + " ms after the interrupt with "
                 + (failure == null ? "result " + result : failure.toString());
+        if (slowStack != null) {
+            StringBuilder stack = new StringBuilder(text).append("; " + SLOW.toMillis() + " ms after the interrupt it was at");
+            for (int i = 0; i < Math.min(25, slowStack.length); i++) {
+                stack.append("\n    at ").append(slowStack[i]);
+            }
+            return stack.toString();
+        }
+        return text;
     }
 }
