@@ -3,6 +3,7 @@ package io.airlock.core;
 import static java.util.Objects.requireNonNull;
 
 import io.airlock.core.content.ContentWriter;
+import io.airlock.core.db.H2InterruptSafeFiles;
 import io.airlock.core.plugin.PluginRegistry;
 import io.airlock.core.repository.Repositories;
 import io.airlock.core.store.ArtifactBatch;
@@ -11,6 +12,7 @@ import io.airlock.core.store.FileSystemArtifactStore;
 import io.airlock.core.trust.TrustedKeys;
 import io.airlock.core.store.WorkArea;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.ContentPlugin;
 import io.airlock.spi.ErrorCode;
 import java.nio.file.Path;
@@ -171,8 +173,9 @@ public final class Airlock implements AutoCloseable {
 
     /**
      * Runs work with a new artifact batch. When the work fails, with an exception or an
-     * {@link Error} such as {@link OutOfMemoryError}, the files the batch created that no artifact
-     * row names are removed ({@link #discardUnrecorded}) before the failure is rethrown.
+     * {@link Error} such as {@link OutOfMemoryError}, or is cancelled, the files the batch created
+     * that no artifact row names are removed ({@link #discardUnrecorded}, with the thread's
+     * interrupt status cleared meanwhile) before the failure is rethrown.
      */
     public <R> R withArtifactBatch(Function<ArtifactBatch, R> work) {
         try (ArtifactBatch batch = artifacts().batch()) {
@@ -180,7 +183,8 @@ public final class Airlock implements AutoCloseable {
                 return work.apply(batch);
             } catch (RuntimeException | Error e) {
                 try {
-                    discardUnrecorded(batch);
+                    // With the interrupt cleared: a cancelled batch must still remove its files.
+                    Cancellation.runUninterrupted(() -> discardUnrecorded(batch));
                 } catch (RuntimeException | Error cleanup) {
                     e.addSuppressed(cleanup);
                 }
@@ -189,7 +193,11 @@ public final class Airlock implements AutoCloseable {
         }
     }
 
-    /** Runs work in one database transaction: committed if it returns, rolled back if it throws. */
+    /**
+     * Runs work in one database transaction: committed if it returns, rolled back if it throws. If
+     * the thread was interrupted, it is rolled back (with the interrupt status cleared meanwhile)
+     * and ends with {@link ErrorCode#CANCELLED}.
+     */
     public <R> R inTransaction(Function<Session, R> work) {
         return inTransaction(work, true);
     }
@@ -209,6 +217,7 @@ public final class Airlock implements AutoCloseable {
                 transaction = session.beginTransaction(); // takes the connection: a failure here is translated too
                 R result = work.apply(session);
                 if (commit) {
+                    Cancellation.check("database work"); // a cancelled operation never commits
                     transaction.commit();
                 } else {
                     transaction.rollback();
@@ -217,7 +226,7 @@ public final class Airlock implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 if (transaction != null && transaction.isActive()) {
                     try {
-                        transaction.rollback();
+                        Cancellation.runUninterrupted(transaction::rollback);
                     } catch (RuntimeException rollbackFailure) {
                         e.addSuppressed(rollbackFailure);
                     }
@@ -263,7 +272,9 @@ public final class Airlock implements AutoCloseable {
          * The database by JDBC URL (H2 or PostgreSQL; the driver must be on the class path). Airlock
          * keeps a pool of up to 16 connections for it; an operation waits up to 30 s for a free one.
          * For H2, the lock timeout, a 32 MiB cache and {@code WRITE_DELAY=0} (a commit survives a
-         * killed process) are added unless set.
+         * killed process) are added unless set, and a file database is opened on the
+         * {@code airlock-retry:} file system, so that cancelling an operation (interrupting its
+         * thread) cannot close the database file (see {@link H2InterruptSafeFiles}).
          */
         public Builder jdbcUrl(String url) {
             this.jdbcUrl = requireNonNull(url, "url");
@@ -455,25 +466,13 @@ public final class Airlock implements AutoCloseable {
                     }
                 };
             }
-            Action action = Action.NONE;
-            if (schemaAction == SchemaAction.MIGRATE) {
-                try {
-                    SchemaMigrator.migrate(connections, modules, jdbcUrl != null ? jdbcUrl : "the given DataSource");
-                } catch (RuntimeException e) {
-                    if (pool != null) {
-                        pool.stop();
-                    }
-                    throw e;
-                }
-                if (!unmigrated.isEmpty()) {
-                    if (WARNED_UNMIGRATED.addAll(unmigrated)) { // once per plugin and JVM, not at every start
-                        LOG.warn("plugin(s) {} ship no schema migrations: their tables are created by Hibernate's schema update", unmigrated);
-                    }
-                    action = Action.UPDATE;
-                    configuration.property("hibernate.hbm2ddl.schema_filter_provider", model);
-                }
+            // Hibernate touches no table: every plugin is checked first (bindResources), so a plugin
+            // refused at start-up leaves the database as it was; then migrations, then the schema
+            // update of plugins that ship none.
+            configuration.schemaToolingAction(Action.NONE);
+            if (!unmigrated.isEmpty()) {
+                configuration.property("hibernate.hbm2ddl.schema_filter_provider", model);
             }
-            configuration.schemaToolingAction(action);
             configuration.properties(properties);
 
             SessionFactory sessionFactory;
@@ -487,7 +486,16 @@ public final class Airlock implements AutoCloseable {
             }
             try {
                 registry.bindResources(sessionFactory.getMetamodel());
-                if (schemaAction == SchemaAction.VALIDATE) {
+                if (schemaAction == SchemaAction.MIGRATE) {
+                    SchemaMigrator.migrate(connections, modules, jdbcUrl != null ? jdbcUrl : "the given DataSource");
+                    if (!unmigrated.isEmpty()) {
+                        if (WARNED_UNMIGRATED.addAll(unmigrated)) { // once per plugin and JVM, not at every start
+                            LOG.warn("plugin(s) {} ship no schema migrations: their tables are created by Hibernate's schema update",
+                                    unmigrated);
+                        }
+                        updateUnmigrated(sessionFactory, model);
+                    }
+                } else if (schemaAction == SchemaAction.VALIDATE) {
                     SchemaValidator.validate(sessionFactory, model, modules);
                 }
                 Airlock airlock = new Airlock(sessionFactory, registry, store, trustedKeys, lockTimeout);
@@ -498,6 +506,22 @@ public final class Airlock implements AutoCloseable {
             } catch (RuntimeException e) {
                 sessionFactory.close();
                 throw e;
+            }
+        }
+
+        /** Hibernate's schema update, restricted by {@code model} to the tables of plugins without migrations. */
+        private static void updateUnmigrated(SessionFactory sessionFactory, SchemaModel model) {
+            Map<String, Object> settings = new java.util.HashMap<>(
+                    sessionFactory.unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class).getProperties());
+            settings.put("jakarta.persistence.schema-generation.database.action", "update");
+            settings.put("hibernate.hbm2ddl.schema_filter_provider", model);
+            try {
+                org.hibernate.tool.schema.spi.SchemaManagementToolCoordinator.process(model.metadata(),
+                        sessionFactory.unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class).getServiceRegistry(),
+                        settings, action -> { });
+            } catch (RuntimeException e) {
+                throw new AirlockException(ErrorCode.DATABASE_FAILURE, "the schema update of the plugins without migrations failed: "
+                        + Databases.rootMessage(e), e);
             }
         }
 
@@ -531,7 +555,8 @@ public final class Airlock implements AutoCloseable {
                 // loses transactions it reported committed. 0 writes each commit at once (no fsync).
                 result += ";WRITE_DELAY=0";
             }
-            return result;
+            // An interrupted thread (a cancelled operation) would otherwise close H2's file for good.
+            return H2InterruptSafeFiles.wrap(result);
         }
     }
 }

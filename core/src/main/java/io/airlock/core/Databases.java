@@ -2,6 +2,7 @@ package io.airlock.core;
 
 import io.airlock.core.db.Jdbc;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.ErrorCode;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -18,6 +19,9 @@ final class Databases {
         }
         if (failure instanceof Error error) {
             throw error;
+        }
+        if (Cancellation.isCancellation(failure)) {
+            return Cancellation.translate(failure, "database work");
         }
         AirlockException busy = Jdbc.busy(failure, "the database", lockTimeout);
         if (busy != null) {

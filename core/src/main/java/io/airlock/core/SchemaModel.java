@@ -43,6 +43,7 @@ final class SchemaModel implements Integrator, SchemaFilterProvider {
     private final Map<Class<?>, String> moduleOfClass = new HashMap<>();
     private final Set<String> updatable;
     private volatile Map<String, TableModel> tables = Map.of();
+    private volatile Metadata metadata;
 
     /**
      * @param updatable the modules whose tables Hibernate's schema update may create and change
@@ -74,6 +75,12 @@ final class SchemaModel implements Integrator, SchemaFilterProvider {
             add(found, collection.getCollectionTable(), moduleOf(collection.getOwner().getMappedClass()));
         }
         this.tables = Collections.unmodifiableMap(found);
+        this.metadata = metadata;
+    }
+
+    /** The mapping, for a schema update of the plugins without migrations (known once the session factory started). */
+    Metadata metadata() {
+        return metadata;
     }
 
     private static void add(Map<String, TableModel> found, Table table, String module) {

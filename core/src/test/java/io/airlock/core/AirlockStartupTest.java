@@ -44,7 +44,7 @@ final class AirlockStartupTest {
 
     @Tag("persistence")
     @Test
-    void aContentTypeTheGenericResourceCannotRepresentFailsAtStartup() {
+    void aContentTypeTheGenericResourceCannotRepresentFailsAtStartupBeforeAnyTableIsCreated() throws java.sql.SQLException {
         ContentPlugin plugin = new ContentPlugin() {
             @Override
             public String name() {
@@ -68,6 +68,7 @@ final class AirlockStartupTest {
                     .hasMessageContaining("keyless.unit")
                     .hasMessageContaining(Keyless.class.getName())
                     .extracting(e -> ((AirlockException) e).code()).isEqualTo(ErrorCode.PLUGIN_INVALID);
+            assertThat(tablesIn(db)).as("tables created before the refusal").isZero();
         }
     }
 
@@ -97,6 +98,15 @@ final class AirlockStartupTest {
                     .hasMessage("content types refer to each other in a cycle, which no import order can satisfy:"
                             + " loop.hen refers to loop.egg; loop.egg refers to loop.hen")
                     .extracting(e -> ((AirlockException) e).code()).isEqualTo(ErrorCode.PLUGIN_INVALID);
+        }
+    }
+
+    private static int tablesIn(TestDatabase db) throws java.sql.SQLException {
+        try (java.sql.Connection connection = db.connect(); java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet rows = statement.executeQuery("select count(*) from information_schema.tables"
+                        + " where table_schema = current_schema() and table_type in ('BASE TABLE', 'TABLE')")) {
+            rows.next();
+            return rows.getInt(1);
         }
     }
 

@@ -10,7 +10,7 @@ final class MigratedWidgetPlugin implements ContentPlugin {
 
     @Override
     public String name() {
-        return "mwidget";
+        return "test";
     }
 
     @Override

@@ -34,7 +34,7 @@ final class SchemaTest {
             try (Airlock airlock = open(db, SchemaAction.VALIDATE, new MigratedWidgetPlugin())) {
                 assertThat(TestInstallations.save(airlock, new Widget("w", 1))).hasSize(1);
             }
-            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "mwidget 1");
+            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "test 1");
         }
     }
 
@@ -45,8 +45,8 @@ final class SchemaTest {
                     .isInstanceOfSatisfying(AirlockException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DATABASE_FAILURE))
                     .hasMessageStartingWith("schema is missing table ")
                     .hasMessageContaining("table version_draft_unit (core migration 1 not applied)")
-                    .hasMessageContaining("table test_widget (mwidget migration 1 not applied)")
-                    .hasMessageContaining("lacks core migration 1 (core tables and scratch tables), mwidget migration 1 (widget table)");
+                    .hasMessageContaining("table test_widget (test migration 1 not applied)")
+                    .hasMessageContaining("lacks core migration 1 (core tables and scratch tables), test migration 1 (widget table)");
         }
     }
 
@@ -102,7 +102,7 @@ final class SchemaTest {
             } finally {
                 threads.shutdownNow();
             }
-            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "mwidget 1");
+            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "test 1");
         }
     }
 
@@ -124,9 +124,9 @@ final class SchemaTest {
             }
             open(db, SchemaAction.MIGRATE, new MigratedWidgetPlugin()).close();
 
-            assertThat(sql).contains("-- core migration 1: core tables and scratch tables", "-- mwidget migration 1: widget table",
+            assertThat(sql).contains("-- core migration 1: core tables and scratch tables", "-- test migration 1: widget table",
                     "create table if not exists version_draft_unit", "create table if not exists import_key");
-            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "mwidget 1");
+            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "test 1");
         }
     }
 
@@ -142,8 +142,8 @@ final class SchemaTest {
                 }
             }
 
-            assertThat(migrations).extracting(m -> m.module() + " " + m.version()).containsExactly("core 1", "mwidget 1");
-            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "mwidget 1");
+            assertThat(migrations).extracting(m -> m.module() + " " + m.version()).containsExactly("core 1", "test 1");
+            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "test 1");
             open(db, SchemaAction.VALIDATE, new MigratedWidgetPlugin()).close();
         }
     }
@@ -156,7 +156,7 @@ final class SchemaTest {
             try (Connection connection = db.connect()) {
                 assertThat(Schema.status(connection, List.of(new MigratedWidgetPlugin()))).containsExactly(
                         new Schema.ModuleStatus("core", List.of(1), List.of(1)),
-                        new Schema.ModuleStatus("mwidget", List.of(), List.of(1)));
+                        new Schema.ModuleStatus("test", List.of(), List.of(1)));
             }
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.airlock.core.store.RelativePaths;
 import io.airlock.core.store.Sha256;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.ErrorCode;
 import io.airlock.spi.Messages;
 import java.io.BufferedInputStream;
@@ -70,6 +71,8 @@ public final class ArchiveScanner {
 
     private static final int MEMBER_BATCH = 500;
     private static final int LIST_BATCH = 1000;
+    /** Rows or links between two checks for cancellation. */
+    private static final int CHECK_EVERY = 100;
 
     private final ArchiveReader reader;
     private final Path scratch;
@@ -130,6 +133,7 @@ public final class ArchiveScanner {
                             throw invalid(source + ", entry '" + name + "' has " + entry.size()
                                     + " bytes but the artifact list says " + artifact.size());
                         }
+                        Cancellation.check("reading " + source);
                         sink.artifact(artifact.sha256(), artifact.size(), entry.content());
                         bytes += artifact.size();
                         entry = reader.next();
@@ -160,7 +164,9 @@ public final class ArchiveScanner {
             long count = 0;
             for (ObjectNode row = lines.next(); row != null; row = lines.next()) {
                 sink.row(type, row, lines.at());
-                count++;
+                if (++count % CHECK_EVERY == 0) {
+                    Cancellation.check("reading " + source);
+                }
             }
             sink.endOfType(type);
             rows.put(type, count);
@@ -196,7 +202,9 @@ public final class ArchiveScanner {
                 throw invalid(at + ": 'sha256' is neither null nor a sha256");
             }
             sink.link(unit, path, sha256.isNull() ? Optional.empty() : Optional.of(sha256.asText()), at);
-            linkCount++;
+            if (++linkCount % CHECK_EVERY == 0) {
+                Cancellation.check("reading " + source);
+            }
         }
         sink.endOfLinks();
         if (linkCount != manifest.contentArtifacts()) {
@@ -238,6 +246,7 @@ public final class ArchiveScanner {
             digest.update(key);
             batch.add(hex.formatHex(key));
             if (batch.size() == MEMBER_BATCH) {
+                Cancellation.check("reading " + where);
                 sink.members(index, batch, where);
                 batch = new java.util.ArrayList<>(MEMBER_BATCH);
             }

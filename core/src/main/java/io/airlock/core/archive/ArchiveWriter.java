@@ -167,6 +167,11 @@ public final class ArchiveWriter implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        // With the interrupt cleared: a cancelled export removes what it wrote too.
+        io.airlock.spi.Cancellation.runUninterrupted(this::discardUncommitted);
+    }
+
+    private void discardUncommitted() {
         if (!committed) {
             try {
                 tar.close();

@@ -8,6 +8,7 @@ import io.airlock.core.plugin.PluginRegistry;
 import io.airlock.core.store.ArtifactStore;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.Content;
 import io.airlock.spi.ContentKey;
 import io.airlock.spi.ContentResource;
@@ -113,6 +114,7 @@ public final class ContentWriter {
         for (Map.Entry<String, NewUnit> entry : byDigest.entrySet()) {
             (ids.containsKey(entry.getKey()) ? reused : candidates).add(entry.getValue());
         }
+        Cancellation.check("saving content");
         List<NewUnit> created = candidates.isEmpty() ? List.of()
                 : session.doReturningWork(c -> claim(c, candidates, ids, reused));
         Map<String, List<Content>> newByType = new LinkedHashMap<>();
@@ -120,9 +122,11 @@ public final class ContentWriter {
             newByType.computeIfAbsent(newUnit.unit().typeId(), t -> new ArrayList<>()).add(newUnit.unit());
         }
         for (Map.Entry<String, List<Content>> type : newByType.entrySet()) {
+            Cancellation.check("saving content"); // between statements: a batch of large units takes a while
             insert(session, type.getValue());
         }
         session.flush();
+        Cancellation.check("saving content");
         session.doWork(connection -> writeFiles(connection, created, reused, ids));
         session.clear();
         List<UUID> ordered = new ArrayList<>(digests.size());

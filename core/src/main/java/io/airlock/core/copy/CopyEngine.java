@@ -3,6 +3,7 @@ package io.airlock.core.copy;
 import static java.util.Objects.requireNonNull;
 
 import io.airlock.core.Airlock;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.ProgressListener;
 import java.util.function.Function;
 import org.hibernate.Session;
@@ -43,12 +44,14 @@ public final class CopyEngine {
     /**
      * Runs the request, reporting progress: phase {@code plan} (content families whose copy policy
      * has planned), {@code entries} (request entries staged) and {@code destinations} (new versions
-     * committed to their drafts), each with its total.
+     * committed to their drafts), each with its total. Interrupting the thread cancels it within
+     * about a second (or when a database statement it waits on returns): it ends with
+     * {@link io.airlock.spi.ErrorCode#CANCELLED} and commits nothing.
      */
     public CopyResult copy(CopyRequest request, ProgressListener progress) {
         requireNonNull(request, "request");
         requireNonNull(progress, "progress");
         Function<Session, CopyResult> work = session -> new CopyRun(airlock, session, request, progress).run();
-        return request.dryRun() ? airlock.inRolledBackTransaction(work) : airlock.inTransaction(work);
+        return Cancellation.guard("copy", () -> request.dryRun() ? airlock.inRolledBackTransaction(work) : airlock.inTransaction(work));
     }
 }

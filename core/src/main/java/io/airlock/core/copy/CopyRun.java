@@ -7,6 +7,7 @@ import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionDraft;
 import io.airlock.core.repository.VersionRef;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.Content;
 import io.airlock.spi.ContentPlugin;
 import io.airlock.spi.ErrorCode;
@@ -76,6 +77,7 @@ final class CopyRun {
     CopyResult run() {
         long start = System.nanoTime();
         List<Resolved> entries = new Validator(airlock, session, request).validate();
+        checkCancelled();
 
         Map<String, Target> targets = new LinkedHashMap<>();
         for (Resolved entry : entries) {
@@ -86,6 +88,7 @@ final class CopyRun {
         }
         // Lock the destinations in name order, so that two copies into overlapping sets cannot deadlock.
         for (Target target : new TreeMap<>(targets).values()) {
+            checkCancelled();
             target.draft = airlock.repositories().draft(session, target.name, VersionDraft.Mode.MODIFY, target.base);
             RepositoryVersion base = airlock.repositories().version(session, VersionRef.of(target.name, target.draft.base()));
             target.view = new VersionView(airlock.repositories(), session, target.name, base);
@@ -105,6 +108,7 @@ final class CopyRun {
             all.addAll(family.getValue());
             Optional<CopyPolicy> policy = airlock.plugins().plugin(family.getKey()).flatMap(ContentPlugin::copyPolicy);
             progress.progress("plan", planned++, families.size());
+            checkCancelled();
             if (policy.isEmpty()) {
                 continue;
             }
@@ -128,6 +132,7 @@ final class CopyRun {
 
         int staged = 0;
         for (Pair pair : all) {
+            checkCancelled();
             stage(pair, targets.get(pair.entry().destination().name()));
             progress.progress("entries", ++staged, all.size());
         }
@@ -135,6 +140,7 @@ final class CopyRun {
         List<CopyResult.Destination> destinations = new ArrayList<>();
         Map<String, Optional<RepositoryVersion>> created = new HashMap<>();
         for (Target target : new TreeMap<>(targets).values()) {
+            checkCancelled();
             target.draft.add(target.additions);
             for (VersionDraft.Referenced referenced : target.draft.addReferenced()) {
                 target.offer(target.added, referenced.id(), new CopyResult.Added(referenced.type(), referenced.label(),
@@ -158,6 +164,10 @@ final class CopyRun {
         LOG.debug("copy of {} entries into {} destinations in {} ms{}", entries.size(), targets.size(),
                 (System.nanoTime() - start) / 1_000_000, request.dryRun() ? " (dry run)" : "");
         return new CopyResult(destinations, List.copyOf(unresolved), request.dryRun());
+    }
+
+    static void checkCancelled() {
+        Cancellation.check("copy");
     }
 
     /** Puts the pair's selection into its destination's draft and notes what it adds. */

@@ -42,6 +42,7 @@ final class Membership {
         List<String> all = new ArrayList<>(labels);
         session.doWork(connection -> {
             for (int from = 0; from < all.size(); from += CHUNK) {
+                CopyRun.checkCancelled();
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
                 String sql = "select c.label, c.id from content c join repository_content rc on rc.content_id = c.id"
                         + " where " + VersionMembership.sql("rc")
@@ -70,6 +71,7 @@ final class Membership {
         session.flush();
         session.doWork(connection -> {
             for (int from = 0; from < all.size(); from += CHUNK) {
+                CopyRun.checkCancelled();
                 List<UUID> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
                 String sql = "select rc.content_id from repository_content rc where " + VersionMembership.sql("rc")
                         + " and rc.content_id in (" + placeholders(chunk.size()) + ")";
@@ -106,7 +108,11 @@ final class Membership {
             int p = VersionMembership.bind(query, 1, in);
             VersionMembership.bind(query, p, notIn);
             try (ResultSet rows = query.executeQuery()) {
+                long read = 0;
                 while (rows.next()) {
+                    if (++read % CHUNK == 0) {
+                        CopyRun.checkCancelled();
+                    }
                     units.accept(new Unit(rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3)));
                 }
             }

@@ -2,9 +2,13 @@ package io.airlock.core.db;
 
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.DatabaseKind;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.ErrorCode;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
@@ -52,6 +56,81 @@ public final class Jdbc {
                     ? "set local lock_timeout = " + millis
                     : "set lock_timeout " + millis);
         }
+    }
+
+    /** How long one attempt of {@link #lockRow} waits before it checks for cancellation and waits again. */
+    static final Duration LOCK_SLICE = Duration.ofMillis(250);
+
+    /**
+     * Takes a row lock with {@code lockingSelect} (a {@code select … for update} of one row, bound
+     * to {@code parameters}), waiting at most {@code timeout} for a concurrent writer, in slices of
+     * {@link #LOCK_SLICE} between which the thread is checked for cancellation: a database
+     * statement cannot be interrupted, and a waiting writer must still end soon after its task is
+     * cancelled. Each slice runs under a savepoint, so a slice that times out leaves the
+     * transaction usable (PostgreSQL aborts a transaction whose statement fails). Afterwards the
+     * transaction's lock waits are bounded by {@code timeout} again. Throws the last slice's lock
+     * timeout when {@code timeout} has passed, a deadlock at once, and {@code CANCELLED} (naming
+     * {@code what}) when the thread was interrupted.
+     */
+    public static void lockRow(Connection connection, String lockingSelect, Duration timeout, String what, Object... parameters)
+            throws SQLException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                Cancellation.check(what);
+                long remaining = deadline - System.nanoTime();
+                Duration slice = Duration.ofNanos(Math.max(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1),
+                        Math.min(LOCK_SLICE.toNanos(), remaining)));
+                boundLockWaits(connection, slice);
+                Savepoint savepoint = connection.setSavepoint();
+                long started = System.nanoTime();
+                try (PreparedStatement lock = connection.prepareStatement(lockingSelect)) {
+                    for (int i = 0; i < parameters.length; i++) {
+                        lock.setObject(i + 1, parameters[i]);
+                    }
+                    try (ResultSet rows = lock.executeQuery()) {
+                        rows.next();
+                    }
+                    connection.releaseSavepoint(savepoint);
+                    return;
+                } catch (SQLException e) {
+                    if (!isLockTimeout(e)) {
+                        throw e; // a deadlock, or no lock matter at all
+                    }
+                    connection.rollback(savepoint);
+                    if (System.nanoTime() - started < slice.toNanos() / 2) {
+                        // H2 ends a lock wait at once when its thread is interrupted, and clears the
+                        // thread's interrupt status: a wait cut short is a cancellation.
+                        throw Cancellation.cancelled(what, e);
+                    }
+                    if (System.nanoTime() >= deadline) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            Cancellation.runUninterrupted(() -> {
+                try {
+                    boundLockWaits(connection, timeout);
+                } catch (SQLException e) {
+                    // Only after a failure that aborted the transaction (PostgreSQL), which is rolled back.
+                }
+            });
+        }
+    }
+
+    /** Whether a failure (or any of its causes) is a lock timeout: PostgreSQL {@code 55P03}, H2 {@code HYT00}. */
+    static boolean isLockTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException e = sql; e != null; e = e.getNextException()) {
+                    if ("55P03".equals(e.getSQLState()) || "HYT00".equals(e.getSQLState())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -18,6 +18,7 @@ import io.airlock.core.repository.VersionMembership;
 import io.airlock.core.repository.VersionRef;
 import io.airlock.core.store.Sha256;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.Content;
 import io.airlock.spi.ContentPlugin;
 import io.airlock.spi.ContentResource;
@@ -76,7 +77,16 @@ public final class ExportEngine {
     private record Target(Repository repository, RepositoryVersion version, Optional<RepositoryVersion> base) {
     }
 
+    /**
+     * Runs the export (or, for a dry run, selects and counts and writes nothing). Interrupting the
+     * thread cancels it within about a second: it ends with {@link ErrorCode#CANCELLED} and leaves
+     * no files and no export record.
+     */
     public ExportResult export(ExportRequest request, ProgressListener progress) {
+        return Cancellation.guard("export", () -> run(request, progress));
+    }
+
+    private ExportResult run(ExportRequest request, ProgressListener progress) {
         if (request.versions().isEmpty()) {
             throw new AirlockException(ErrorCode.INVALID_INPUT, "nothing to export: name at least one repository version");
         }
@@ -94,7 +104,7 @@ public final class ExportEngine {
         } catch (RuntimeException | Error e) {
             if (placed[0] != null) {
                 // The files were in place, but the transaction recording the export did not commit.
-                withdraw(request.directory(), placed[0]);
+                Cancellation.runUninterrupted(() -> withdraw(request.directory(), placed[0]));
             }
             throw e;
         }
@@ -114,6 +124,7 @@ public final class ExportEngine {
         UUID scratch = Ids.next();
         long started = System.nanoTime();
         session.doWork(connection -> stage(connection, scratch, targets));
+        checkInterrupt();
         LOG.debug("selected units and artifacts in {} ms", (System.nanoTime() - started) / 1_000_000);
         started = System.nanoTime();
         Counts counts = session.doReturningWork(connection -> count(connection, scratch, request.allowOnDemand()));
@@ -407,7 +418,9 @@ public final class ExportEngine {
                     byte[] raw = hex.parseHex(keys.getString(1));
                     out.write(raw);
                     digest.update(raw);
-                    written++;
+                    if (++written % KEY_BATCH == 0) {
+                        checkInterrupt();
+                    }
                 }
             }
         } catch (IOException e) {
@@ -426,6 +439,7 @@ public final class ExportEngine {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(list), 1 << 16);
                 JsonGenerator json = Json.mapper().createGenerator(out)) {
             forEachArtifact(session, scratch, (sha256, size) -> {
+                checkInterrupt();
                 json.writeStartObject();
                 json.writeStringField("sha256", sha256);
                 json.writeNumberField("size", size);
@@ -567,9 +581,7 @@ public final class ExportEngine {
     }
 
     private static void checkInterrupt() {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new AirlockException(ErrorCode.CANCELLED, "export cancelled");
-        }
+        Cancellation.check("export");
     }
 
     private static void checkExporterName(String exporter) {

@@ -12,6 +12,7 @@ import io.airlock.core.store.FileTrees;
 import io.airlock.core.store.Sha256;
 import io.airlock.core.trust.TrustedKeys;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.Content;
 import io.airlock.spi.ContentKey;
 import io.airlock.spi.ContentResource;
@@ -81,7 +82,15 @@ public final class ArchiveVerifier {
         }
     }
 
+    /**
+     * Verifies the export at {@code path} (a {@code -toc.json} or a {@code .tar}). Interrupting the
+     * thread cancels it within about a second, with {@link ErrorCode#CANCELLED}.
+     */
     public Verified verify(Path path, ProgressListener progress) {
+        return Cancellation.guard("verify", () -> run(path, progress));
+    }
+
+    private Verified run(Path path, ProgressListener progress) {
         Optional<TrustedKeys.SignedToc> signed = checkSignature(trustedKeys, path);
         Path scratch = null;
         try (ArchiveReader reader = open(path, signed)) {
@@ -167,7 +176,8 @@ public final class ArchiveVerifier {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + path + ": " + e.getMessage(), e);
         } finally {
             if (scratch != null) {
-                FileTrees.deleteTree(scratch);
+                Path spooled = scratch;
+                Cancellation.runUninterrupted(() -> FileTrees.deleteTree(spooled));
             }
         }
     }

@@ -18,6 +18,7 @@ import io.airlock.core.store.Sha256;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.core.trust.TrustedKeys;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.Content;
 import io.airlock.spi.ContentKey;
 import io.airlock.spi.ContentPlugin;
@@ -65,7 +66,16 @@ public final class ImportEngine {
         this.airlock = requireNonNull(airlock, "airlock");
     }
 
+    /**
+     * Runs the import (or its dry run). Interrupting the thread cancels it within about a second:
+     * it ends with {@link ErrorCode#CANCELLED} (whatever failure the interrupt caused inside) and
+     * leaves no version, rows or artifact files.
+     */
     public ImportResult importArchive(ImportRequest request, ProgressListener progress) {
+        return Cancellation.guard("import", () -> run(request, progress));
+    }
+
+    private ImportResult run(ImportRequest request, ProgressListener progress) {
         // With trusted keys, the signature is checked before anything else is read or written.
         Optional<TrustedKeys.SignedToc> signed = ArchiveVerifier.checkSignature(airlock.trustedKeys().and(request.trustedKeys()),
                 request.path());
@@ -89,6 +99,7 @@ public final class ImportEngine {
                     }
                 }));
                 timed("sync artifacts", run.artifacts::sync); // the files must be on disk before the rows naming them commit
+                checkInterrupt(); // a cancelled import never commits
                 timed("commit", session.getTransaction()::commit);
             }
             run.artifacts.close();
@@ -112,12 +123,19 @@ public final class ImportEngine {
             }
             throw e;
         } finally {
-            session.close();
-            scratch.close();
+            Cancellation.runUninterrupted(() -> {
+                session.close();
+                scratch.close();
+            });
         }
     }
 
+    /** Rolls back and removes the artifact files written, with the interrupt cleared (a cancelled import cleans up too). */
     private void rollback(Session session, Run run) {
+        Cancellation.runUninterrupted(() -> rollbackNow(session, run));
+    }
+
+    private void rollbackNow(Session session, Run run) {
         try {
             if (session.getTransaction().isActive()) {
                 session.getTransaction().rollback();
@@ -396,6 +414,7 @@ public final class ImportEngine {
             pendingLinks.add(new Link(unitDigest, path, sha256, ++linkLine));
             if (pendingLinks.size() == BATCH) {
                 flushLinks();
+                checkInterrupt();
             }
         }
 
@@ -564,6 +583,7 @@ public final class ImportEngine {
                 }
             });
             membershipWhere = where;
+            checkInterrupt();
         }
 
         @Override
@@ -581,6 +601,7 @@ public final class ImportEngine {
                     OptionalInt.empty());
             timed("stage membership", () -> draft.addSelected("select c.id from import_key s join content c on c.key_digest = s.digest"
                     + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ?", runId, repository));
+            checkInterrupt();
             timed("create version", () -> versions.add(draft.commit()));
             progress.progress("repositories", repository + 1, manifest.repositories().size());
         }
@@ -689,8 +710,6 @@ public final class ImportEngine {
     }
 
     private static void checkInterrupt() {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new AirlockException(ErrorCode.CANCELLED, "import cancelled");
-        }
+        Cancellation.check("import");
     }
 }

@@ -5,10 +5,10 @@ import io.airlock.core.db.Jdbc;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.Content;
 import io.airlock.spi.ContentType;
 import io.airlock.spi.ErrorCode;
-import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -160,9 +160,7 @@ public final class Repositories {
                 if (batch.size() < batchSize) {
                     break;
                 }
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new AirlockException(ErrorCode.CANCELLED, "cancelled while reading " + version.number());
-                }
+                Cancellation.check("reading version " + version.number());
             }
         }
     }
@@ -215,9 +213,7 @@ public final class Repositories {
                 if (batch.size() < batchSize) {
                     break;
                 }
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new AirlockException(ErrorCode.CANCELLED, "cancelled while reading " + in.number());
-                }
+                Cancellation.check("reading version " + in.number());
             }
             return null;
         });
@@ -240,9 +236,11 @@ public final class Repositories {
     public VersionDraft draft(Session session, String repositoryName, VersionDraft.Mode mode, OptionalInt base) {
         Repository found = get(session, repositoryName);
         // Lock and re-read: the latest version number may have moved while we waited for the lock.
-        session.doWork(connection -> Jdbc.boundLockWaits(connection, airlock.lockTimeout()));
+        String what = "waiting for repository '" + repositoryName + "'";
         try {
-            session.refresh(found, LockModeType.PESSIMISTIC_WRITE);
+            session.doWork(connection -> Jdbc.lockRow(connection, "select id from repository where id = ? for update",
+                    airlock.lockTimeout(), what, found.id()));
+            session.refresh(found);
         } catch (RuntimeException e) {
             AirlockException busy = Jdbc.busy(e, "repository '" + repositoryName + "'", airlock.lockTimeout());
             throw busy != null ? busy : e;

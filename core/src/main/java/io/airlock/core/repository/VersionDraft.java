@@ -3,6 +3,7 @@ package io.airlock.core.repository;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.ErrorCode;
 import io.airlock.spi.Ids;
 import java.sql.Connection;
@@ -90,6 +91,7 @@ public final class VersionDraft {
      */
     public VersionDraft addSelected(String select, Object... parameters) {
         checkOpen();
+        checkCancelled();
         session.flush();
         session.doWork(connection -> {
             Object[] all = new Object[parameters.length + 1];
@@ -119,6 +121,7 @@ public final class VersionDraft {
                     if (++pending == BATCH) {
                         insert.executeBatch();
                         pending = 0;
+                        checkCancelled();
                     }
                 }
                 if (pending > 0) {
@@ -135,6 +138,7 @@ public final class VersionDraft {
      */
     public Optional<RepositoryVersion> commit() {
         checkOpen();
+        checkCancelled();
         committed = true;
         session.flush();
         return session.doReturningWork(this::apply);
@@ -143,6 +147,7 @@ public final class VersionDraft {
     private Optional<RepositoryVersion> apply(Connection connection) throws SQLException {
         try {
             validate(connection);
+            checkCancelled();
             int next = latest + 1;
             long removed;
             long added;
@@ -213,6 +218,7 @@ public final class VersionDraft {
             if (added == 0 && removed == 0) {
                 return Optional.empty();
             }
+            checkCancelled();
             long count = queryLong(connection,
                     "select content_count from repository_version where repository_id = ? and number = ?",
                     repository.id(), latest) + added - removed;
@@ -305,6 +311,7 @@ public final class VersionDraft {
             for (boolean more = true; more; ) {
                 more = false;
                 for (ReferenceColumns.Column reference : references) {
+                    checkCancelled();
                     List<Referenced> found = new ArrayList<>();
                     try (PreparedStatement query = connection.prepareStatement("select distinct x." + reference.column()
                             + ", t.content_type, t.label, c.content_type, c.label from version_draft_unit s"
@@ -359,6 +366,10 @@ public final class VersionDraft {
                 }
             }
         }
+    }
+
+    private void checkCancelled() {
+        Cancellation.check("new version of " + repository.name());
     }
 
     private void checkOpen() {

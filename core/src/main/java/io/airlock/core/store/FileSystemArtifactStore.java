@@ -1,6 +1,7 @@
 package io.airlock.core.store;
 
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.ErrorCode;
 import io.airlock.spi.Ids;
 import java.io.IOException;
@@ -232,8 +233,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
             } catch (IOException e) {
                 return false;
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AirlockException(ErrorCode.CANCELLED, "interrupted while syncing the artifact store");
+                throw Cancellation.cancelled("syncing the artifact store", e);
             }
         }
 
@@ -259,8 +259,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
             } catch (IOException | java.util.concurrent.ExecutionException e) {
                 throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot force artifacts to disk in " + root + ": " + e, e);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AirlockException(ErrorCode.CANCELLED, "interrupted while syncing the artifact store");
+                throw Cancellation.cancelled("syncing the artifact store", e);
             } finally {
                 pool.shutdownNow();
             }
@@ -269,10 +268,18 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         @Override
         public void discard(java.util.function.Function<List<String>, java.util.Set<String>> keep) {
             try {
-                createdLog.flush();
+                try {
+                    createdLog.flush();
+                } catch (IOException e) {
+                    // Closed by an interrupt: each line was flushed as it was logged, and a file whose
+                    // line was not is still a temporary file (it is moved into place only after).
+                }
                 try (java.util.stream.Stream<String> lines = Files.lines(log)) {
                     List<String> chunk = new java.util.ArrayList<>(1000);
                     for (String sha256 : (Iterable<String>) lines::iterator) {
+                        if (!Sha256.isHex(sha256)) {
+                            continue; // a line cut short, of a file never moved into place
+                        }
                         chunk.add(sha256);
                         if (chunk.size() == 1000) {
                             deleteUnless(keep, chunk);

@@ -66,16 +66,19 @@ public final class StagingDirectory implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            FileTrees.deleteTree(folder);
-            if (marker != null) {
-                Files.deleteIfExists(marker);
+        // With the interrupt cleared: a cancelled operation removes its folder too.
+        io.airlock.spi.Cancellation.runUninterrupted(() -> {
+            try {
+                FileTrees.deleteTree(folder);
+                if (marker != null) {
+                    Files.deleteIfExists(marker);
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // left for recovery: the record stays with the run directory until it is removed
+            } finally {
+                workArea.release(run);
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // left for recovery: the record stays with the run directory until it is removed
-        } finally {
-            workArea.release(run);
-        }
+        });
     }
 
     /** What a dead run's marker says: a staged folder, and files being moved out of it. */

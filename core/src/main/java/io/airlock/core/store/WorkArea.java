@@ -86,7 +86,9 @@ public final class WorkArea {
     /** Takes part in this installation's run (creating it if none is live); pair with {@link #release}. */
     synchronized Run acquire() {
         if (current == null) {
-            current = create();
+            // Uninterrupted: an interrupt would close the owner file's channel half-way and leave a
+            // run directory without a locked owner; the work that asked for it checks for cancellation.
+            current = io.airlock.spi.Cancellation.callUninterrupted(this::create);
         }
         users++;
         return current;
@@ -134,6 +136,11 @@ public final class WorkArea {
             Files.move(pending, directory.resolve(OWNER), StandardCopyOption.ATOMIC_MOVE);
             return new Run(directory, channel, lock);
         } catch (IOException e) {
+            try {
+                FileTrees.deleteTree(directory);
+            } catch (UncheckedIOException ignored) {
+                // an unlocked run directory is removed as a dead run's leftovers
+            }
             OWNED.remove(directory);
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot create a work directory in " + root + ": " + e, e);
         }

@@ -18,6 +18,7 @@ import io.airlock.core.store.OutputDirectory;
 import io.airlock.core.store.RelativePaths;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.Content;
 import io.airlock.spi.ErrorCode;
 import io.airlock.spi.ProgressListener;
@@ -38,7 +39,9 @@ import org.hibernate.Session;
 
 /**
  * File repositories: ingest a directory ({@link #add}, {@link #sync}) and publish a version as a
- * directory tree with a {@code PULP_MANIFEST} ({@link #publish}).
+ * directory tree with a {@code PULP_MANIFEST} ({@link #publish}). Interrupting the thread cancels
+ * any of them within about a second: it ends with {@link ErrorCode#CANCELLED} and leaves no
+ * version, rows, stored files, staging folders or output.
  */
 public final class FileRepositories {
 
@@ -63,7 +66,7 @@ public final class FileRepositories {
      */
     public Optional<RepositoryVersion> add(String repository, Path directory, LocalDirectory.Options options,
             ProgressListener progress) {
-        return ingest(repository, directory, options, VersionDraft.Mode.MODIFY, progress);
+        return Cancellation.guard("file add", () -> ingest(repository, directory, options, VersionDraft.Mode.MODIFY, progress));
     }
 
     /** A new version holding exactly the files under {@code directory}; symbolic links refused. */
@@ -74,7 +77,7 @@ public final class FileRepositories {
     /** A new version holding exactly the files under {@code directory}, read as {@link #add} reads it. */
     public Optional<RepositoryVersion> sync(String repository, Path directory, LocalDirectory.Options options,
             ProgressListener progress) {
-        return ingest(repository, directory, options, VersionDraft.Mode.REPLACE, progress);
+        return Cancellation.guard("file sync", () -> ingest(repository, directory, options, VersionDraft.Mode.REPLACE, progress));
     }
 
     /** A regular file found under the directory: its relative path and the path to open. */
@@ -108,6 +111,7 @@ public final class FileRepositories {
     private int ingestBatch(Session session, VersionDraft draft, LocalDirectory local, ArtifactBatch artifacts, List<Found> files) {
         List<NewUnit> units = new ArrayList<>(files.size());
         for (Found found : files) {
+            Cancellation.check("file ingest");
             StoredArtifact artifact;
             try (InputStream in = local.open(found.file())) {
                 artifact = artifacts.put(in, Optional.empty());
@@ -132,7 +136,7 @@ public final class FileRepositories {
      */
     public Publication publish(VersionRef ref, Path outputDirectory) {
         // One read-only transaction: the version and the links of its units are read on one connection.
-        return airlock.inRolledBackTransaction(session -> publish(session, ref, outputDirectory));
+        return Cancellation.guard("file publish", () -> airlock.inRolledBackTransaction(session -> publish(session, ref, outputDirectory)));
     }
 
     private Publication publish(Session session, VersionRef ref, Path outputDirectory) {
@@ -154,6 +158,7 @@ public final class FileRepositories {
         Map<UUID, List<UnitFile>> files = ContentFiles.of(session, ids);
         try {
             for (FileContent file : batch) {
+                Cancellation.check("file publish");
                 for (UnitFile unitFile : files.getOrDefault(file.id(), List.of())) {
                     StoredArtifact artifact = unitFile.artifact().orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND,
                             "file " + file.relativePath() + " is on demand: its bytes are not in the artifact store"));

@@ -20,6 +20,7 @@ import io.airlock.plugin.rpm.publish.RpmPublisher;
 import io.airlock.plugin.rpm.repodata.Checksums;
 import io.airlock.plugin.rpm.repodata.Repodata;
 import io.airlock.spi.AirlockException;
+import io.airlock.spi.Cancellation;
 import io.airlock.spi.Content;
 import io.airlock.spi.ErrorCode;
 import io.airlock.spi.ProgressListener;
@@ -61,6 +62,9 @@ public final class RpmRepositories {
     /** Metadata read ahead of the database writes, in KiB: the batch being filled and the queue. */
     private static final int AHEAD_KIB = 32 << 10;
 
+    /** What a cancelled sync says was cancelled. */
+    private static final String CANCEL = "rpm sync";
+
     private final Airlock airlock;
 
     public RpmRepositories(Airlock airlock) {
@@ -95,12 +99,12 @@ public final class RpmRepositories {
      * stays inside the directory. The readers stop at the {@link io.airlock.plugin.rpm.repodata.Limits}.
      */
     public SyncResult sync(String repository, Path directory, LocalDirectory.Options options, ProgressListener progress) {
-        return airlock.withArtifactBatch(artifacts -> airlock.inTransaction(session -> {
+        return Cancellation.guard(CANCEL, () -> airlock.withArtifactBatch(artifacts -> airlock.inTransaction(session -> {
             checkRpmRepository(session, repository);
             Repodata repodata = Repodata.open(LocalDirectory.open(directory, options));
             repodata.warnings().forEach(w -> LOG.warn("{}", w));
             return new Sync(session, repodata, artifacts, progress).run(repository);
-        }));
+        })));
     }
 
     private final class Sync {
@@ -160,7 +164,7 @@ public final class RpmRepositories {
                             ahead.acquire(kib);
                             queue.put(new Ahead(new NewUnit(unit, List.of(packageFile(unit))), size, kib));
                         } catch (InterruptedException e) {
-                            throw new AirlockException(ErrorCode.CANCELLED, "rpm sync cancelled");
+                            throw Cancellation.cancelled(CANCEL, e);
                         }
                     });
                 } catch (Throwable t) {
@@ -184,8 +188,7 @@ public final class RpmRepositories {
                 }
                 finished = true;
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AirlockException(ErrorCode.CANCELLED, "rpm sync cancelled");
+                throw Cancellation.cancelled(CANCEL, e);
             } finally {
                 if (!finished) {
                     reader.interrupt();
@@ -236,9 +239,7 @@ public final class RpmRepositories {
             if (pending.isEmpty()) {
                 return;
             }
-            if (Thread.currentThread().isInterrupted()) {
-                throw new AirlockException(ErrorCode.CANCELLED, "rpm sync cancelled");
-            }
+            Cancellation.check(CANCEL);
             draft.add(airlock.contentWriter().save(session, pending).ids());
             done += pending.size();
             progress.progress("units", done, -1);

@@ -121,9 +121,13 @@ final class Closure {
                 }
             }
         }
+        long steps = 0;
         do {
             while (!queue.isEmpty()) {
                 process(queue.poll());
+                if (++steps % 1024 == 0) {
+                    io.airlock.spi.Cancellation.check("copy"); // a closure of a large distribution takes seconds
+                }
             }
             while (queue.isEmpty() && !woken.isEmpty()) {
                 evaluate(woken.pollFirstEntry().getValue());
