@@ -47,7 +47,7 @@ public final class TestDatabase implements AutoCloseable {
         }
         String external = System.getenv(URL_VARIABLE);
         if (external == null || external.isBlank()) {
-            String url = "jdbc:h2:file:" + directory.resolve("db/airlock").toAbsolutePath();
+            String url = h2InterruptSafe("jdbc:h2:file:" + directory.resolve("db/airlock").toAbsolutePath());
             return new TestDatabase(url, "sa", "", directory, null);
         }
         String user = envOr("AIRLOCK_TEST_JDBC_USER", "postgres");
@@ -96,15 +96,15 @@ public final class TestDatabase implements AutoCloseable {
         return directory.resolve(name);
     }
 
-    /**
-     * A connection of the test's own, beside any installation open on the database. On H2 it goes
-     * through the file system Airlock opens H2 files with ({@code airlock-retry:}, when the core is
-     * on the class path): H2 in one JVM shares an open database only with URLs naming the same path.
-     */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(h2InterruptSafe(url), user, password);
+        return DriverManager.getConnection(url, user, password);
     }
 
+    /**
+     * On H2, the URL of the file system Airlock opens H2 files with ({@code airlock-retry:}, when
+     * the core is on the class path; registered in this JVM): H2 in one JVM shares an open database
+     * only between URLs naming the same path, so the test's own connections and pools use it too.
+     */
     private static String h2InterruptSafe(String url) {
         if (!url.startsWith("jdbc:h2:file:")) {
             return url;

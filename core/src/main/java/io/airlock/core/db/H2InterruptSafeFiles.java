@@ -52,6 +52,10 @@ public final class H2InterruptSafeFiles extends FilePathWrapper {
             return url;
         }
         String rest = url.substring(prefix.length());
+        if (rest.startsWith(SCHEME + ":")) {
+            register(); // already on this file system, which this JVM may not know yet
+            return url;
+        }
         if (rest.startsWith("file:")) {
             rest = rest.substring("file:".length());
         } else if (rest.startsWith("mem:") || rest.startsWith("tcp:") || rest.startsWith("ssl:")
