@@ -76,7 +76,7 @@ final class HostTest {
                     .withName("docs"), ProgressListener.NONE).toc().orElseThrow();
 
             assertThat(airlock.repositories().version(VersionRef.latest("docs")).contentCount()).isEqualTo(1);
-            assertThat(new ArchiveVerifier(airlock).verify(toc, ProgressListener.NONE).manifest().repositories()).hasSize(1);
+            assertThat(new ArchiveVerifier(airlock.plugins()).verify(toc, ProgressListener.NONE).manifest().repositories()).hasSize(1);
         }
         assertThat(HostSchema.apply(pool, plugins)).as("applied once").isFalse();
         try (Airlock again = Airlock.builder().dataSource(pool).storage(temp.resolve("artifacts"))
