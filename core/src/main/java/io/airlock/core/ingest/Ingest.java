@@ -143,17 +143,32 @@ public final class Ingest {
             }
             requireNonNull(unit, "unit");
             requireNonNull(files, "files");
-            Cancellation.check(what);
-            String type = unit.typeId();
-            airlock.plugins().resource(type); // NOT_FOUND for a type no plugin declares
-            if (!type.startsWith(repository.family() + ".")) {
-                throw new AirlockException(ErrorCode.CONFLICT, "unit " + describe(unit) + " cannot be added to "
-                        + repository.family() + " repository '" + repository.name() + "'");
-            }
-            List<Target> targets = targets(unit);
             List<UnitFile> stored = new ArrayList<>(files.size());
-            for (IngestFile file : files) {
-                stored.add(store(unit, file));
+            List<Target> targets;
+            try {
+                Cancellation.check(what);
+                String type = unit.typeId();
+                airlock.plugins().resource(type); // NOT_FOUND for a type no plugin declares
+                if (!type.startsWith(repository.family() + ".")) {
+                    throw new AirlockException(ErrorCode.CONFLICT, "unit " + describe(unit) + " cannot be added to "
+                            + repository.family() + " repository '" + repository.name() + "'");
+                }
+                targets = targets(unit);
+                for (IngestFile file : files) {
+                    stored.add(store(unit, file));
+                }
+            } catch (RuntimeException | Error e) {
+                // Streams of files not read yet are the plugin's resources handed over to the sink.
+                for (int i = stored.size(); i < files.size(); i++) {
+                    files.get(i).stream().ifPresent(in -> {
+                        try {
+                            in.close();
+                        } catch (IOException closing) {
+                            e.addSuppressed(closing);
+                        }
+                    });
+                }
+                throw e;
             }
             pending.add(new Pending(unit, stored, targets));
             given++;

@@ -162,6 +162,44 @@ final class IngestTest {
     }
 
     @Test
+    void mirrorRefusesAUnitWhoseReferencedUnitIsOnlyInTheInstallation() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db, new PythonPlugin())) {
+            airlock.repositories().create("one", "python", null);
+            airlock.repositories().create("two", "python", null);
+            airlock.ingest("one", Ingest.Mode.ADD, ProgressListener.NONE, sink -> sink.add(new PythonProject("requests", "HTTP")));
+
+            AirlockException refused = catchThrowableOfType(AirlockException.class, () -> airlock.ingest("two", Ingest.Mode.MIRROR,
+                    ProgressListener.NONE,
+                    sink -> sink.add(new PythonDistribution("requests-2.31.0.tar.gz", new PythonProject("requests", null)))));
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.CONFLICT);
+            assertThat(refused).hasMessage("unit python.distribution:requests-2.31.0.tar.gz refers to python.project:requests,"
+                    + " which would not be in version 1 of repository 'two'; add it too");
+            assertThat(airlock.repositories().versions("two")).hasSize(1);
+        }
+    }
+
+    @Test
+    void theStreamsOfARefusedUnitAreClosed() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db, new PythonPlugin())) {
+            airlock.repositories().create("py", "python", null);
+            boolean[] closed = {false};
+            java.io.InputStream stream = new java.io.FilterInputStream(bytes("never read")) {
+                @Override
+                public void close() throws IOException {
+                    closed[0] = true;
+                    super.close();
+                }
+            };
+
+            catchThrowableOfType(AirlockException.class, () -> airlock.ingest("py", Ingest.Mode.ADD, ProgressListener.NONE,
+                    sink -> sink.add(new Widget("gear", 1), IngestFile.of("gear", stream))));
+
+            assertThat(closed[0]).isTrue();
+        }
+    }
+
+    @Test
     void addKeepsTheLatestVersionsUnitsAndGivingTheSameAgainMakesNoVersion() {
         try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db, new PythonPlugin())) {
             airlock.repositories().create("py", "python", null);
