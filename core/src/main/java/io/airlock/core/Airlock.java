@@ -123,6 +123,15 @@ public final class Airlock implements AutoCloseable {
         return repositories;
     }
 
+    /**
+     * Makes one new version of {@code repository} from the units {@code work} gives its sink; see
+     * {@link io.airlock.core.ingest.Ingest}. All or nothing; failures are {@link AirlockException}s.
+     */
+    public io.airlock.core.ingest.IngestResult ingest(String repository, io.airlock.core.ingest.Ingest.Mode mode,
+            io.airlock.spi.ProgressListener progress, java.util.function.Consumer<io.airlock.core.ingest.IngestSink> work) {
+        return new io.airlock.core.ingest.Ingest(this).run(repository, mode, progress, work);
+    }
+
     /** How long a writer waits for a lock a concurrent writer holds before failing with {@code BUSY}. */
     public Duration lockTimeout() {
         return lockTimeout;

@@ -25,9 +25,14 @@ public class PythonDistribution extends Content {
     protected PythonDistribution() {
     }
 
-    PythonDistribution(String filename, PythonProject project) {
+    public PythonDistribution(String filename, PythonProject project) {
         this.filename = filename;
         this.project = project;
+    }
+
+    /** The project it refers to (a lazy proxy when loaded). */
+    public PythonProject project() {
+        return project;
     }
 
     @Override

@@ -5,7 +5,7 @@ import io.airlock.spi.ContentType;
 import java.util.List;
 
 /** A test plugin with two generic content types, one referring to the other. */
-final class PythonPlugin implements ContentPlugin {
+public final class PythonPlugin implements ContentPlugin {
 
     @Override
     public String name() {

@@ -23,9 +23,13 @@ public class PythonProject extends Content {
     protected PythonProject() {
     }
 
-    PythonProject(String name, String summary) {
+    public PythonProject(String name, String summary) {
         this.name = name;
         this.summary = summary;
+    }
+
+    public String summary() {
+        return summary;
     }
 
     @Override

@@ -5,14 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.airlock.core.Airlock;
 import io.airlock.core.content.ContentFiles;
 import io.airlock.core.content.ContentWriter;
-import io.airlock.core.content.ContentWriter.NewUnit;
 import io.airlock.core.content.ContentWriter.UnitFile;
+import io.airlock.core.ingest.Ingest;
+import io.airlock.core.ingest.IngestFile;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
-import io.airlock.core.repository.VersionDraft;
 import io.airlock.core.repository.VersionRef;
-import io.airlock.core.store.ArtifactBatch;
-import io.airlock.core.store.FileTrees;
 import io.airlock.core.store.LocalDirectory;
 import io.airlock.core.store.OutputDirectory;
 import io.airlock.core.store.RelativePaths;
@@ -29,11 +27,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.UUID;
 import org.hibernate.Session;
 
@@ -66,7 +62,7 @@ public final class FileRepositories {
      */
     public Optional<RepositoryVersion> add(String repository, Path directory, LocalDirectory.Options options,
             ProgressListener progress) {
-        return Cancellation.guard("file add", () -> ingest(repository, directory, options, VersionDraft.Mode.MODIFY, progress));
+        return Cancellation.guard("file add", () -> ingest(repository, directory, options, Ingest.Mode.ADD, progress));
     }
 
     /** A new version holding exactly the files under {@code directory}; symbolic links refused. */
@@ -77,53 +73,28 @@ public final class FileRepositories {
     /** A new version holding exactly the files under {@code directory}, read as {@link #add} reads it. */
     public Optional<RepositoryVersion> sync(String repository, Path directory, LocalDirectory.Options options,
             ProgressListener progress) {
-        return Cancellation.guard("file sync", () -> ingest(repository, directory, options, VersionDraft.Mode.REPLACE, progress));
+        return Cancellation.guard("file sync", () -> ingest(repository, directory, options, Ingest.Mode.MIRROR, progress));
     }
 
-    /** A regular file found under the directory: its relative path and the path to open. */
-    private record Found(String relativePath, Path file) {
-    }
-
-    private Optional<RepositoryVersion> ingest(String name, Path directory, LocalDirectory.Options options, VersionDraft.Mode mode,
+    private Optional<RepositoryVersion> ingest(String name, Path directory, LocalDirectory.Options options, Ingest.Mode mode,
             ProgressListener progress) {
-        // One batch for the whole ingest: if anything fails (an Error too), the files it stored go.
-        return airlock.withArtifactBatch(artifacts -> airlock.inTransaction(session -> {
-            checkFileRepository(session, name);
-            LocalDirectory local = LocalDirectory.open(directory, options);
-            VersionDraft draft = airlock.repositories().draft(session, name, mode, OptionalInt.empty());
-            long[] done = {0};
-            List<Found> batch = new ArrayList<>(ContentWriter.BATCH_SIZE);
-            local.walk((relativePath, file) -> {
-                batch.add(new Found(relativePath, file));
-                if (batch.size() == ContentWriter.BATCH_SIZE) {
-                    done[0] += ingestBatch(session, draft, local, artifacts, batch);
-                    progress.progress("files", done[0], -1);
-                    batch.clear();
-                }
-            });
-            done[0] += ingestBatch(session, draft, local, artifacts, batch);
-            progress.progress("files", done[0], done[0]);
-            artifacts.sync();
-            return draft.commit();
-        }));
-    }
-
-    private int ingestBatch(Session session, VersionDraft draft, LocalDirectory local, ArtifactBatch artifacts, List<Found> files) {
-        List<NewUnit> units = new ArrayList<>(files.size());
-        for (Found found : files) {
-            Cancellation.check("file ingest");
-            StoredArtifact artifact;
-            try (InputStream in = local.open(found.file())) {
-                artifact = artifacts.put(in, Optional.empty());
+        checkFileRepository(name);
+        LocalDirectory local = LocalDirectory.open(directory, options);
+        long[] done = {0};
+        Optional<RepositoryVersion> version = airlock.ingest(name, mode, ProgressListener.NONE, sink -> local.walk((relativePath, file) -> {
+            IngestFile stored;
+            try {
+                stored = sink.store(IngestFile.of(relativePath, local.open(file)));
             } catch (IOException e) {
-                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + found.file() + ": " + e.getMessage(), e);
+                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
             }
-            units.add(new NewUnit(new FileContent(found.relativePath(), artifact.sha256()),
-                    List.of(new UnitFile(found.relativePath(), Optional.of(artifact)))));
-        }
-        List<UUID> ids = airlock.contentWriter().save(session, units).ids();
-        draft.add(ids);
-        return ids.size();
+            sink.add(new FileContent(relativePath, stored.sha256().orElseThrow()), stored);
+            if (++done[0] % ContentWriter.BATCH_SIZE == 0) {
+                progress.progress("files", done[0], -1);
+            }
+        })).version();
+        progress.progress("files", done[0], done[0]);
+        return version;
     }
 
     /** What a publication wrote. */
@@ -185,8 +156,16 @@ public final class FileRepositories {
         return '"' + field.replace("\"", "\"\"") + '"';
     }
 
+    private void checkFileRepository(String name) {
+        checkFileRepository(airlock.repositories().get(name));
+    }
+
     private void checkFileRepository(Session session, String name) {
-        Repository repository = airlock.repositories().get(session, name);
+        checkFileRepository(airlock.repositories().get(session, name));
+    }
+
+    private static void checkFileRepository(Repository repository) {
+        String name = repository.name();
         if (!repository.family().equals(FilePlugin.NAME)) {
             throw new AirlockException(ErrorCode.CONFLICT, "repository '" + name + "' holds " + repository.family()
                     + " content, not file content");

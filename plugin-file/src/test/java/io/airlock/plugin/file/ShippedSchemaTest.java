@@ -124,7 +124,9 @@ final class ShippedSchemaTest {
 
     private static HikariDataSource pool(TestDatabase db) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(db.url());
+        // Through Airlock's H2 file system, as TestDatabase.connect opens it: H2 in one JVM shares an
+        // open database only with URLs naming the same path.
+        config.setJdbcUrl(io.airlock.core.db.H2InterruptSafeFiles.wrap(db.url()));
         config.setUsername(db.user());
         config.setPassword(db.password());
         config.setMaximumPoolSize(2);
