@@ -54,6 +54,7 @@ public final class RpmPlugin implements ContentPlugin {
 
     @Override
     public List<Migration> migrations() {
-        return List.of(Migration.of(1, "rpm content tables", "io/airlock/plugin/rpm/schema"));
+        return List.of(Migration.of(1, "rpm content tables", "io/airlock/plugin/rpm/schema"),
+                Migration.of(2, "rpm package file lists and changelogs", "io/airlock/plugin/rpm/schema"));
     }
 }

@@ -73,6 +73,9 @@ final class RpmRoundTripTest {
             assertThat(synced.onDemand()).isEqualTo(1);
             Map<String, Map<String, Object>> units = UnitFields.of(downstream, "el9");
             assertThat(units).isEqualTo(UnitFields.of(upstream, "el9"));
+            assertThat(units.get("rpm.package:bash-5.1.8-6.el9.x86_64"))
+                    .hasEntrySatisfying("RpmPackage.fileList", v -> assertThat(v).isNotNull())
+                    .hasEntrySatisfying("RpmPackage.changelog", v -> assertThat(v).isNotNull());
             assertThat(units).containsOnlyKeys("rpm.package:bash-5.1.8-6.el9.x86_64", "rpm.package:nginx-1:1.22.1-1.module.x86_64",
                     "rpm.package:glibc-2.34-60.el9.x86_64", "rpm.advisory:RHSA-2024:0001",
                     "rpm.modulemd:nginx:1.22:9000020230101:abcdef:x86_64", "rpm.modulemd_defaults:nginx",
@@ -119,8 +122,18 @@ final class RpmRoundTripTest {
         }
     }
 
+    /** bash's complete file list in filelists.xml: primary's three and two more. */
+    static final String BASH_FILES = "  <file>/usr/bin/bash</file>\n  <file type=\"dir\">/etc/bash.d</file>\n"
+            + "  <file type=\"ghost\">/var/log/bash</file>\n  <file>/usr/share/doc/bash/README &amp; more</file>\n"
+            + "  <file type=\"dir\">/usr/share/doc/bash</file>\n";
+    static final String BASH_CHANGELOG = "  <changelog author=\"Jane Doe &lt;jane@example.org&gt; - 5.1.8-6\" date=\"1650000000\">"
+            + "- Fix the &lt;prompt&gt;\n- Second line</changelog>\n"
+            + "  <changelog author=\"John Roe &lt;john@example.org&gt; - 5.1.8-5\" date=\"1640000000\">- Rebuilt</changelog>\n";
+
     static YumRepo full() {
         return new YumRepo().add(BASH, NGINX, GLIBC)
+                .details(BASH, BASH_FILES, BASH_CHANGELOG)
+                .details(NGINX, "  <file>/usr/sbin/nginx</file>\n", "")
                 .metadata("updateinfo", YumRepo.UPDATEINFO)
                 .metadata("modules", YumRepo.MODULES)
                 .metadata("group", YumRepo.COMPS);
