@@ -24,7 +24,7 @@ public final class RpmPlugin implements ContentPlugin {
 
     @Override
     public String version() {
-        return "1.0.0";
+        return "2.0.0";
     }
 
     @Override

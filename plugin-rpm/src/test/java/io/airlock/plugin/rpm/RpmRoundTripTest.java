@@ -1,6 +1,7 @@
 package io.airlock.plugin.rpm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.airlock.core.Airlock;
 import io.airlock.core.export.ExportEngine;
@@ -10,7 +11,14 @@ import io.airlock.core.imports.ImportEngine;
 import io.airlock.core.imports.ImportRequest;
 import io.airlock.core.imports.ImportResult;
 import io.airlock.core.repository.VersionRef;
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.ContentPlugin;
+import io.airlock.spi.ContentType;
+import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Migration;
 import io.airlock.spi.ProgressListener;
+import io.airlock.spi.copy.CopyPolicy;
+import java.util.Optional;
 import io.airlock.testing.SharedData;
 import io.airlock.testing.TestDatabase;
 import java.io.IOException;
@@ -120,6 +128,63 @@ final class RpmRoundTripTest {
             assertThat(units).containsKeys("rpm.advisory:RHBA-2024:0002", "rpm.package:zsh-5.8-9.el9.x86_64",
                     "rpm.package:bash-5.1.8-9.el9.x86_64");
         }
+    }
+
+    @Test
+    void anArchiveOfRpmPlugin1IsRefusedNamingBothVersions() {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = Airlock.builder().jdbcUrl(up.url()).credentials(up.user(), up.password())
+                        .storage(up.path("home").resolve("artifacts")).plugin(asVersion("1.4.2")).discoverPlugins(false).build();
+                Airlock downstream = RpmTests.open(down)) {
+            upstream.repositories().create("el9", RpmPlugin.NAME, null);
+            new RpmRepositories(upstream).sync("el9", full().write(up.path("yum")), ProgressListener.NONE);
+            Path toc = new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("el9")), up.path("exports"))
+                    .allowingOnDemand(), ProgressListener.NONE).toc().orElseThrow();
+
+            AirlockException refused = catchThrowableOfType(AirlockException.class, () -> new ImportEngine(downstream)
+                    .importArchive(ImportRequest.of(toc).creatingRepositories(), ProgressListener.NONE));
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.PLUGIN_INVALID);
+            assertThat(refused).hasMessage("export " + toc + " was made with plugin 'rpm' 1.4.2, but 2.0.0 is installed;"
+                    + " only the same major version can import it");
+            assertThat(downstream.repositories().list()).isEmpty();
+        }
+    }
+
+    /** The rpm plugin as an installation of another version of it runs it (same types and tables). */
+    private static ContentPlugin asVersion(String version) {
+        RpmPlugin rpm = new RpmPlugin();
+        return new ContentPlugin() {
+            @Override
+            public String name() {
+                return rpm.name();
+            }
+
+            @Override
+            public String version() {
+                return version;
+            }
+
+            @Override
+            public List<ContentType<?>> contentTypes() {
+                return rpm.contentTypes();
+            }
+
+            @Override
+            public List<Class<?>> entityClasses() {
+                return rpm.entityClasses();
+            }
+
+            @Override
+            public List<Migration> migrations() {
+                return rpm.migrations();
+            }
+
+            @Override
+            public Optional<CopyPolicy> copyPolicy() {
+                return rpm.copyPolicy();
+            }
+        };
     }
 
     /** bash's complete file list in filelists.xml: primary's three and two more. */
