@@ -89,6 +89,22 @@ final class RpmSyncDetailsTest {
         }
     }
 
+    @Test
+    void aFilelistsFileWithAnotherRootElementIsRefusedNamingIt() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            airlock.repositories().create("el9", RpmPlugin.NAME, null);
+            java.nio.file.Path yum = RpmRoundTripTest.full().metadata("filelists", "<?xml version=\"1.0\"?>\n<metadata/>\n")
+                    .write(db.path("yum"));
+
+            io.airlock.spi.AirlockException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    io.airlock.spi.AirlockException.class,
+                    () -> new RpmRepositories(airlock).sync("el9", yum, ProgressListener.NONE));
+
+            assertThat(refused).hasMessageContaining("-filelists.xml.gz").hasMessageContaining("the root element is not <filelists>");
+            assertThat(airlock.repositories().versions("el9")).hasSize(1);
+        }
+    }
+
     static RpmPackage pkg(Airlock airlock, String repository, String nevra) {
         List<RpmPackage> found = new ArrayList<>();
         airlock.repositories().scanContent(airlock.repositories().version(VersionRef.latest(repository)),

@@ -41,7 +41,7 @@ final class DetailsReader implements AutoCloseable {
     }
 
     private final InputStream in;
-    private final Xml xml;
+    private Xml xml;
     private final Kind kind;
     private final StringPool pool = new StringPool();
     private Entry pending;
@@ -52,10 +52,14 @@ final class DetailsReader implements AutoCloseable {
     DetailsReader(InputStream in, String file, Kind kind) {
         this.in = in;
         this.kind = kind;
-        this.xml = new Xml(in, file);
-        if (!xml.next() || !xml.name().equals(kind.root)) {
-            xml.close();
-            throw xml.error("the root element is not <" + kind.root + ">");
+        try {
+            this.xml = new Xml(in, file);
+            if (!xml.next() || !xml.name().equals(kind.root)) {
+                throw xml.error("the root element is not <" + kind.root + ">");
+            }
+        } catch (RuntimeException e) {
+            close(); // the caller gets no reader to close
+            throw e;
         }
     }
 
@@ -154,7 +158,9 @@ final class DetailsReader implements AutoCloseable {
     @Override
     public void close() {
         try (in) {
-            xml.close();
+            if (xml != null) {
+                xml.close();
+            }
         } catch (IOException e) {
             // Closing a file that was only read.
         }
