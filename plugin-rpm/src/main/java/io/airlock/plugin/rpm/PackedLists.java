@@ -33,7 +33,8 @@ public final class PackedLists {
      * Most bytes of one packed list: the column length. VARBINARY, not BLOB: on H2 a BLOB is stored
      * apart from its row, which makes ingest several times slower (as for texts, see RpmText), and
      * H2's VARBINARY holds 1,000,000 bytes. Lists pack to about a tenth of their XML (the largest
-     * {@code <package>} of CentOS Stream 9's filelists packs to ...); a larger one is refused.
+     * {@code <package>} of CentOS Stream 9 BaseOS's filelists, {@code filesystem} at 881 KB of XML,
+     * packs to 51 KB); a larger one is refused, naming the package.
      */
     public static final int COLUMN_BYTES = 1_000_000;
 
