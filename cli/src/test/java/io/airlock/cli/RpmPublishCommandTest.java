@@ -85,6 +85,32 @@ final class RpmPublishCommandTest {
     }
 
     @Test
+    void dnfSeesTheSameFilesAndChangelogsAsInTheReference() {
+        Dnf onP = dnf("p-files", published);
+        Dnf onR = dnf("r-files", reference);
+
+        for (String name : RpmFixture.PACKAGES) {
+            assertThat(onP.ok("repoquery", "-l", name)).as(name + " files").isEqualTo(onR.ok("repoquery", "-l", name));
+            assertThat(onP.ok("repoquery", "--changelog", name)).as(name + " changelog")
+                    .isEqualTo(onR.ok("repoquery", "--changelog", name));
+        }
+        // Beyond primary's short list (/etc, bin/), and a changelog of two entries.
+        assertThat(onP.ok("repoquery", "-l", "airlock-lib")).contains("/usr/lib/airlock", "/usr/lib/airlock/lib.txt",
+                "/var/log/airlock.log");
+        assertThat(String.join("\n", onP.ok("repoquery", "--changelog", "airlock-lib"))).contains("- First release", "- Prerelease");
+    }
+
+    @Test
+    void dnfInstallsAPackageWhoseFileRequirementOnlyFilelistsSatisfies() {
+        Dnf onP = dnf("p-file-require", published);
+
+        onP.ok("install", "airlock-extra");
+
+        assertThat(Tools.ok(work, Map.of(), List.of("rpm", "--root", onP.root().toString(), "-q", "airlock-lib")).out())
+                .startsWith("airlock-lib-1.0-1.noarch");
+    }
+
+    @Test
     void dnfInstallsAPackageWithItsDependenciesAndListsTheAdvisoryAsInTheReference() {
         Dnf onP = dnf("p-install", published);
         Dnf onR = dnf("r-install", reference);

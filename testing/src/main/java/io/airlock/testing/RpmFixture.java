@@ -79,6 +79,7 @@ public final class RpmFixture {
             BuildArch: noarch
             AutoReqProv: no
             Requires: (airlock-app if airlock-lib)
+            Requires: /usr/lib/airlock/lib.txt
             Conflicts: airlock-old
             Obsoletes: airlock-legacy < 1.0
             %description
@@ -88,6 +89,9 @@ public final class RpmFixture {
             echo extra > %{buildroot}/usr/share/airlock/extra.txt
             %files
             /usr/share/airlock/extra.txt
+            %changelog
+            * Wed Jan 04 2023 Alan Turing <alan@example.org> - 0.9-1
+            - Needs a file of the library that only filelists lists
             """);
 
     private static final String COMPS = """

@@ -129,6 +129,18 @@ public class RpmPackage extends Content {
     @Mutability(Immutability.class)
     private List<RpmFile> files = new ArrayList<>();
 
+    /**
+     * The complete file list of filelists.xml, packed ({@link PackedLists}); null when it equals
+     * primary's {@link #files} (kept once), or when the repository's filelists had no entry for the
+     * package (primary's files are all there is).
+     */
+    @Column(name = "file_list", length = PackedLists.COLUMN_BYTES)
+    private byte[] fileList;
+
+    /** The changelog entries of other.xml, packed ({@link PackedLists}); null when there were none. */
+    @Column(name = "changelog", length = PackedLists.COLUMN_BYTES)
+    private byte[] changelog;
+
     protected RpmPackage() {
     }
 
@@ -209,6 +221,29 @@ public class RpmPackage extends Content {
     public List<RpmDependency> enhances() { return enhances; }
     public List<RpmDependency> supplements() { return supplements; }
     public List<RpmFile> files() { return files; }
+
+    /** The packed complete file list ({@link PackedLists}), null when filelists did not give one. */
+    public byte[] packedFileList() { return fileList; }
+
+    /** The packed changelog entries ({@link PackedLists}), null when there were none. */
+    public byte[] packedChangelog() { return changelog; }
+
+    /** Every file of the package: filelists' complete list when kept, else the files primary lists. */
+    public List<RpmFile> completeFiles() {
+        return fileList == null ? files : PackedLists.unpackFiles(fileList, "package " + nevra());
+    }
+
+    /** The changelog entries, oldest as other.xml lists them first. */
+    public List<RpmChangelog> changelogs() {
+        return changelog == null ? List.of() : PackedLists.unpackChangelogs(changelog, "package " + nevra());
+    }
+
+    /** Sets the packed complete file list and changelog (either may be null), as read or imported. */
+    public RpmPackage details(byte[] packedFileList, byte[] packedChangelog) {
+        this.fileList = packedFileList;
+        this.changelog = packedChangelog;
+        return this;
+    }
 
     public RpmPackage describe(String summary, String description, String url, String packager) {
         this.summary = summary;

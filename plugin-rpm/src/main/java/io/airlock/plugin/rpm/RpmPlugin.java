@@ -24,7 +24,7 @@ public final class RpmPlugin implements ContentPlugin {
 
     @Override
     public String version() {
-        return "1.0.0";
+        return "2.0.0";
     }
 
     @Override
@@ -54,6 +54,7 @@ public final class RpmPlugin implements ContentPlugin {
 
     @Override
     public List<Migration> migrations() {
-        return List.of(Migration.of(1, "rpm content tables", "io/airlock/plugin/rpm/schema"));
+        return List.of(Migration.of(1, "rpm content tables", "io/airlock/plugin/rpm/schema"),
+                Migration.of(2, "rpm package file lists and changelogs", "io/airlock/plugin/rpm/schema"));
     }
 }

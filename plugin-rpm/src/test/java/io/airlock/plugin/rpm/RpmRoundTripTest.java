@@ -1,6 +1,7 @@
 package io.airlock.plugin.rpm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.airlock.core.Airlock;
 import io.airlock.core.export.ExportEngine;
@@ -10,7 +11,14 @@ import io.airlock.core.imports.ImportEngine;
 import io.airlock.core.imports.ImportRequest;
 import io.airlock.core.imports.ImportResult;
 import io.airlock.core.repository.VersionRef;
+import io.airlock.spi.AirlockException;
+import io.airlock.spi.ContentPlugin;
+import io.airlock.spi.ContentType;
+import io.airlock.spi.ErrorCode;
+import io.airlock.spi.Migration;
 import io.airlock.spi.ProgressListener;
+import io.airlock.spi.copy.CopyPolicy;
+import java.util.Optional;
 import io.airlock.testing.SharedData;
 import io.airlock.testing.TestDatabase;
 import java.io.IOException;
@@ -73,6 +81,9 @@ final class RpmRoundTripTest {
             assertThat(synced.onDemand()).isEqualTo(1);
             Map<String, Map<String, Object>> units = UnitFields.of(downstream, "el9");
             assertThat(units).isEqualTo(UnitFields.of(upstream, "el9"));
+            assertThat(units.get("rpm.package:bash-5.1.8-6.el9.x86_64"))
+                    .hasEntrySatisfying("RpmPackage.fileList", v -> assertThat(v).isNotNull())
+                    .hasEntrySatisfying("RpmPackage.changelog", v -> assertThat(v).isNotNull());
             assertThat(units).containsOnlyKeys("rpm.package:bash-5.1.8-6.el9.x86_64", "rpm.package:nginx-1:1.22.1-1.module.x86_64",
                     "rpm.package:glibc-2.34-60.el9.x86_64", "rpm.advisory:RHSA-2024:0001",
                     "rpm.modulemd:nginx:1.22:9000020230101:abcdef:x86_64", "rpm.modulemd_defaults:nginx",
@@ -119,8 +130,75 @@ final class RpmRoundTripTest {
         }
     }
 
+    @Test
+    void anArchiveOfRpmPlugin1IsRefusedNamingBothVersions() {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = Airlock.builder().jdbcUrl(up.url()).credentials(up.user(), up.password())
+                        .storage(up.path("home").resolve("artifacts")).plugin(asVersion("1.4.2")).discoverPlugins(false).build();
+                Airlock downstream = RpmTests.open(down)) {
+            upstream.repositories().create("el9", RpmPlugin.NAME, null);
+            new RpmRepositories(upstream).sync("el9", full().write(up.path("yum")), ProgressListener.NONE);
+            Path toc = new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("el9")), up.path("exports"))
+                    .allowingOnDemand(), ProgressListener.NONE).toc().orElseThrow();
+
+            AirlockException refused = catchThrowableOfType(AirlockException.class, () -> new ImportEngine(downstream)
+                    .importArchive(ImportRequest.of(toc).creatingRepositories(), ProgressListener.NONE));
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.PLUGIN_INVALID);
+            assertThat(refused).hasMessage("export " + toc + " was made with plugin 'rpm' 1.4.2, but 2.0.0 is installed;"
+                    + " only the same major version can import it");
+            assertThat(downstream.repositories().list()).isEmpty();
+        }
+    }
+
+    /** The rpm plugin as an installation of another version of it runs it (same types and tables). */
+    private static ContentPlugin asVersion(String version) {
+        RpmPlugin rpm = new RpmPlugin();
+        return new ContentPlugin() {
+            @Override
+            public String name() {
+                return rpm.name();
+            }
+
+            @Override
+            public String version() {
+                return version;
+            }
+
+            @Override
+            public List<ContentType<?>> contentTypes() {
+                return rpm.contentTypes();
+            }
+
+            @Override
+            public List<Class<?>> entityClasses() {
+                return rpm.entityClasses();
+            }
+
+            @Override
+            public List<Migration> migrations() {
+                return rpm.migrations();
+            }
+
+            @Override
+            public Optional<CopyPolicy> copyPolicy() {
+                return rpm.copyPolicy();
+            }
+        };
+    }
+
+    /** bash's complete file list in filelists.xml: primary's three and two more. */
+    static final String BASH_FILES = "  <file>/usr/bin/bash</file>\n  <file type=\"dir\">/etc/bash.d</file>\n"
+            + "  <file type=\"ghost\">/var/log/bash</file>\n  <file>/usr/share/doc/bash/README &amp; more</file>\n"
+            + "  <file type=\"dir\">/usr/share/doc/bash</file>\n";
+    static final String BASH_CHANGELOG = "  <changelog author=\"Jane Doe &lt;jane@example.org&gt; - 5.1.8-6\" date=\"1650000000\">"
+            + "- Fix the &lt;prompt&gt;\n- Second line</changelog>\n"
+            + "  <changelog author=\"John Roe &lt;john@example.org&gt; - 5.1.8-5\" date=\"1640000000\">- Rebuilt</changelog>\n";
+
     static YumRepo full() {
         return new YumRepo().add(BASH, NGINX, GLIBC)
+                .details(BASH, BASH_FILES, BASH_CHANGELOG)
+                .details(NGINX, "  <file>/usr/sbin/nginx</file>\n", "")
                 .metadata("updateinfo", YumRepo.UPDATEINFO)
                 .metadata("modules", YumRepo.MODULES)
                 .metadata("group", YumRepo.COMPS);

@@ -70,6 +70,9 @@ final class UnitFields {
     }
 
     private static Object normalize(Object value) {
+        if (value instanceof byte[] bytes) {
+            return java.util.HexFormat.of().formatHex(bytes); // arrays compare by identity
+        }
         if (value instanceof Collection<?> collection) {
             List<Object> items = new ArrayList<>();
             for (Object item : collection) {

@@ -62,6 +62,19 @@ final class YumRepo {
     private final List<Pkg> packages = new ArrayList<>();
     private final Map<String, String> extra = new LinkedHashMap<>();
     private String compression = "gz";
+    private final Map<String, String> fullFiles = new LinkedHashMap<>();
+    private final Map<String, String> changelogs = new LinkedHashMap<>();
+
+    /**
+     * Lists {@code p} in filelists.xml with {@code filesXml} ({@code <file>} lines) and in other.xml
+     * with {@code changelogXml} ({@code <changelog>} lines); the files are written only when some
+     * package has such details, and hold only the packages given them, in package order.
+     */
+    YumRepo details(Pkg p, String filesXml, String changelogXml) {
+        fullFiles.put(p.href(), filesXml);
+        changelogs.put(p.href(), changelogXml);
+        return this;
+    }
 
     YumRepo add(Pkg... pkgs) {
         packages.addAll(List.of(pkgs));
@@ -109,6 +122,20 @@ final class YumRepo {
         return xml.append("</metadata>\n").toString();
     }
 
+    private String detailsXml(String root, String namespace, Map<String, String> bodies) {
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<" + root
+                + " xmlns=\"http://linux.duke.edu/metadata/" + namespace + "\" packages=\"" + bodies.size() + "\">\n");
+        for (Pkg p : packages) {
+            String body = bodies.get(p.href());
+            if (body != null) {
+                xml.append("<package pkgid=\"").append(p.sha256()).append("\" name=\"").append(p.name()).append("\" arch=\"")
+                        .append(p.arch()).append("\">\n  <version epoch=\"").append(p.epoch()).append("\" ver=\"")
+                        .append(p.version()).append("\" rel=\"").append(p.release()).append("\"/>\n").append(body).append("</package>\n");
+            }
+        }
+        return xml.append("</").append(root).append(">\n").toString();
+    }
+
     /** Writes the repository under {@code root} and returns it. */
     Path write(Path root) {
         try {
@@ -124,6 +151,10 @@ final class YumRepo {
                     + "<repomd xmlns=\"http://linux.duke.edu/metadata/repo\">\n  <revision>42</revision>\n");
             Map<String, String> files = new LinkedHashMap<>();
             files.put("primary", primaryXml());
+            if (!fullFiles.isEmpty()) {
+                files.put("filelists", detailsXml("filelists", "filelists", fullFiles));
+                files.put("other", detailsXml("otherdata", "other", changelogs));
+            }
             files.putAll(extra);
             for (Map.Entry<String, String> file : files.entrySet()) {
                 String type = file.getKey();

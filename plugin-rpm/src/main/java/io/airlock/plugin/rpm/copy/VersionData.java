@@ -7,7 +7,7 @@ import io.airlock.plugin.rpm.PackageCategory;
 import io.airlock.plugin.rpm.PackageEnvironment;
 import io.airlock.plugin.rpm.PackageGroup;
 import io.airlock.plugin.rpm.RpmDependency;
-import io.airlock.plugin.rpm.RpmFile;
+import io.airlock.plugin.rpm.PackedLists;
 import io.airlock.plugin.rpm.RpmPackage;
 import io.airlock.plugin.rpm.StringPool;
 import io.airlock.plugin.rpm.solve.DependencySolver.PackageInfo;
@@ -16,7 +16,9 @@ import io.airlock.spi.copy.VersionContent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -47,18 +49,44 @@ final class VersionData {
     static VersionData load(VersionContent version) {
         VersionData data = new VersionData();
         StringPool pool = new StringPool();
+        // File requirements: primary lists only the commonly required paths; the complete lists
+        // (packed per package) are read in a second pass for the paths some package requires.
+        Set<String> requiredPaths = new HashSet<>();
+        Map<UUID, List<String>> completable = new HashMap<>();
         version.scan(RpmPackage.class, 1000, batch -> {
             for (RpmPackage p : batch) {
+                List<String> files = new ArrayList<>(p.files().size());
+                p.files().forEach(f -> files.add(pool.intern(f.path())));
+                if (p.packedFileList() != null) {
+                    completable.put(p.id(), files);
+                }
                 PackageInfo info = new PackageInfo(p.id().toString(), pool.intern(p.name()), pool.intern(p.epoch()),
                         pool.intern(p.version()), pool.intern(p.release()), pool.intern(p.arch()),
-                        intern(pool, p.provides()), intern(pool, p.requires()), intern(pool, p.recommends()),
-                        p.files().stream().map(RpmFile::path).map(pool::intern).toList());
+                        intern(pool, p.provides()), intern(pool, p.requires()), intern(pool, p.recommends()), files);
+                addPaths(info.requires(), requiredPaths);
+                addPaths(info.recommends(), requiredPaths);
                 data.packages.add(info);
                 data.packageByLabel.put(p.label(), p.id());
                 data.packageLabel.put(p.id(), p.label());
                 data.offerNewest(info);
             }
         });
+        if (!completable.isEmpty() && !requiredPaths.isEmpty()) {
+            version.scan(RpmPackage.class, 1000, batch -> {
+                for (RpmPackage p : batch) {
+                    List<String> files = completable.get(p.id());
+                    if (files == null) {
+                        continue;
+                    }
+                    Set<String> known = new HashSet<>(files);
+                    PackedLists.forEachFile(p.packedFileList(), "package " + p.nevra(), f -> {
+                        if (requiredPaths.contains(f.path()) && known.add(f.path())) {
+                            files.add(pool.intern(f.path()));
+                        }
+                    });
+                }
+            });
+        }
         version.scan(Modulemd.class, 1000, batch -> {
             for (Modulemd m : batch) {
                 data.moduleByLabel.put(m.label(), m.id());
@@ -125,6 +153,22 @@ final class VersionData {
         }
         String epoch = artifact.substring(dash + 1, colon);
         return epoch.equals("0") ? artifact.substring(0, dash + 1) + artifact.substring(colon + 1) : artifact;
+    }
+
+    /** The file paths a dependency list names: plain ones, and those inside rich dependencies. */
+    static void addPaths(List<RpmDependency> deps, Set<String> paths) {
+        for (RpmDependency d : deps) {
+            String name = d.name();
+            if (name.startsWith("/")) {
+                paths.add(name);
+            } else if (name.startsWith("(") && name.indexOf('/') >= 0) {
+                for (String token : name.split("[\\s()]+")) {
+                    if (token.startsWith("/")) {
+                        paths.add(token);
+                    }
+                }
+            }
+        }
     }
 
     private static List<RpmDependency> intern(StringPool pool, List<RpmDependency> deps) {

@@ -59,9 +59,9 @@ import org.hibernate.Session;
  * <p><b>Where each file's content comes from</b> — the places to extend when units keep more:
  * <ul>
  * <li>{@link #rows} turns a batch of packages into {@link PackageRow}s: the files primary.xml
- *     lists (as the package came with them), the whole file list (filelists.xml) and the changelog
- *     entries (other.xml). Today a package keeps primary's file list only, which goes to both, and
- *     no changelog entries.
+ *     lists (as the package came with them), the complete file list (filelists.xml; primary's list
+ *     for a package synced without filelists) and the changelog entries (other.xml), unpacked from
+ *     the package's own columns ({@link io.airlock.plugin.rpm.PackedLists}).
  * <li>{@code modulesDocuments()} writes modules.yaml: each module build's and each defaults
  *     document's original text; another document kind is one more scan there.
  * <li>{@code head()} gives repomd.xml's revision and tags: today the version's creation time and
@@ -428,16 +428,16 @@ public final class RpmPublisher {
 
     /**
      * The rows the package writers get for a batch: each package with its published location,
-     * primary's files, its whole file list and its changelog entries. A package keeps primary's
-     * file list only (written to primary.xml and filelists.xml) and no changelog entries; when
-     * packages keep their complete file lists and changelogs, this is where they come in (read for
-     * the whole batch through {@code reader}, in a query or two per batch).
+     * primary's files, its complete file list (filelists' when the package kept one, else primary's)
+     * and its changelog entries, unpacked from the package's own columns.
      */
     static List<PackageRow> rows(Session reader, List<RpmPackage> batch, List<String> hrefs) {
         List<PackageRow> rows = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             RpmPackage unit = batch.get(i);
-            rows.add(new PackageRow(unit, hrefs.get(i), unit.files(), unit.files(), List.of()));
+            List<PackageRow.Changelog> changelogs = unit.changelogs().stream()
+                    .map(c -> new PackageRow.Changelog(c.author(), c.date(), c.text())).toList();
+            rows.add(new PackageRow(unit, hrefs.get(i), unit.files(), unit.completeFiles(), changelogs));
         }
         return rows;
     }

@@ -1,5 +1,6 @@
 package io.airlock.plugin.rpm.repodata;
 
+import io.airlock.plugin.rpm.PackedLists;
 import io.airlock.plugin.rpm.RpmAdvisory;
 import io.airlock.plugin.rpm.RpmPackage;
 import io.airlock.core.store.LocalDirectory;
@@ -31,17 +32,22 @@ public final class Repodata {
     private final Optional<Path> updateinfo;
     private final Optional<Path> modules;
     private final Optional<Path> comps;
+    private final Optional<Path> filelists;
+    private final Optional<Path> other;
+    /** Grows while packages are read (filelists or other that do not match primary): read it after. */
     private final List<String> warnings;
 
     private Repodata(LocalDirectory directory, Repomd repomd, Path primary, Optional<Path> updateinfo, Optional<Path> modules, Optional<Path> comps,
-            List<String> warnings) {
+            Optional<Path> filelists, Optional<Path> other, List<String> warnings) {
         this.directory = directory;
         this.repomd = repomd;
         this.primary = primary;
         this.updateinfo = updateinfo;
         this.modules = modules;
         this.comps = comps;
-        this.warnings = List.copyOf(warnings);
+        this.filelists = filelists;
+        this.other = other;
+        this.warnings = java.util.Collections.synchronizedList(new ArrayList<>(warnings));
     }
 
     /** Reads repomd.xml under {@code root} and verifies the files it names that Airlock uses; symbolic links refused. */
@@ -63,6 +69,8 @@ public final class Repodata {
                 "primary metadata " + primaryEntry.location() + " named by " + Repomd.PATH + " is missing"));
         Optional<Path> updateinfo = optional(directory, repomd, "updateinfo", warnings);
         Optional<Path> modules = optional(directory, repomd, "modules", warnings);
+        Optional<Path> filelists = optional(directory, repomd, "filelists", warnings);
+        Optional<Path> other = optional(directory, repomd, "other", warnings);
         Optional<Path> comps = Optional.empty();
         List<String> missingGroups = new ArrayList<>();
         for (String type : GROUP_TYPES) {
@@ -79,7 +87,7 @@ public final class Repodata {
         if (comps.isEmpty() && !missingGroups.isEmpty()) {
             warnings.add("comps metadata " + String.join(", ", missingGroups) + " listed in " + Repomd.PATH + " is missing: ignored");
         }
-        return new Repodata(directory, repomd, primary, updateinfo, modules, comps, warnings);
+        return new Repodata(directory, repomd, primary, updateinfo, modules, comps, filelists, other, warnings);
     }
 
     private static Optional<Path> optional(LocalDirectory directory, Repomd repomd, String type, List<String> warnings) {
@@ -107,9 +115,14 @@ public final class Repodata {
         return repomd.revision();
     }
 
-    /** Metadata files repomd.xml lists but that are not there, one message each. */
+    /**
+     * Metadata files repomd.xml lists but that are not there, one message each; after the packages
+     * are read, also packages filelists or other have no entry for, and entries that match no package.
+     */
     public List<String> warnings() {
-        return warnings;
+        synchronized (warnings) {
+            return List.copyOf(warnings);
+        }
     }
 
     public long readPackages(Consumer<RpmPackage> packages) {
@@ -122,7 +135,74 @@ public final class Repodata {
      * memory it holds (callers that keep units for a while budget by it). The same for the others.
      */
     public long readPackages(ObjLongConsumer<RpmPackage> packages) {
-        return read(primary, (in, name, sizes) -> PrimaryReader.read(in, name, sizes.of(packages)));
+        DetailsReader files = null;
+        DetailsReader changelogs = null;
+        try {
+            files = details(filelists, DetailsReader.Kind.FILELISTS);
+            changelogs = details(other, DetailsReader.Kind.OTHER);
+            DetailsReader fileReader = files;
+            DetailsReader changelogReader = changelogs;
+            ObjLongConsumer<RpmPackage> detailed = (unit, size) -> {
+                DetailsReader.Entry fileEntry = fileReader == null ? null : fileReader.take(unit);
+                DetailsReader.Entry changelogEntry = changelogReader == null ? null : changelogReader.take(unit);
+                byte[] packedFiles;
+                byte[] packedChangelogs;
+                try {
+                    // A complete list equal to primary's (no files beyond /etc and bin/) is not kept twice.
+                    packedFiles = fileEntry == null || fileEntry.files().equals(unit.files()) ? null
+                            : PackedLists.packFiles(fileEntry.files());
+                    packedChangelogs = changelogEntry == null || changelogEntry.changelogs().isEmpty() ? null
+                            : PackedLists.packChangelogs(changelogEntry.changelogs());
+                } catch (IllegalArgumentException e) {
+                    throw new AirlockException(ErrorCode.INVALID_INPUT, "package " + unit.nevra() + ": its file list or changelog: "
+                            + e.getMessage());
+                }
+                unit.details(packedFiles, packedChangelogs);
+                long packed = (packedFiles == null ? 0 : packedFiles.length) + (packedChangelogs == null ? 0 : packedChangelogs.length);
+                packages.accept(unit, size + packed);
+            };
+            long count = read(primary, (in, name, sizes) -> PrimaryReader.read(in, name, sizes.of(detailed)));
+            unmatched(files, filelists, "their file list is primary's");
+            unmatched(changelogs, other, "they have no changelog");
+            return count;
+        } finally {
+            closeQuietly(files);
+            closeQuietly(changelogs);
+        }
+    }
+
+    private DetailsReader details(Optional<Path> file, DetailsReader.Kind kind) {
+        if (file.isEmpty()) {
+            return null;
+        }
+        String name = repomd.root().relativize(file.get()).toString();
+        try {
+            return new DetailsReader(MetadataFiles.open(directory, file.get(), name), name, kind);
+        } catch (IOException e) {
+            throw new AirlockException(ErrorCode.INVALID_INPUT, "cannot read " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void unmatched(DetailsReader reader, Optional<Path> file, String consequence) {
+        if (reader == null) {
+            return;
+        }
+        String name = repomd.root().relativize(file.get()).toString();
+        long left = reader.unmatched();
+        if (reader.missing() > 0) {
+            warnings.add(String.format(java.util.Locale.ROOT, "%s has no entry for %,d %s of primary metadata: %s",
+                    name, reader.missing(), reader.missing() == 1 ? "package" : "packages", consequence));
+        }
+        if (left > 0) {
+            warnings.add(String.format(java.util.Locale.ROOT, "%s has %,d %s that %s no package of primary metadata"
+                    + " in its order: ignored", name, left, left == 1 ? "entry" : "entries", left == 1 ? "matches" : "match"));
+        }
+    }
+
+    private static void closeQuietly(DetailsReader reader) {
+        if (reader != null) {
+            reader.close();
+        }
     }
 
     public long readAdvisories(Consumer<RpmAdvisory> advisories) {
