@@ -248,6 +248,7 @@ public final class PluginRegistry {
         return references.getOrDefault(typeId, List.of());
     }
 
+    /** The type whose entity is {@code contentClass} or its nearest declared superclass (a proxy's class finds its entity's). */
     private Optional<String> typeOfClass(Class<?> contentClass) {
         for (Class<?> c = contentClass; c != null && c != Object.class; c = c.getSuperclass()) {
             ContentType<?> type = typesByClass.get(c);
@@ -280,13 +281,9 @@ public final class PluginRegistry {
 
     @SuppressWarnings("unchecked")
     public <C extends Content> ContentResource<C> resource(Class<C> contentClass) {
-        for (Class<?> c = contentClass; c != null && c != Object.class; c = c.getSuperclass()) {
-            ContentType<?> type = typesByClass.get(c);
-            if (type != null) {
-                return (ContentResource<C>) resource(type.id());
-            }
-        }
-        throw new AirlockException(ErrorCode.NOT_FOUND, "no installed plugin declares content class " + contentClass.getName());
+        String typeId = typeOfClass(contentClass).orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND,
+                "no installed plugin declares content class " + contentClass.getName()));
+        return (ContentResource<C>) resource(typeId);
     }
 
     /** The resource for a unit's own type. */
