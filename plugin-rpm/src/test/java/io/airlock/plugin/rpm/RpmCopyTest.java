@@ -215,7 +215,7 @@ final class RpmCopyTest {
     void twoInstallationsSharingOnePluginObjectEachSolveAgainstTheirOwnVersions() {
         RpmPlugin shared = new RpmPlugin(); // a host registering one plugin object with two tenants
         try (TestDatabase first = TestDatabase.create(); TestDatabase second = TestDatabase.create();
-                Airlock withLibfoo = open(first, shared); Airlock withoutLibfoo = open(second, shared)) {
+                Airlock withLibfoo = RpmTests.open(first, "home", shared); Airlock withoutLibfoo = RpmTests.open(second, "home", shared)) {
             sync(withLibfoo, first, "src", new YumRepo().add(APP, LIBFOO, HELPER));
             withLibfoo.repositories().create("dst", RpmPlugin.NAME, null);
             sync(withoutLibfoo, second, "src", new YumRepo().add(APP, HELPER)); // same name, same version number
@@ -230,11 +230,6 @@ final class RpmCopyTest {
             assertThat(solvedSecond.unresolved()).containsExactly(
                     new Unresolved("rpm.package:app-1.0-1.x86_64", "libfoo.so.1()(64bit)"));
         }
-    }
-
-    private static Airlock open(TestDatabase db, RpmPlugin plugin) {
-        return Airlock.builder().jdbcUrl(db.url()).credentials(db.user(), db.password())
-                .storage(db.path("home").resolve("artifacts")).plugin(plugin).discoverPlugins(false).build();
     }
 
     static void sync(Airlock airlock, TestDatabase db, String name, YumRepo repo) {

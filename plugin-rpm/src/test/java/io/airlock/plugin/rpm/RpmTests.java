@@ -14,7 +14,12 @@ final class RpmTests {
     }
 
     static Airlock open(TestDatabase db, String home) {
+        return open(db, home, new RpmPlugin());
+    }
+
+    /** With this plugin object (a host may register one with several installations). */
+    static Airlock open(TestDatabase db, String home, RpmPlugin plugin) {
         return Airlock.builder().jdbcUrl(db.url()).credentials(db.user(), db.password())
-                .storage(db.path(home).resolve("artifacts")).plugin(new RpmPlugin()).discoverPlugins(false).build();
+                .storage(db.path(home).resolve("artifacts")).plugin(plugin).discoverPlugins(false).build();
     }
 }
