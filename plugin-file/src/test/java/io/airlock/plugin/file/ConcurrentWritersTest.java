@@ -1,28 +1,27 @@
 package io.airlock.plugin.file;
 
+import static io.airlock.plugin.file.FileTrees.files;
+import static io.airlock.plugin.file.FileTrees.keys;
+import static io.airlock.plugin.file.FileTrees.tree;
+import static io.airlock.plugin.file.FileTrees.versionContents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.airlock.core.Airlock;
 import io.airlock.core.export.ExportEngine;
 import io.airlock.core.export.ExportRequest;
-import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionRef;
 import io.airlock.spi.ProgressListener;
 import io.airlock.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -201,19 +199,6 @@ final class ConcurrentWritersTest {
         }
     }
 
-    /** The file units of each version of a repository, as "path sha256", by version number. */
-    private static Map<Integer, Set<String>> versionContents(Airlock airlock, String repository) {
-        Map<Integer, Set<String>> contents = new TreeMap<>();
-        for (RepositoryVersion version : airlock.repositories().versions(repository)) {
-            Set<String> units = new TreeSet<>();
-            airlock.repositories().scanContent(version, Optional.of(FileContent.TYPE), 1000, batch -> batch.forEach(unit ->
-                    units.add(((FileContent) unit).relativePath() + " " + ((FileContent) unit).sha256())));
-            assertThat(units).as("%s@%d", repository, version.number()).hasSize((int) version.contentCount());
-            contents.put(version.number(), units);
-        }
-        return contents;
-    }
-
     /** An export of a repository "vendor" holding these files, made by another installation. */
     private static Path exportOf(TestDatabase upstream, Map<String, String> files) {
         try (Airlock airlock = Airlock.builder().jdbcUrl(upstream.url()).credentials(upstream.user(), upstream.password())
@@ -227,15 +212,6 @@ final class ConcurrentWritersTest {
         }
     }
 
-    /** {@code count} files under {@code prefix}, each with its own bytes (about 1 KiB). */
-    private static Map<String, String> files(String prefix, int count) {
-        Map<String, String> files = new TreeMap<>();
-        for (int i = 0; i < count; i++) {
-            files.put(prefix + String.format("f%03d.bin", i), (prefix + i + " ").repeat(100));
-        }
-        return files;
-    }
-
     private static Map<String, String> merge(Map<String, String> first, Map<String, String> second) {
         Map<String, String> all = new TreeMap<>(first);
         all.putAll(second);
@@ -246,33 +222,6 @@ final class ConcurrentWritersTest {
         Set<String> all = new TreeSet<>(first);
         all.addAll(second);
         return all;
-    }
-
-    private static Path tree(Path root, Map<String, String> files) {
-        try {
-            for (Map.Entry<String, String> file : files.entrySet()) {
-                Path path = root.resolve(file.getKey());
-                Files.createDirectories(path.getParent());
-                Files.writeString(path, file.getValue());
-            }
-            return root;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The units files become, as "path sha256". */
-    private static Set<String> keys(Map<String, String> files) {
-        return files.entrySet().stream().map(f -> f.getKey() + " " + sha256(f.getValue()))
-                .collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static List<String> strings(Connection connection, String sql) throws SQLException {

@@ -1,5 +1,9 @@
 package io.airlock.plugin.file;
 
+import static io.airlock.plugin.file.FileTrees.files;
+import static io.airlock.plugin.file.FileTrees.keys;
+import static io.airlock.plugin.file.FileTrees.tree;
+import static io.airlock.plugin.file.FileTrees.versionContents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.airlock.core.Airlock;
@@ -16,18 +20,11 @@ import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
 import io.airlock.spi.ProgressListener;
 import io.airlock.testing.TestDatabase;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,17 +141,6 @@ final class SharedInstallationTest {
         }
     }
 
-    private static Map<Integer, Set<String>> versionContents(Airlock airlock, String repository) {
-        Map<Integer, Set<String>> contents = new TreeMap<>();
-        for (RepositoryVersion version : airlock.repositories().versions(repository)) {
-            Set<String> units = new TreeSet<>();
-            airlock.repositories().scanContent(version, Optional.of(FileContent.TYPE), 1000, batch -> batch.forEach(unit ->
-                    units.add(((FileContent) unit).relativePath() + " " + ((FileContent) unit).sha256())));
-            contents.put(version.number(), units);
-        }
-        return contents;
-    }
-
     private static long count(Statement statement, String sql) throws SQLException {
         try (ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
@@ -162,38 +148,4 @@ final class SharedInstallationTest {
         }
     }
 
-    private static Map<String, String> files(String prefix, int count) {
-        Map<String, String> files = new TreeMap<>();
-        for (int i = 0; i < count; i++) {
-            files.put(prefix + String.format("f%03d.bin", i), (prefix + i + " ").repeat(50));
-        }
-        return files;
-    }
-
-    private static Path tree(Path root, Map<String, String> files) {
-        try {
-            for (Map.Entry<String, String> file : files.entrySet()) {
-                Path path = root.resolve(file.getKey());
-                Files.createDirectories(path.getParent());
-                Files.writeString(path, file.getValue());
-            }
-            return root;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Set<String> keys(Map<String, String> files) {
-        Set<String> keys = new TreeSet<>();
-        files.forEach((path, text) -> keys.add(path + " " + sha256(text)));
-        return keys;
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

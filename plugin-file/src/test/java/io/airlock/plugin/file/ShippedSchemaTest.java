@@ -126,7 +126,7 @@ final class ShippedSchemaTest {
         HikariConfig config = new HikariConfig();
         // Through Airlock's H2 file system, as TestDatabase.connect opens it: H2 in one JVM shares an
         // open database only with URLs naming the same path.
-        config.setJdbcUrl(io.airlock.core.db.H2InterruptSafeFiles.wrap(db.url()));
+        config.setJdbcUrl(db.url()); // on H2 already the file system Airlock opens H2 with (TestDatabase)
         config.setUsername(db.user());
         config.setPassword(db.password());
         config.setMaximumPoolSize(2);
