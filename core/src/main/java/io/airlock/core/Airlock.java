@@ -520,14 +520,13 @@ public final class Airlock implements AutoCloseable {
 
         /** Hibernate's schema update, restricted by {@code model} to the tables of plugins without migrations. */
         private static void updateUnmigrated(SessionFactory sessionFactory, SchemaModel model) {
-            Map<String, Object> settings = new java.util.HashMap<>(
-                    sessionFactory.unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class).getProperties());
+            var implementor = sessionFactory.unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class);
+            Map<String, Object> settings = new java.util.HashMap<>(implementor.getProperties());
             settings.put("jakarta.persistence.schema-generation.database.action", "update");
             settings.put("hibernate.hbm2ddl.schema_filter_provider", model);
             try {
                 org.hibernate.tool.schema.spi.SchemaManagementToolCoordinator.process(model.metadata(),
-                        sessionFactory.unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class).getServiceRegistry(),
-                        settings, action -> { });
+                        implementor.getServiceRegistry(), settings, action -> { });
             } catch (RuntimeException e) {
                 throw new AirlockException(ErrorCode.DATABASE_FAILURE, "the schema update of the plugins without migrations failed: "
                         + Databases.rootMessage(e), e);
