@@ -39,10 +39,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WorkArea {
 
     static final String RUN_PREFIX = "run-";
+    /** A run directory before its owner file is locked; renamed to {@link #RUN_PREFIX} once it is. */
+    static final String CREATING_PREFIX = "creating-";
     static final String OWNER = "owner";
     static final String STAGED_PREFIX = "staged-";
     static final String BATCH_LOG_PREFIX = "batch-";
-    /** A run directory without its owner file is being created; younger than this, it is left alone. */
+    /** A "run-" directory without an owner file (written by releases before "creating-"); younger than this, it is left alone. */
     private static final Duration CREATING = Duration.ofMinutes(10);
 
     /** Run directories whose lock this JVM holds: never probed, as closing a probe would drop the lock (POSIX). */
@@ -116,33 +118,58 @@ public final class WorkArea {
     }
 
     private Run create() {
-        Path directory = root.resolve(RUN_PREFIX + Ids.next());
-        OWNED.add(directory);
-        try {
-            Files.createDirectories(root);
-            Files.createDirectory(directory);
-            // Locked under a temporary name and renamed: an "owner" file is always locked while its process lives.
-            Path pending = directory.resolve(OWNER + ".new");
-            FileChannel channel = FileChannel.open(pending, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                channel.close();
-                throw new IOException("cannot lock " + pending);
-            }
-            ProcessHandle self = ProcessHandle.current();
-            channel.write(ByteBuffer.wrap(("pid " + self.pid() + "\nhost " + host() + "\nstarted "
-                    + self.info().startInstant().map(Instant::toString).orElse("?") + "\n").getBytes(StandardCharsets.UTF_8)));
-            Files.move(pending, directory.resolve(OWNER), StandardCopyOption.ATOMIC_MOVE);
-            return new Run(directory, channel, lock);
-        } catch (IOException e) {
+        IOException last = null;
+        // A run directory is built under a "creating-" name and renamed once its owner file is locked,
+        // so a "run-" directory always has a locked owner while its process lives. A cleaner that finds
+        // a "creating-" directory claims it by locking (or creating) its owner file first; whoever locks
+        // first wins, and the loser here starts over under a new name.
+        for (int attempt = 0; attempt < 5; attempt++) {
+            String id = String.valueOf(Ids.next());
+            Path creating = root.resolve(CREATING_PREFIX + id);
+            Path directory = root.resolve(RUN_PREFIX + id);
+            OWNED.add(creating);
+            OWNED.add(directory);
+            FileChannel channel = null;
             try {
-                FileTrees.deleteTree(directory);
-            } catch (UncheckedIOException ignored) {
-                // an unlocked run directory is removed as a dead run's leftovers
+                Files.createDirectories(root);
+                Files.createDirectory(creating);
+                channel = FileChannel.open(creating.resolve(OWNER), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                FileLock lock = tryLock(channel);
+                if (lock == null) {
+                    throw new IOException("cannot lock " + creating.resolve(OWNER) + ": a cleaner holds it");
+                }
+                ProcessHandle self = ProcessHandle.current();
+                channel.write(ByteBuffer.wrap(("pid " + self.pid() + "\nhost " + host() + "\nstarted "
+                        + self.info().startInstant().map(Instant::toString).orElse("?") + "\n").getBytes(StandardCharsets.UTF_8)));
+                Files.move(creating, directory, StandardCopyOption.ATOMIC_MOVE);
+                if (!Files.exists(directory.resolve(OWNER))) {
+                    throw new IOException("a cleaner removed " + creating);
+                }
+                OWNED.remove(creating);
+                return new Run(directory, channel, lock);
+            } catch (IOException e) {
+                last = e;
+                if (channel != null) {
+                    try {
+                        channel.close();
+                    } catch (IOException ignored) {
+                        // closing drops the lock in any case
+                    }
+                }
+                // What is left has an unlocked (or no) owner file: any cleaner removes it.
+                OWNED.remove(creating);
+                OWNED.remove(directory);
             }
-            OWNED.remove(directory);
-            throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot create a work directory in " + root + ": " + e, e);
+        }
+        throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot create a work directory in " + root + ": " + last, last);
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
         }
     }
 
@@ -247,27 +274,28 @@ public final class WorkArea {
      */
     public List<DeadRun> deadRuns() {
         List<DeadRun> dead = new ArrayList<>();
-        for (Path directory : list(root, RUN_PREFIX)) {
+        List<Path> candidates = list(root, RUN_PREFIX);
+        candidates.addAll(list(root, CREATING_PREFIX));
+        for (Path directory : candidates) {
             if (OWNED.contains(directory) || !Files.isDirectory(directory, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
             Path owner = directory.resolve(OWNER);
             try {
                 if (!Files.exists(owner)) {
-                    // Being created right now, or its process died before it got an owner file.
-                    if (Files.getLastModifiedTime(directory).toInstant().isBefore(Instant.now().minus(CREATING))) {
-                        Files.writeString(owner, "pid ?\n", StandardOpenOption.CREATE_NEW);
-                    } else {
+                    boolean creating = directory.getFileName().toString().startsWith(CREATING_PREFIX);
+                    if (!creating && !Files.getLastModifiedTime(directory).toInstant().isBefore(Instant.now().minus(CREATING))) {
                         continue;
+                    }
+                    // A creator that has not locked its owner file yet gives up on it when this one exists.
+                    try {
+                        Files.writeString(owner, "pid ?\n", StandardOpenOption.CREATE_NEW);
+                    } catch (java.nio.file.FileAlreadyExistsException e) {
+                        // its creator got there first: whoever locks it first owns it
                     }
                 }
                 FileChannel channel = FileChannel.open(owner, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                FileLock lock;
-                try {
-                    lock = channel.tryLock();
-                } catch (OverlappingFileLockException e) {
-                    lock = null;
-                }
+                FileLock lock = tryLock(channel);
                 if (lock == null) {
                     channel.close(); // live: its process holds the lock
                 } else if (Files.exists(owner)) {
@@ -276,7 +304,7 @@ public final class WorkArea {
                     channel.close(); // another cleaner removed it meanwhile
                 }
             } catch (IOException e) {
-                // gone meanwhile, or not ours to read: left alone
+                // gone meanwhile (renamed into place, or removed by another cleaner), or not ours to read: left alone
             }
         }
         return dead;
