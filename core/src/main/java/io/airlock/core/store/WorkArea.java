@@ -130,6 +130,7 @@ public final class WorkArea {
             OWNED.add(creating);
             OWNED.add(directory);
             FileChannel channel = null;
+            boolean locked = false;
             try {
                 Files.createDirectories(root);
                 Files.createDirectory(creating);
@@ -139,6 +140,7 @@ public final class WorkArea {
                 if (lock == null) {
                     throw new IOException("cannot lock " + creating.resolve(OWNER) + ": a cleaner holds it");
                 }
+                locked = true;
                 ProcessHandle self = ProcessHandle.current();
                 channel.write(ByteBuffer.wrap(("pid " + self.pid() + "\nhost " + host() + "\nstarted "
                         + self.info().startInstant().map(Instant::toString).orElse("?") + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -157,7 +159,18 @@ public final class WorkArea {
                         // closing drops the lock in any case
                     }
                 }
-                // What is left has an unlocked (or no) owner file: any cleaner removes it.
+                // Ours (locked, or never claimed by a cleaner: no owner file): removed now, as an
+                // interrupt closing the channel half-way must not leave a folder behind. A folder a
+                // cleaner claimed is its to remove.
+                try {
+                    if (locked) {
+                        FileTrees.deleteTree(Files.exists(directory) ? directory : creating);
+                    } else {
+                        Files.deleteIfExists(creating);
+                    }
+                } catch (IOException | UncheckedIOException ignored) {
+                    // not empty (a cleaner's owner file) or gone meanwhile: a cleaner removes it
+                }
                 OWNED.remove(creating);
                 OWNED.remove(directory);
             }
