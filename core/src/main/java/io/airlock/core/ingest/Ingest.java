@@ -49,6 +49,11 @@ import org.hibernate.proxy.HibernateProxy;
  * <p>The repository's row is locked for the whole ingest (concurrent writers of it wait). Units
  * whose referenced units are not stored yet wait in memory until those are given or the ingest
  * ends. Interrupting the thread cancels the ingest ({@link ErrorCode#CANCELLED}).
+ *
+ * <p>Units are written {@value #BATCH_SIZE} at a time, or sooner when the plugin calls
+ * {@link IngestSink#flush()} (large units). Files may be stored ahead on another thread with
+ * {@link IngestSink#store}, overlapping with the database writes; the natural keys of written units
+ * are remembered only for types some reference points to.
  */
 public final class Ingest {
 
@@ -62,6 +67,9 @@ public final class Ingest {
         /** Exactly the given units: every other unit of the latest version is removed. */
         MIRROR
     }
+
+    /** How many given units are written together (unless {@link IngestSink#flush()} is called sooner). */
+    public static final int BATCH_SIZE = ContentWriter.BATCH_SIZE;
 
     private final Airlock airlock;
 
@@ -107,7 +115,10 @@ public final class Ingest {
     private record Target(ReferenceAttribute attribute, String type, String digest, UUID id, String described) {
     }
 
-    /** The sink of one ingest. Not thread-safe: the plugin gives units from the thread running the ingest. */
+    /**
+     * The sink of one ingest. {@link #add} and {@link #flush} are called from the thread running the
+     * ingest; {@link #store} may also be called from one other thread (a reader storing files ahead).
+     */
     private final class Run implements IngestSink {
 
         private final Session session;
@@ -123,9 +134,13 @@ public final class Ingest {
         private final java.util.Set<UUID> existing = new java.util.HashSet<>();
         private final List<Pending> pending = new ArrayList<>();
         private final List<Pending> deferred = new ArrayList<>();
+        /** Types some reference points to: only their units' ids are remembered (see {@link #ids}). */
+        private final java.util.Set<String> referencedTypes;
+        /** Taken around every artifact write: {@link #store} may be called from a second thread. */
+        private final Object storing = new Object();
         private long given;
         private long created;
-        private boolean finished;
+        private volatile boolean finished;
 
         Run(Session session, VersionDraft draft, ArtifactBatch artifacts, ProgressListener progress, String what) {
             this.session = session;
@@ -134,6 +149,10 @@ public final class Ingest {
             this.progress = progress;
             this.what = what;
             this.repository = draft.repository();
+            this.referencedTypes = airlock.plugins().contentTypes().stream()
+                    .flatMap(type -> airlock.plugins().references(type.id()).stream())
+                    .map(io.airlock.core.plugin.PluginRegistry.Reference::targetType)
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
         }
 
         @Override
@@ -172,12 +191,23 @@ public final class Ingest {
             }
             pending.add(new Pending(unit, stored, targets));
             given++;
-            if (pending.size() >= ContentWriter.BATCH_SIZE) {
-                List<Pending> batch = new ArrayList<>(pending);
-                pending.clear();
-                deferred.addAll(write(batch));
-                progress.progress("units", given, -1);
+            if (pending.size() >= BATCH_SIZE) {
+                flush();
             }
+        }
+
+        @Override
+        public void flush() {
+            if (finished) {
+                throw new IllegalStateException("the sink of " + what + " is used after its work returned");
+            }
+            if (pending.isEmpty()) {
+                return;
+            }
+            List<Pending> batch = new ArrayList<>(pending);
+            pending.clear();
+            deferred.addAll(write(batch));
+            progress.progress("units", given, -1);
         }
 
         /** Writes what is pending, then what waited for a referenced unit; refuses what still waits. */
@@ -266,9 +296,11 @@ public final class Ingest {
             }
             ContentWriter.Saved saved = airlock.contentWriter().save(session, newUnits);
             for (int i = 0; i < units.size(); i++) {
-                ids.put(units.get(i).unit().keyDigest(), saved.ids().get(i));
+                if (referencedTypes.contains(units.get(i).unit().typeId())) {
+                    ids.put(units.get(i).unit().keyDigest(), saved.ids().get(i));
+                    existing.add(saved.ids().get(i));
+                }
             }
-            existing.addAll(saved.ids());
             created += saved.created();
             draft.add(saved.ids());
         }
@@ -332,9 +364,11 @@ public final class Ingest {
         }
 
         private StoredArtifact put(IngestFile file, String where) {
-            Cancellation.check(what);
             try (InputStream in = file.file().isPresent() ? Files.newInputStream(file.file().get()) : file.stream().get()) {
-                return artifacts.put(in, file.sha256());
+                Cancellation.check(what); // inside: a stream handed over is closed even when cancelled
+                synchronized (storing) {
+                    return artifacts.put(in, file.sha256());
+                }
             } catch (IOException e) {
                 throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + where
                         + (file.file().isPresent() ? " (" + file.file().get() + ")" : "") + ": " + e.getMessage(), e);

@@ -17,6 +17,15 @@ public interface IngestSink {
      */
     void add(Content unit, List<IngestFile> files);
 
+    /**
+     * Writes the units given so far now rather than once {@value Ingest#BATCH_SIZE} are pending:
+     * for units so large that a full batch of them would not fit in memory, or for a plugin that
+     * must know they are written before it frees what it holds for them. Units waiting for a
+     * referenced unit keep waiting. Progress is reported ({@code "units"}, units given so far) when
+     * something was written; nothing happens when no unit is pending.
+     */
+    void flush();
+
     /** Adds a unit with its files. */
     default void add(Content unit, IngestFile... files) {
         add(unit, List.of(files));
@@ -27,6 +36,11 @@ public interface IngestSink {
      * that records its file's digest, which is known only once the bytes are read. Give the result
      * to {@link #add}; bytes stored but never added are removed if the ingest fails and otherwise
      * left to the orphan cleanup.
+     *
+     * <p>Unlike {@link #add}, this may be called from a second thread (one that reads and stores
+     * files ahead while the ingest's thread adds units), provided that thread is stopped before the
+     * work given to {@link Ingest#run} returns: the files it stored are then part of the ingest and
+     * removed with it when it fails.
      */
     IngestFile store(IngestFile file);
 }

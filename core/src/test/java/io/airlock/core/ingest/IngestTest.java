@@ -299,6 +299,82 @@ final class IngestTest {
     }
 
     @Test
+    void flushWritesWhatWasGivenSoFarAndAUnitWaitingForALaterOneKeepsWaiting() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db, new PythonPlugin())) {
+            airlock.repositories().create("py", "python", null);
+            List<String> reported = new ArrayList<>();
+
+            IngestResult result = airlock.ingest("py", Ingest.Mode.ADD, (phase, done, total) -> reported.add(phase + " " + done + "/" + total),
+                    sink -> {
+                        sink.add(new PythonProject("flask", null));
+                        sink.add(new PythonDistribution("requests-2.31.0.tar.gz", new PythonProject("requests", null)));
+                        sink.flush();
+                        sink.flush(); // nothing pending: nothing written, nothing reported
+                        sink.add(new PythonProject("requests", "HTTP for Humans"));
+                    });
+
+            assertThat(reported).containsExactly("units 2/-1", "units 3/3");
+            assertThat(result.version().orElseThrow().contentCount()).isEqualTo(3);
+            assertThat(projectOf(airlock)).isEqualTo(Map.of("requests-2.31.0.tar.gz", "requests"));
+        }
+    }
+
+    @Test
+    void filesStoredAheadOnAnotherThreadAreRecordedWithTheirUnits() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db, new PythonPlugin())) {
+            airlock.repositories().create("py", "python", null);
+
+            IngestResult result = airlock.ingest("py", Ingest.Mode.ADD, ProgressListener.NONE, sink -> {
+                List<IngestFile> stored = storeOnAnotherThread(sink, 20);
+                for (int i = 0; i < stored.size(); i++) {
+                    sink.add(new PythonProject("p" + i, null), stored.get(i));
+                }
+            });
+
+            assertThat(result.version().orElseThrow().contentCount()).isEqualTo(20);
+            for (int i = 0; i < 20; i++) {
+                assertThat(airlock.artifacts().contains(sha256(("bytes of " + i).getBytes(StandardCharsets.UTF_8)))).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aFailedIngestRemovesTheFilesAnotherThreadStoredForIt() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db, new PythonPlugin())) {
+            airlock.repositories().create("py", "python", null);
+            Leftovers before = leftovers(airlock, db);
+
+            OutOfMemoryError failed = catchThrowableOfType(OutOfMemoryError.class, () -> airlock.ingest("py", Ingest.Mode.ADD,
+                    ProgressListener.NONE, sink -> {
+                        List<IngestFile> stored = storeOnAnotherThread(sink, 20);
+                        sink.add(new PythonProject("p0", null), stored.get(0));
+                        throw new OutOfMemoryError("thrown by the test");
+                    }));
+
+            assertThat(failed).hasMessage("thrown by the test");
+            assertThat(before.changesTo(leftovers(airlock, db))).isEqualTo(before.changesTo(before));
+        }
+    }
+
+    /** Stores {@code count} files ("bytes of I") through the sink from a second thread, as a reader ahead would. */
+    private static List<IngestFile> storeOnAnotherThread(IngestSink sink, int count) {
+        List<IngestFile> stored = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> {
+            for (int i = 0; i < count; i++) {
+                stored.add(sink.store(IngestFile.of("p" + i + ".txt", bytes("bytes of " + i))));
+            }
+        });
+        reader.start();
+        try {
+            reader.join();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(stored).as("files the second thread stored").hasSize(count);
+        return List.copyOf(stored);
+    }
+
+    @Test
     void aUnitOfAnotherFamilyIsRefusedAsAConflict() {
         try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db, new PythonPlugin())) {
             airlock.repositories().create("py", "python", null);

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.airlock.core.Airlock;
 import io.airlock.core.content.ContentFiles;
-import io.airlock.core.content.ContentWriter;
 import io.airlock.core.content.ContentWriter.UnitFile;
 import io.airlock.core.ingest.Ingest;
 import io.airlock.core.ingest.IngestFile;
@@ -89,7 +88,7 @@ public final class FileRepositories {
                 throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
             }
             sink.add(new FileContent(relativePath, stored.sha256().orElseThrow()), stored);
-            if (++done[0] % ContentWriter.BATCH_SIZE == 0) {
+            if (++done[0] % Ingest.BATCH_SIZE == 0) {
                 progress.progress("files", done[0], -1);
             }
         })).version();
@@ -117,7 +116,7 @@ public final class FileRepositories {
         return OutputDirectory.write(airlock.workArea(), outputDirectory, ref.toString(), staging -> {
             long[] totals = {0, 0};
             try (BufferedWriter manifest = Files.newBufferedWriter(staging.resolve(MANIFEST), StandardCharsets.UTF_8)) {
-                airlock.repositories().scanContent(session, version, FileContent.class, ContentWriter.BATCH_SIZE,
+                airlock.repositories().scanContent(session, version, FileContent.class, Ingest.BATCH_SIZE,
                         batch -> writeBatch(session, batch, staging, manifest, totals));
             }
             return new Publication(target, totals[0], totals[1]);

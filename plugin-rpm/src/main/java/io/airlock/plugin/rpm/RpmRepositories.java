@@ -3,17 +3,15 @@ package io.airlock.plugin.rpm;
 import static java.util.Objects.requireNonNull;
 
 import io.airlock.core.Airlock;
-import io.airlock.core.content.ContentWriter;
-import io.airlock.core.content.ContentWriter.NewUnit;
-import io.airlock.core.content.ContentWriter.UnitFile;
+import io.airlock.core.ingest.Ingest;
+import io.airlock.core.ingest.IngestFile;
+import io.airlock.core.ingest.IngestResult;
+import io.airlock.core.ingest.IngestSink;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
-import io.airlock.core.repository.VersionDraft;
 import io.airlock.core.repository.VersionRef;
-import io.airlock.core.store.ArtifactBatch;
 import io.airlock.core.store.LocalDirectory;
 import io.airlock.core.store.RelativePaths;
-import io.airlock.core.store.StoredArtifact;
 import io.airlock.plugin.rpm.publish.Publication;
 import io.airlock.plugin.rpm.publish.PublishOptions;
 import io.airlock.plugin.rpm.publish.RpmPublisher;
@@ -29,18 +27,15 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
-import org.hibernate.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,13 +48,13 @@ public final class RpmRepositories {
     private static final Logger LOG = LoggerFactory.getLogger(RpmRepositories.class);
 
     /**
-     * A batch of units is written once it holds this much metadata (bytes read for its units), even
-     * with fewer than {@link ContentWriter#BATCH_SIZE} units: large units (up to
+     * The ingest writes the units given so far once they hold this much metadata (bytes read for
+     * them), even fewer than {@link Ingest#BATCH_SIZE} units: large units (up to
      * {@link io.airlock.plugin.rpm.repodata.Limits#UNIT_BYTES} each) must not pile up in memory.
      */
     static final long FLUSH_BYTES = 16L << 20;
 
-    /** Metadata read ahead of the database writes, in KiB: the batch being filled and the queue. */
+    /** Metadata read ahead of the database writes, in KiB: the units not written yet and the queue. */
     private static final int AHEAD_KIB = 32 << 10;
 
     /** What a cancelled sync says was cancelled. */
@@ -93,67 +88,59 @@ public final class RpmRepositories {
      * packages from primary metadata, advisories, module builds and defaults, comps. Package files
      * found under the directory are stored, verified against their checksum; absent ones make
      * on-demand units. All metadata is verified against repomd.xml before anything changes, and the
-     * whole sync is one transaction: on any error (an {@link Error} too) nothing is left behind.
+     * whole sync is one {@link Ingest} in {@link Ingest.Mode#MIRROR} mode: on any error (an
+     * {@link Error} too) nothing is left behind, not even the package files it stored.
      * Only regular files are read; a symbolic link (a package file, a {@code Packages/} directory,
      * a metadata file) is refused unless {@code options} follow links, and then only one whose target
      * stays inside the directory. The readers stop at the {@link io.airlock.plugin.rpm.repodata.Limits}.
      */
     public SyncResult sync(String repository, Path directory, LocalDirectory.Options options, ProgressListener progress) {
-        return Cancellation.guard(CANCEL, () -> airlock.withArtifactBatch(artifacts -> airlock.inTransaction(session -> {
-            checkRpmRepository(session, repository);
+        return Cancellation.guard(CANCEL, () -> {
+            checkRpmRepository(repository);
             Repodata repodata = Repodata.open(LocalDirectory.open(directory, options));
             repodata.warnings().forEach(w -> LOG.warn("{}", w));
-            return new Sync(session, repodata, artifacts, progress).run(repository);
-        })));
+            Sync sync = new Sync(repodata);
+            IngestResult result = airlock.ingest(repository, Ingest.Mode.MIRROR, progress, sync::run);
+            return new SyncResult(result.version(), sync.counts, sync.stored, sync.onDemand, repodata.warnings());
+        });
     }
 
-    private final class Sync {
-        private final Session session;
+    /** One sync's reading: the units it gives the ingest's sink, and what it counted. */
+    private static final class Sync {
         private final Repodata repodata;
-        private final ArtifactBatch artifacts;
-        private final ProgressListener progress;
         private final Map<String, Long> counts = new TreeMap<>();
-        private final List<NewUnit> pending = new ArrayList<>(ContentWriter.BATCH_SIZE);
         private final Semaphore ahead = new Semaphore(AHEAD_KIB);
+        private int pendingUnits;
         private long pendingBytes;
         private int pendingKib;
-        private VersionDraft draft;
         private long stored;
         private long onDemand;
-        private long done;
 
-        Sync(Session session, Repodata repodata, ArtifactBatch artifacts, ProgressListener progress) {
-            this.session = session;
+        Sync(Repodata repodata) {
             this.repodata = repodata;
-            this.artifacts = artifacts;
-            this.progress = progress;
         }
 
-        SyncResult run(String repository) {
-            draft = airlock.repositories().draft(session, repository, VersionDraft.Mode.REPLACE, OptionalInt.empty());
-            readPackagesAhead();
-            repodata.readAdvisories((unit, size) -> add(new NewUnit(unit, List.of()), size));
-            repodata.readModules((unit, size) -> add(new NewUnit(unit, List.of()), size));
-            repodata.readComps((unit, size) -> add(new NewUnit(unit, List.of()), size));
-            flush();
-            progress.progress("units", done, done);
-            artifacts.sync();
-            Optional<RepositoryVersion> version = draft.commit();
-            return new SyncResult(version, counts, stored, onDemand, repodata.warnings());
+        void run(IngestSink sink) {
+            readPackagesAhead(sink);
+            repodata.readAdvisories((unit, size) -> add(sink, unit, List.of(), size));
+            repodata.readModules((unit, size) -> add(sink, unit, List.of(), size));
+            repodata.readComps((unit, size) -> add(sink, unit, List.of(), size));
+            flush(sink);
         }
 
-        /** A package read ahead, with the permits of {@link #ahead} it holds until it is written. */
-        private record Ahead(NewUnit unit, long size, int kib) {
+        /** A package read ahead with its file, and the permits of {@link #ahead} it holds until it is written. */
+        private record Ahead(RpmPackage unit, IngestFile file, long size, int kib) {
         }
 
         /**
          * Parses primary metadata and stores package files on a second thread, a bounded queue ahead
          * of the database writes on this one, so that the two overlap. What is read ahead and not yet
          * written is bounded by count and by size ({@link #AHEAD_KIB} of metadata). The reader is
-         * stopped and joined before this returns, whatever happens, so it never outlives the transaction.
+         * stopped and joined before this returns, whatever happens, so it never outlives the ingest
+         * (whose sink lets one other thread {@link IngestSink#store store} files).
          */
-        private void readPackagesAhead() {
-            BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2 * ContentWriter.BATCH_SIZE);
+        private void readPackagesAhead(IngestSink sink) {
+            BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2 * Ingest.BATCH_SIZE);
             Object end = new Object();
             AtomicReference<Throwable> readerFailure = new AtomicReference<>();
             Thread reader = new Thread(() -> {
@@ -162,7 +149,7 @@ public final class RpmRepositories {
                         int kib = (int) Math.max(1, (size + 1023) >> 10);
                         try {
                             ahead.acquire(kib);
-                            queue.put(new Ahead(new NewUnit(unit, List.of(packageFile(unit))), size, kib));
+                            queue.put(new Ahead(unit, packageFile(sink, unit), size, kib));
                         } catch (InterruptedException e) {
                             throw Cancellation.cancelled(CANCEL, e);
                         }
@@ -184,7 +171,7 @@ public final class RpmRepositories {
                 for (Object item = queue.take(); item != end; item = queue.take()) {
                     Ahead read = (Ahead) item;
                     pendingKib += read.kib();
-                    add(read.unit(), read.size());
+                    add(sink, read.unit(), List.of(read.file()), read.size());
                 }
                 finished = true;
             } catch (InterruptedException e) {
@@ -222,73 +209,78 @@ public final class RpmRepositories {
         }
 
         /**
-         * Adds a unit to the batch, written when it holds {@link ContentWriter#BATCH_SIZE} units or
-         * {@link #FLUSH_BYTES} of metadata ({@code size}: what the reader read for the unit).
+         * Gives a unit to the sink, and has the sink write what it holds once that is
+         * {@link Ingest#BATCH_SIZE} units or {@link #FLUSH_BYTES} of metadata ({@code size}: what
+         * the reader read for the unit).
          */
-        private void add(NewUnit newUnit, long size) {
-            Content unit = newUnit.unit();
-            pending.add(newUnit);
-            pendingBytes += size;
+        private void add(IngestSink sink, Content unit, List<IngestFile> files, long size) {
+            sink.add(unit, files);
             counts.merge(unit.typeId(), 1L, Long::sum);
-            if (pending.size() == ContentWriter.BATCH_SIZE || pendingBytes >= FLUSH_BYTES) {
-                flush();
+            pendingUnits++;
+            pendingBytes += size;
+            if (pendingUnits == Ingest.BATCH_SIZE || pendingBytes >= FLUSH_BYTES) {
+                flush(sink);
             }
         }
 
-        private void flush() {
-            if (pending.isEmpty()) {
+        /** Has the sink write the units given since the last flush, then lets the reader read that much further. */
+        private void flush(IngestSink sink) {
+            if (pendingUnits == 0) {
                 return;
             }
-            Cancellation.check(CANCEL);
-            draft.add(airlock.contentWriter().save(session, pending).ids());
-            done += pending.size();
-            progress.progress("units", done, -1);
-            pending.clear();
+            sink.flush();
+            pendingUnits = 0;
             pendingBytes = 0;
             ahead.release(pendingKib);
             pendingKib = 0;
         }
 
-        /** The package's file, stored when it is under the directory, otherwise on demand. */
-        private UnitFile packageFile(RpmPackage unit) {
+        /** The package's file, stored now (on the reader's thread) when it is under the directory, otherwise on demand. */
+        private IngestFile packageFile(IngestSink sink, RpmPackage unit) {
             String where = "package " + unit.nevra() + " (location " + unit.locationHref() + ")";
             String href = RelativePaths.check(unit.locationHref(), where);
             Optional<Path> file = unit.locationBase() != null ? Optional.empty() : repodata.directory().file(href, where);
             if (file.isEmpty()) {
                 onDemand++;
-                return new UnitFile(href, Optional.empty());
+                return IngestFile.onDemand(href);
             }
-            stored++;
-            return new UnitFile(href, Optional.of(store(unit, file.get(), where)));
+            IngestFile stored = store(sink, unit, href, file.get(), where);
+            this.stored++;
+            return stored;
         }
 
-        private StoredArtifact store(RpmPackage unit, Path file, String where) {
+        /**
+         * Stores a package file, verified against its checksum in primary metadata: by the sink for a
+         * SHA-256, here for another type (the stored file is removed with the ingest if it does not match).
+         */
+        private IngestFile store(IngestSink sink, RpmPackage unit, String href, Path file, String where) {
             boolean sha256 = unit.checksumType().equals("sha256");
             MessageDigest digest = sha256 ? null : Checksums.digest(unit.checksumType()).orElseThrow();
-            try (InputStream in = repodata.directory().open(file)) {
-                StoredArtifact artifact;
-                try {
-                    artifact = sha256
-                            ? artifacts.put(in, Optional.of(unit.pkgId()))
-                            : artifacts.put(new DigestInputStream(in, digest), Optional.empty());
-                } catch (AirlockException e) {
-                    if (e.code() == ErrorCode.CHECKSUM_MISMATCH) {
-                        throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH, where + ": the file does not match its checksum "
-                                + unit.pkgId() + " in primary metadata", e);
-                    }
-                    throw e;
-                }
-                if (!sha256) {
-                    String actual = HexFormat.of().formatHex(digest.digest());
-                    if (!actual.equalsIgnoreCase(unit.pkgId())) {
-                        throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH, where + ": its " + unit.checksumType() + " is "
-                                + actual + ", but primary metadata says " + unit.pkgId());
-                    }
-                }
-                return artifact;
+            InputStream in;
+            try {
+                in = repodata.directory().open(file);
             } catch (IOException e) {
                 throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
             }
+            IngestFile stored;
+            try {
+                stored = sink.store(sha256 ? IngestFile.of(href, in, unit.pkgId())
+                        : IngestFile.of(href, new DigestInputStream(in, digest)));
+            } catch (AirlockException e) {
+                if (e.code() == ErrorCode.CHECKSUM_MISMATCH) {
+                    throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH, where + ": the file does not match its checksum "
+                            + unit.pkgId() + " in primary metadata", e);
+                }
+                throw e;
+            }
+            if (!sha256) {
+                String actual = HexFormat.of().formatHex(digest.digest());
+                if (!actual.equalsIgnoreCase(unit.pkgId())) {
+                    throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH, where + ": its " + unit.checksumType() + " is "
+                            + actual + ", but primary metadata says " + unit.pkgId());
+                }
+            }
+            return stored;
         }
     }
 
@@ -300,8 +292,8 @@ public final class RpmRepositories {
         return new RpmPublisher(airlock).publish(ref, outputDirectory, options, progress);
     }
 
-    private void checkRpmRepository(Session session, String name) {
-        Repository repository = airlock.repositories().get(session, name);
+    private void checkRpmRepository(String name) {
+        Repository repository = airlock.repositories().get(name);
         if (!repository.family().equals(RpmPlugin.NAME)) {
             throw new AirlockException(ErrorCode.CONFLICT, "repository '" + name + "' holds " + repository.family()
                     + " content, not rpm content");

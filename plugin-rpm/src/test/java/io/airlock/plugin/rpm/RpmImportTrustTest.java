@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.airlock.core.Airlock;
 import io.airlock.core.content.ContentWriter;
-import io.airlock.core.content.ContentWriter.NewUnit;
-import io.airlock.core.content.ContentWriter.UnitFile;
 import io.airlock.core.export.ExportEngine;
 import io.airlock.core.export.ExportRequest;
 import io.airlock.core.imports.ArchiveVerifier;
 import io.airlock.core.imports.ImportEngine;
 import io.airlock.core.imports.ImportRequest;
+import io.airlock.core.ingest.Ingest;
+import io.airlock.core.ingest.IngestFile;
 import io.airlock.core.repository.VersionRef;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.spi.AirlockException;
@@ -30,8 +30,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -158,9 +156,7 @@ final class RpmImportTrustTest {
     private static Path sha1Export(Airlock upstream, TestDatabase up, byte[] bytes) {
         upstream.repositories().create("legacy", RpmPlugin.NAME, null);
         RpmPackage tool = new RpmPackage("tool", "0", "1.0", "1", "noarch", hex("SHA-1", TOOL), "sha1", TOOL_HREF);
-        List<UUID> ids = upstream.inTransaction(s -> upstream.contentWriter().save(s,
-                List.of(new NewUnit(tool, List.of(new UnitFile(TOOL_HREF, Optional.empty())))))).ids();
-        upstream.repositories().modify("legacy", OptionalInt.empty(), d -> d.add(ids));
+        upstream.ingest("legacy", Ingest.Mode.ADD, ProgressListener.NONE, sink -> sink.add(tool, IngestFile.onDemand(TOOL_HREF)));
         relink(upstream, TOOL_HREF, put(upstream, bytes));
         return export(upstream, up, "legacy");
     }
