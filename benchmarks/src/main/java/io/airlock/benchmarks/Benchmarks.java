@@ -65,7 +65,7 @@ public final class Benchmarks {
             System.err.println("usage: benchmarks/run export-import [--units N] [--size BYTES|nK|nM] [--chunk-size SIZE]"
                     + " [--compare-tar] [--dir DIR] [--drop-upstream-artifacts]\n"
                     + "       benchmarks/run rpm [--data DIR] [--dir DIR]\n"
-                    + "       benchmarks/run publish [--packages N] [--dir DIR] [--appstream] [--data DIR]\n"
+                    + "       benchmarks/run publish [--packages N] [--dir DIR] [--appstream] [--data DIR] [--runs N] [--process]\n"
                     + "       benchmarks/run copy [--data DIR] [--dir DIR] [--sample N] [--seed S] [--runs N] [--out DIR]");
             System.exit(2);
         }

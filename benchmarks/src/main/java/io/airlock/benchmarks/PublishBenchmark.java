@@ -4,23 +4,27 @@ import io.airlock.core.Airlock;
 import io.airlock.core.repository.VersionRef;
 import io.airlock.core.store.FileTrees;
 import io.airlock.plugin.rpm.RpmRepositories;
-import io.airlock.plugin.rpm.publish.Publication;
 import io.airlock.plugin.rpm.publish.PublishOptions;
 import io.airlock.spi.ProgressListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
  * {@code rpm publish} beside createrepo_c: N small RPMs are generated (one rpmbuild run, one
- * subpackage each, a third of them requiring another), createrepo_c indexes them, Airlock syncs them
- * and publishes the version; both times are printed, createrepo_c's and Airlock's twice each (the
- * first Airlock run in a JVM pays for compiling its queries). With {@code --appstream}, also the
- * publication of CS9 AppStream's metadata (on demand) from {@code --data}.
+ * subpackage each, a third of them requiring another) and synced into an installation, createrepo_c
+ * indexes them and Airlock publishes the version, each {@code --runs} times (3), printing every run
+ * and the medians with wall and CPU seconds. With {@code --process}, Airlock is also timed as a
+ * process of its own (JVM start, opening the installation, publishing) alternating with
+ * createrepo_c, which is a process too; otherwise in one JVM, first run apart. With
+ * {@code --appstream}, also the publication of CS9 AppStream's metadata (on demand) from
+ * {@code --data}. A {@code --dir} kept from an earlier run keeps its generated RPMs and synced
+ * repositories, so that only publication is timed again.
  */
 final class PublishBenchmark {
 
@@ -29,15 +33,24 @@ final class PublishBenchmark {
 
     static void run(String[] args) throws Exception {
         int packages = 2000;
+        int runs = 3;
         Path workDirectory = null;
         Path data = Path.of("..", "shared", "data").toAbsolutePath().normalize();
         boolean appstream = false;
+        boolean process = false;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--packages" -> packages = Integer.parseInt(args[++i]);
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--dir" -> workDirectory = Path.of(args[++i]);
                 case "--data" -> data = Path.of(args[++i]);
                 case "--appstream" -> appstream = true;
+                case "--process" -> process = true;
+                case "--one" -> {
+                    // A child process: one publication, timed from its own start (JVM start included).
+                    one(Path.of(args[i + 1]), args[i + 2], Path.of(args[i + 3]), Boolean.parseBoolean(args[i + 4]));
+                    return;
+                }
                 default -> {
                     System.err.println("unknown option " + args[i]);
                     System.exit(2);
@@ -45,48 +58,166 @@ final class PublishBenchmark {
             }
         }
         Path work = workDirectory != null ? Files.createDirectories(workDirectory) : Files.createTempDirectory("airlock-bench-");
-        System.out.printf(Locale.ROOT, "publish: %d generated RPMs, max heap %.0f MiB, work dir %s%n", packages,
-                Runtime.getRuntime().maxMemory() / 1048576.0, work);
+        System.out.printf(Locale.ROOT, "publish: %d generated RPMs, max heap %.0f MiB, work dir %s, %d runs each%n", packages,
+                Runtime.getRuntime().maxMemory() / 1048576.0, work, runs);
         try {
             Path repository = generate(work, packages);
-            for (int run = 1; run <= 2; run++) {
+            Path home = work.resolve("home");
+            try (Airlock airlock = Airlock.builder().home(home).build()) {
+                // A work dir from an earlier run keeps its synced repositories: only publication is timed again.
+                syncUnlessThere(airlock, "generated", repository, packages);
+                if (appstream) {
+                    syncUnlessThere(airlock, "cs9-appstream", data.resolve("cs9-appstream"), 0);
+                }
+            }
+            // Like with like: createrepo_c is a process, so Airlock is timed as one too (JVM start,
+            // opening the installation, publishing), alternating with createrepo_c; then in one warm JVM.
+            // CPU seconds beside wall seconds: on a shared machine they say what the work costs.
+            Times createrepo = new Times("createrepo_c --no-database", packages);
+            Times processes = new Times("airlock rpm publish, own JVM", packages);
+            for (int run = 1; run <= runs; run++) {
                 FileTrees.deleteTree(repository.resolve("repodata"));
                 long start = System.nanoTime();
-                command(work, List.of("createrepo_c", "--quiet", "--no-database", repository.toString()));
-                print("createrepo_c --no-database (run " + run + ")", start, packages);
-            }
-            try (Airlock airlock = Airlock.builder().home(work.resolve("home")).build()) {
-                airlock.repositories().create("generated", "rpm", null);
-                long start = System.nanoTime();
-                new RpmRepositories(airlock).sync("generated", repository, ProgressListener.NONE);
-                print("airlock rpm sync", start, packages);
-                for (int run = 1; run <= 2; run++) {
-                    Path out = work.resolve("published-" + run);
+                double cpu = timed(work, List.of("createrepo_c", "--quiet", "--no-database", repository.toString()));
+                createrepo.add(run, start, cpu);
+                if (process) {
+                    Path out = work.resolve("published-process");
                     FileTrees.deleteTree(out);
                     start = System.nanoTime();
-                    Publication publication = new RpmRepositories(airlock).publish(VersionRef.latest("generated"), out,
-                            PublishOptions.defaults(), ProgressListener.NONE);
-                    print("airlock rpm publish (run " + run + ")", start, publication.packages());
+                    processes.add(run, start, child(work, home, "generated", out, false));
                 }
+            }
+            createrepo.median();
+            if (process) {
+                processes.median();
+            }
+            try (Airlock airlock = Airlock.builder().home(home).build()) {
+                Times first = new Times("airlock rpm publish, one JVM, first", packages);
+                Times warm = new Times("airlock rpm publish, one JVM, warm", packages);
+                for (int run = 0; run <= runs; run++) {
+                    Path out = work.resolve("published-" + run);
+                    FileTrees.deleteTree(out);
+                    long start = System.nanoTime();
+                    long cpu = cpuNanos();
+                    new RpmRepositories(airlock).publish(VersionRef.latest("generated"), out, PublishOptions.defaults(),
+                            ProgressListener.NONE);
+                    (run == 0 ? first : warm).add(run, start, (cpuNanos() - cpu) / 1e9);
+                }
+                warm.median();
                 if (appstream) {
-                    airlock.repositories().create("cs9-appstream", "rpm", null);
-                    start = System.nanoTime();
-                    new RpmRepositories(airlock).sync("cs9-appstream", data.resolve("cs9-appstream"), ProgressListener.NONE);
-                    print("airlock rpm sync CS9 AppStream", start, 0);
-                    for (int run = 1; run <= 2; run++) {
+                    Times times = new Times("airlock rpm publish CS9 AppStream, one JVM", 0);
+                    for (int run = 1; run <= runs; run++) {
                         Path out = work.resolve("appstream-" + run);
                         FileTrees.deleteTree(out);
-                        start = System.nanoTime();
-                        Publication publication = new RpmRepositories(airlock).publish(VersionRef.latest("cs9-appstream"), out,
+                        long start = System.nanoTime();
+                        long cpu = cpuNanos();
+                        new RpmRepositories(airlock).publish(VersionRef.latest("cs9-appstream"), out,
                                 PublishOptions.defaults().allowingOnDemand(), ProgressListener.NONE);
-                        print("airlock rpm publish CS9 AppStream (run " + run + ")", start, publication.packages());
+                        times.add(run, start, (cpuNanos() - cpu) / 1e9);
                     }
+                    times.median();
                 }
+            }
+            if (appstream && process) {
+                Times times = new Times("airlock rpm publish CS9 AppStream, own JVM", 0);
+                for (int run = 1; run <= runs; run++) {
+                    Path out = work.resolve("appstream-process");
+                    FileTrees.deleteTree(out);
+                    long start = System.nanoTime();
+                    times.add(run, start, child(work, home, "cs9-appstream", out, true));
+                }
+                times.median();
             }
         } finally {
             if (workDirectory == null) {
                 FileTrees.deleteTree(work);
             }
+        }
+    }
+
+    private static void syncUnlessThere(Airlock airlock, String name, Path source, int packages) {
+        if (airlock.repositories().find(name).isPresent()) {
+            System.out.println("reusing the synced repository " + name);
+            return;
+        }
+        airlock.repositories().create(name, "rpm", null);
+        long start = System.nanoTime();
+        new RpmRepositories(airlock).sync(name, source, ProgressListener.NONE);
+        print("airlock rpm sync " + name, start, packages);
+    }
+
+    /** Runs {@link #one} in a new JVM with this one's class path and heap limit. */
+    private static double child(Path work, Path home, String repository, Path out, boolean onDemand)
+            throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return timed(work, List.of(java, "-Xmx" + Runtime.getRuntime().maxMemory() / 1048576 + "m",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classPath(),
+                Benchmarks.class.getName(), "publish", "--one", home.toString(), repository, out.toString(),
+                Boolean.toString(onDemand)));
+    }
+
+    /** This JVM's class path with absolute entries: the child runs in the work directory. */
+    private static String classPath() {
+        return Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    private static void one(Path home, String repository, Path out, boolean onDemand) {
+        try (Airlock airlock = Airlock.builder().home(home).build()) {
+            PublishOptions options = onDemand ? PublishOptions.defaults().allowingOnDemand() : PublishOptions.defaults();
+            new RpmRepositories(airlock).publish(VersionRef.latest(repository), out, options, ProgressListener.NONE);
+        }
+    }
+
+    /** Wall and CPU seconds of the runs of one thing; prints each run and the medians. */
+    private static final class Times {
+        private final String what;
+        private final long packages;
+        private final List<Double> wall = new ArrayList<>();
+        private final List<Double> cpu = new ArrayList<>();
+
+        Times(String what, long packages) {
+            this.what = what;
+            this.packages = packages;
+        }
+
+        void add(int run, long start, double cpuSeconds) {
+            wall.add(print(what + " (run " + run + ")", start, packages, cpuSeconds));
+            cpu.add(cpuSeconds);
+        }
+
+        void median() {
+            double seconds = median(wall);
+            System.out.printf(Locale.ROOT, "%-56s %8.2f s%s  cpu %6.2f s  (medians of %d)%n", "= " + what, seconds,
+                    packages == 0 ? "" : String.format(Locale.ROOT, " %8.0f packages/s", packages / seconds), median(cpu),
+                    wall.size());
+        }
+
+        private static double median(List<Double> values) {
+            List<Double> sorted = values.stream().sorted().toList();
+            int middle = sorted.size() / 2;
+            return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+        }
+    }
+
+    /** CPU time of this JVM, all threads (JIT and GC included). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** Runs {@code command} under {@code /usr/bin/time}; returns its user + system CPU seconds. */
+    private static double timed(Path directory, List<String> command) throws IOException, InterruptedException {
+        Path report = Files.createTempFile(directory, "time-", ".txt");
+        try {
+            List<String> wrapped = new ArrayList<>(List.of("/usr/bin/time", "-f", "%U %S", "-o", report.toString()));
+            wrapped.addAll(command);
+            command(directory, wrapped);
+            String[] fields = Files.readString(report).trim().split("\\s+");
+            return Double.parseDouble(fields[fields.length - 2]) + Double.parseDouble(fields[fields.length - 1]);
+        } finally {
+            Files.deleteIfExists(report);
         }
     }
 
@@ -142,9 +273,15 @@ final class PublishBenchmark {
         }
     }
 
-    private static void print(String what, long start, long packages) {
+    private static double print(String what, long start, long packages) {
+        return print(what, start, packages, -1);
+    }
+
+    private static double print(String what, long start, long packages, double cpuSeconds) {
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(Locale.ROOT, "%-44s %8.2f s%s%n", what, seconds,
-                packages == 0 ? "" : String.format(Locale.ROOT, " %10.0f packages/s", packages / seconds));
+        System.out.printf(Locale.ROOT, "%-56s %8.2f s%s%s%n", what, seconds,
+                packages == 0 ? "" : String.format(Locale.ROOT, " %8.0f packages/s", packages / seconds),
+                cpuSeconds < 0 ? "" : String.format(Locale.ROOT, "  cpu %6.2f s", cpuSeconds));
+        return seconds;
     }
 }

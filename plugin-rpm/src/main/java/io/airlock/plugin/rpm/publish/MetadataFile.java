@@ -3,13 +3,10 @@ package io.airlock.plugin.rpm.publish;
 import io.airlock.plugin.rpm.publish.PublishOptions.Checksum;
 import io.airlock.plugin.rpm.publish.PublishOptions.Compression;
 import java.io.BufferedOutputStream;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -78,7 +75,7 @@ final class MetadataFile implements AutoCloseable {
     /** A UTF-8 writer over {@link #stream()}, buffered; one per file. */
     Writer writer() {
         if (writer == null) {
-            writer = new BufferedWriter(new OutputStreamWriter(stack, StandardCharsets.UTF_8), BUFFER);
+            writer = new Utf8Writer(stack, BUFFER);
         }
         return writer;
     }

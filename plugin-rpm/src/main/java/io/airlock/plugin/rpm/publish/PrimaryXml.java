@@ -52,7 +52,7 @@ final class PrimaryXml implements PackageXml {
         xml.element("    ", "rpm:sourcerpm", p.rpmSourcerpm());
         xml.raw("    <rpm:header-range").attribute("start", p.rpmHeaderStart()).attribute("end", p.rpmHeaderEnd()).raw("/>\n");
         for (DependencyKind kind : ORDER) {
-            List<RpmDependency> entries = p.dependencies(kind);
+            List<RpmDependency> entries = row.dependencies(kind);
             if (entries.isEmpty()) {
                 continue;
             }

@@ -3,8 +3,6 @@ package io.airlock.plugin.rpm.publish;
 import static java.util.Objects.requireNonNull;
 
 import io.airlock.core.Airlock;
-import io.airlock.core.content.ContentFiles;
-import io.airlock.core.content.ContentWriter.UnitFile;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionMembership;
@@ -38,8 +36,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import org.hibernate.Session;
 
 /**
@@ -53,15 +49,18 @@ import org.hibernate.Session;
  * order of their natural attributes (packages by name, version, release, arch, epoch), times come
  * from the version's creation, and compressed files carry no time of their own.
  *
- * <p><b>Streaming.</b> Packages are read in batches of {@value #BATCH} and written to primary,
- * filelists and other at once; other units in batches too. Memory does not grow with the version.
+ * <p><b>Streaming.</b> Packages are read in batches of {@value #BATCH} with plain JDBC
+ * ({@link PackageScan}: no entities) and written to primary, filelists and other at once, on two
+ * threads while the next batch is read ({@link PackageWriters}); other units in batches too.
+ * Memory does not grow with the version.
  *
  * <p><b>Where each file's content comes from</b> — the places to extend when units keep more:
  * <ul>
- * <li>{@link #rows} turns a batch of packages into {@link PackageRow}s: the files primary.xml
- *     lists (as the package came with them), the complete file list (filelists.xml; primary's list
- *     for a package synced without filelists) and the changelog entries (other.xml), unpacked from
- *     the package's own columns ({@link io.airlock.plugin.rpm.PackedLists}).
+ * <li>{@link PackageScan} reads a package's columns and {@code row()} turns it into a
+ *     {@link PackageRow}: the files primary.xml lists (as the package came with them), the
+ *     complete file list (filelists.xml; primary's list for a package synced without filelists),
+ *     the changelog entries (other.xml) and the dependency lists, unpacked from the package's own
+ *     columns ({@link io.airlock.plugin.rpm.PackedLists}, JSON) by the writer that needs them.
  * <li>{@code modulesDocuments()} writes modules.yaml: each module build's and each defaults
  *     document's original text; another document kind is one more scan there.
  * <li>{@code head()} gives repomd.xml's revision and tags: today the version's creation time and
@@ -207,53 +206,39 @@ public final class RpmPublisher {
             long total = count(RpmPackage.TYPE);
             try (MetadataFile primaryFile = file("primary", "primary.xml");
                     MetadataFile filelistsFile = file("filelists", "filelists.xml");
-                    MetadataFile otherFile = file("other", "other.xml")) {
-                List<PackageXml> writers = List.of(new PrimaryXml(new XmlOut(primaryFile.writer())),
-                        new FilelistsXml(new XmlOut(filelistsFile.writer())), new OtherXml(new XmlOut(otherFile.writer())));
-                for (PackageXml writer : writers) {
-                    writer.begin(total);
-                }
-                scan.scan(RpmPackage.class, List.of("name", "version", "release", "arch", "epoch"), BATCH, (reader, batch) -> {
-                    List<PackageRow> rows = rows(reader, batch, placeFiles(reader, batch));
-                    for (PackageRow row : rows) {
-                        try {
-                            for (PackageXml writer : writers) {
-                                writer.add(row);
-                            }
-                        } catch (IllegalArgumentException e) {
-                            throw new AirlockException(ErrorCode.INVALID_INPUT, "package " + row.unit().nevra() + ": " + e.getMessage());
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
+                    MetadataFile otherFile = file("other", "other.xml");
+                    PackageWriters writers = new PackageWriters(new PrimaryXml(new XmlOut(primaryFile.writer())),
+                            new FilelistsXml(new XmlOut(filelistsFile.writer())), new OtherXml(new XmlOut(otherFile.writer())))) {
+                writers.begin(total);
+                session.doWork(connection -> new PackageScan(connection, version, BATCH).scan(batch -> {
+                    List<PackageRow> rows = new ArrayList<>(batch.size());
+                    for (PackageScan.Stored stored : batch) {
+                        rows.add(row(stored));
                     }
+                    writers.add(rows);
                     packages += batch.size();
                     progress.progress("packages", packages, total);
-                });
-                for (PackageXml writer : writers) {
-                    writer.end();
-                }
+                }));
+                writers.end();
                 files.add(primaryFile.finish(timestamp));
                 files.add(filelistsFile.finish(timestamp));
                 files.add(otherFile.finish(timestamp));
             }
         }
 
-        /** Places each package's file (a hard link into the store, else a copy); returns the hrefs. */
-        private List<String> placeFiles(Session reader, List<RpmPackage> batch) {
-            Map<UUID, List<UnitFile>> links = ContentFiles.of(reader, batch.stream().map(Content::id).toList());
-            List<String> hrefs = new ArrayList<>(batch.size());
-            for (RpmPackage unit : batch) {
-                String href = href(unit);
-                Optional<StoredArtifact> artifact = links.getOrDefault(unit.id(), List.of()).stream()
-                        .flatMap(file -> file.artifact().stream()).findFirst();
-                if (artifact.isPresent()) {
-                    place(artifact.get(), RelativePaths.resolve(staging, href, "package " + unit.nevra()));
-                } else {
-                    onDemand++;
-                }
-                hrefs.add(href);
+        /**
+         * The row the writers get for a package: the package and its published location, its file
+         * placed there (a hard link into the store, else a copy) unless it is on demand.
+         */
+        private PackageRow row(PackageScan.Stored stored) {
+            RpmPackage unit = stored.unit();
+            String href = href(unit);
+            if (stored.artifact().isPresent()) {
+                place(stored.artifact().get(), RelativePaths.resolve(staging, href, "package " + unit.nevra()));
+            } else {
+                onDemand++;
             }
-            return hrefs;
+            return new PackageRow(unit, href, stored.dependencies());
         }
 
         /**
@@ -424,21 +409,5 @@ public final class RpmPublisher {
             }
             Files.writeString(staging.resolve(repoFile.fileName()), text, StandardCharsets.UTF_8);
         }
-    }
-
-    /**
-     * The rows the package writers get for a batch: each package with its published location,
-     * primary's files, its complete file list (filelists' when the package kept one, else primary's)
-     * and its changelog entries, unpacked from the package's own columns.
-     */
-    static List<PackageRow> rows(Session reader, List<RpmPackage> batch, List<String> hrefs) {
-        List<PackageRow> rows = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            RpmPackage unit = batch.get(i);
-            List<PackageRow.Changelog> changelogs = unit.changelogs().stream()
-                    .map(c -> new PackageRow.Changelog(c.author(), c.date(), c.text())).toList();
-            rows.add(new PackageRow(unit, hrefs.get(i), unit.files(), unit.completeFiles(), changelogs));
-        }
-        return rows;
     }
 }
