@@ -61,12 +61,17 @@ public final class Benchmarks {
             CopyBenchmark.run(args);
             return;
         }
+        if (args.length > 0 && args[0].equals("startup")) {
+            StartupBenchmark.run(args);
+            return;
+        }
         if (args.length == 0 || !args[0].equals("export-import")) {
             System.err.println("usage: benchmarks/run export-import [--units N] [--size BYTES|nK|nM] [--chunk-size SIZE]"
                     + " [--compare-tar] [--dir DIR] [--drop-upstream-artifacts]\n"
                     + "       benchmarks/run rpm [--data DIR] [--dir DIR]\n"
                     + "       benchmarks/run publish [--packages N] [--dir DIR] [--appstream] [--data DIR] [--runs N] [--process]\n"
-                    + "       benchmarks/run copy [--data DIR] [--dir DIR] [--sample N] [--seed S] [--runs N] [--out DIR]");
+                    + "       benchmarks/run copy [--data DIR] [--dir DIR] [--sample N] [--seed S] [--runs N] [--out DIR]\n"
+                    + "       benchmarks/run startup [--units N] [--runs N] [--dir DIR] [--db JDBC_URL [--db-user U]]");
             System.exit(2);
         }
         Benchmarks benchmark = new Benchmarks();
