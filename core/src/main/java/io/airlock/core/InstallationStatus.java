@@ -27,10 +27,10 @@ import java.util.regex.Pattern;
  * @param database the JDBC URL, any password in it masked
  * @param storage the artifact store's directory
  * @param schema the migrations applied and pending per module, as {@code schema status} reports them
- * @param plugins installed plugins: name and version
+ * @param plugins installed plugins: name and version, by name
  * @param repositories repositories
  * @param versions repository versions
- * @param units content units per content type
+ * @param units content units per content type, by type
  * @param artifacts artifact rows
  * @param artifactBytes their total size
  * @param storeFiles files under the store's directory (artifacts and temporary files)
@@ -47,8 +47,8 @@ public record InstallationStatus(String database, Path storage, List<Schema.Modu
 
     public InstallationStatus {
         schema = List.copyOf(schema);
-        plugins = Map.copyOf(plugins);
-        units = Map.copyOf(units);
+        plugins = java.util.Collections.unmodifiableMap(new TreeMap<>(plugins));
+        units = java.util.Collections.unmodifiableMap(new TreeMap<>(units));
     }
 
     /** The total of {@link #units}. */
@@ -61,6 +61,12 @@ public record InstallationStatus(String database, Path storage, List<Schema.Modu
         Map<String, String> plugins = new TreeMap<>();
         installed.forEach(plugin -> plugins.put(plugin.name(), plugin.version()));
         return airlock.inRolledBackTransaction(session -> {
+            List<Schema.ModuleStatus> schema = session.doReturningWork(connection -> Schema.status(connection, installed));
+            if (schema.get(0).applied().isEmpty()) {
+                String url = session.doReturningWork(connection -> maskPassword(connection.getMetaData().getURL()));
+                throw new AirlockException(ErrorCode.DATABASE_FAILURE, "the database " + url + " has no Airlock schema yet"
+                        + " (core migration 1 is not applied)");
+            }
             OrphanCleanup.Orphans orphans = OrphanCleanup.countOrphans(session);
             return session.doReturningWork(connection -> {
                 Map<String, Long> units = new TreeMap<>();
@@ -74,7 +80,7 @@ public record InstallationStatus(String database, Path storage, List<Schema.Modu
                 Path storage = ((FileSystemArtifactStore) airlock.artifacts()).root();
                 long[] store = walk(storage);
                 return new InstallationStatus(maskPassword(connection.getMetaData().getURL()), storage,
-                        Schema.status(connection, installed), plugins, longs(connection, "select count(*) from repository")[0],
+                        schema, plugins, longs(connection, "select count(*) from repository")[0],
                         longs(connection, "select count(*) from repository_version")[0], units, artifacts[0], artifacts[1],
                         store[0], store[1], orphans.content(), orphans.artifacts());
             });
