@@ -16,8 +16,7 @@ import java.util.UUID;
 @Entity
 @Table(name = "repository_content", indexes = {
         @Index(name = "ix_repository_content_added", columnList = "repository_id,version_added"),
-        @Index(name = "ix_repository_content_content", columnList = "content_id"),
-        @Index(name = "ix_repository_content_removed", columnList = "repository_id,version_removed")})
+        @Index(name = "ix_repository_content_content", columnList = "content_id")})
 public class RepositoryContent {
 
     @EmbeddedId

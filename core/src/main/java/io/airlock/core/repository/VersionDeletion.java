@@ -20,8 +20,9 @@ import java.util.UUID;
  * <li>other rows removed at N are removed at M; rows added at N are added at M;</li>
  * <li>M's added and removed counts are recounted against P; versions built on N lose their base.</li>
  * </ul>
- * Other versions' numbers and content do not change. Set-based SQL, through the indexes on
- * ({@code repository_id}, {@code version_added}) and ({@code repository_id}, {@code version_removed}).
+ * Other versions' numbers and content do not change. Set-based SQL over the repository's rows (the
+ * conditions on {@code version_removed} have no index of their own, which every version commit
+ * would pay for).
  */
 final class VersionDeletion {
 

@@ -1,8 +1,7 @@
 -- Airlock core, migration 2: life over months (h2). Types as Hibernate generates them.
 -- A repository's retention (how many versions to keep; null keeps all); what each recorded export
 -- was (full or incremental since base_version, its files and their total size; null in records
--- made before this migration); and an index on the versions that removed rows, which deleting a
--- version and recomputing its successor's counts look up.
+-- made before this migration).
 
 alter table repository add column if not exists retain_versions integer;
 
@@ -10,5 +9,3 @@ alter table export_record add column if not exists incremental boolean;
 alter table export_record add column if not exists base_version integer;
 alter table export_record add column if not exists files character varying(1000000);
 alter table export_record add column if not exists total_bytes bigint;
-
-create index if not exists ix_repository_content_removed on repository_content (repository_id, version_removed);
