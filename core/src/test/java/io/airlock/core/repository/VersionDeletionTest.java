@@ -10,6 +10,7 @@ import io.airlock.core.model.RepositoryVersion;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
 import io.airlock.testing.TestDatabase;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +20,9 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -225,6 +229,64 @@ final class VersionDeletionTest {
         }
     }
 
+    @Test
+    void deletingARepositoryWaitsForTheVersionBeingMadeThenDeletesIt() throws Exception {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db)) {
+            Units units = units(airlock);
+            airlock.repositories().create("r", "test", null);
+            CountDownLatch locked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Optional<RepositoryVersion>> writer = CompletableFuture.supplyAsync(() ->
+                    airlock.repositories().modify("r", OptionalInt.empty(), draft -> {
+                        draft.add(units.of("a"));
+                        locked.countDown();
+                        await(release);
+                    }));
+            CompletableFuture<Void> deletion;
+            try {
+                assertThat(locked.await(30, TimeUnit.SECONDS)).isTrue();
+                deletion = CompletableFuture.runAsync(() -> airlock.repositories().delete("r"));
+                Thread.sleep(500);
+                assertThat(deletion).isNotDone();
+            } finally {
+                release.countDown();
+            }
+
+            assertThat(writer.get(30, TimeUnit.SECONDS)).isPresent();
+            deletion.get(30, TimeUnit.SECONDS);
+            assertThat(airlock.repositories().find("r")).isEmpty();
+            assertThat(count(airlock, "select count(*) from RepositoryContent")).isZero();
+        }
+    }
+
+    @Test
+    void deletingAVersionWhileAnotherIsMadeLongerThanTheLockTimeoutFailsAsBusyAndChangesNothing() throws Exception {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db, Duration.ofMillis(500))) {
+            Units units = units(airlock);
+            airlock.repositories().create("r", "test", null);
+            modify(airlock, "r", d -> d.add(units.of("a")));
+            CountDownLatch locked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Optional<RepositoryVersion>> writer = CompletableFuture.supplyAsync(() ->
+                    airlock.repositories().modify("r", OptionalInt.empty(), draft -> {
+                        draft.add(units.of("b"));
+                        locked.countDown();
+                        await(release);
+                    }));
+            try {
+                assertThat(locked.await(30, TimeUnit.SECONDS)).isTrue();
+
+                assertThatThrownBy(() -> airlock.repositories().deleteVersion(VersionRef.of("r", 0)))
+                        .isInstanceOfSatisfying(AirlockException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUSY))
+                        .hasMessageStartingWith("repository 'r' is busy");
+            } finally {
+                release.countDown();
+            }
+            assertThat(writer.get(30, TimeUnit.SECONDS)).isPresent();
+            assertThat(airlock.repositories().versions("r")).extracting(RepositoryVersion::number).containsExactly(0, 1, 2);
+        }
+    }
+
     // --- helpers ---------------------------------------------------------------------------
 
     private static Units units(Airlock airlock) {
@@ -299,6 +361,14 @@ final class VersionDeletionTest {
                 .getResultList().stream()
                 .map(row -> row[0] + " " + row[1] + "-" + (row[2] == null ? "" : row[2]))
                 .toList());
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static long count(Airlock airlock, String hql) {
