@@ -237,7 +237,7 @@ public final class Repositories {
         Repository found = lock(session, repositoryName);
         int latest = found.latestVersion();
         int baseNumber = base.orElse(latest);
-        if (baseNumber != latest && mode == VersionDraft.Mode.MODIFY) {
+        if (baseNumber != latest) {
             version(session, VersionRef.of(repositoryName, baseNumber)); // NOT_FOUND naming it when there is none
         }
         return new VersionDraft(session, found, latest, baseNumber, mode, references.of(found.family()));
