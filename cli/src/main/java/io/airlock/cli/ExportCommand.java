@@ -1,7 +1,11 @@
 package io.airlock.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.airlock.core.Airlock;
 import io.airlock.core.export.ExportEngine;
+import io.airlock.core.export.ExportHistory;
+import io.airlock.core.export.ExportRecord;
 import io.airlock.core.export.ExportRequest;
 import io.airlock.core.export.ExportResult;
 import io.airlock.core.repository.VersionRef;
@@ -9,6 +13,7 @@ import io.airlock.core.trust.SignatureFile;
 import io.airlock.core.trust.SigningKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,17 +29,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code export NAME[@N]… --to DIR …}: repository versions to an archive for the air gap. */
-@Command(name = "export", description = "Export repository versions to DIR: full, or incremental against an earlier export.")
+/**
+ * {@code export NAME[@N]… --to DIR …}: repository versions to an archive for the air gap; {@code export
+ * list} and {@code export forget E}: the exporters' history. A repository named {@code list} or
+ * {@code forget} is exported as {@code list@N}.
+ */
+@Command(name = "export", description = "Export repository versions to DIR: full, or incremental against an earlier export."
+        + " 'export list' shows what named exporters exported; 'export forget E' drops an exporter's records"
+        + " (export a repository named 'list' or 'forget' as NAME@N).",
+        subcommands = {ExportCommand.ListCommand.class, ExportCommand.ForgetCommand.class})
 final class ExportCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "NAME[@N]", arity = "1..*", description = "repository versions (the latest when no @N)")
+    // Checked in call(), not by picocli, which would ask for them before 'list' and 'forget' too.
+    @Parameters(paramLabel = "NAME[@N]", arity = "0..*", description = "repository versions (the latest when no @N)")
     private List<String> versions;
 
-    @Option(names = "--to", paramLabel = "DIR", required = true, description = "directory for the export's files")
+    @Option(names = "--to", paramLabel = "DIR", description = "directory for the export's files (required)")
     private Path directory;
 
     @Option(names = "--name", paramLabel = "NAME", description = "base name of the export's files (default: export-TIME)")
@@ -72,6 +86,12 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (versions == null || versions.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'NAME[@N]'");
+        }
+        if (directory == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--to=DIR'");
+        }
         List<VersionRef> refs = versions.stream().map(VersionRef::parse).toList();
         List<VersionRef> bases = new ArrayList<>();
         ExportRequest.Base kind = ExportRequest.Base.FULL;
@@ -107,6 +127,96 @@ final class ExportCommand implements Callable<Integer> {
                     + result.toc().map(p -> ": " + SignatureFile.of(p)).orElse(""));
         }
         return 0;
+    }
+
+    /** {@code export list [--exporter E] [--json]}. */
+    @Command(name = "list", description = "List the exports named exporters made, oldest first: when, exporter,"
+            + " repository version, full or incremental since which version, files, size.")
+    static final class ListCommand implements Callable<Integer> {
+
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--exporter", paramLabel = "E", description = "only this exporter's exports")
+        private String exporter;
+
+        @Option(names = "--json", description = "one JSON object per line")
+        private boolean json;
+
+        @Override
+        public Integer call() {
+            List<ExportHistory.Entry> entries;
+            try (Airlock airlock = Main.of(spec).open()) {
+                entries = airlock.exportHistory().list(Optional.ofNullable(exporter));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            Table table = new Table();
+            if (!json) {
+                table.row("WHEN", "EXPORTER", "VERSION", "KIND", "EXPORT", "FILES", "SIZE");
+            }
+            for (ExportHistory.Entry entry : entries) {
+                ExportRecord record = entry.record();
+                String kind = record.incremental().map(incremental -> incremental
+                        ? "incremental since " + record.baseVersion().getAsInt() : "full").orElse("-");
+                if (json) {
+                    ObjectNode line = Json.object()
+                            .put("created", record.created().toString())
+                            .put("exporter", record.exporter())
+                            .put("repository", entry.repository())
+                            .put("version", record.versionNumber())
+                            .put("export_name", record.exportName());
+                    if (record.incremental().isPresent()) {
+                        line.put("incremental", record.incremental().get());
+                    } else {
+                        line.putNull("incremental");
+                    }
+                    if (record.baseVersion().isPresent()) {
+                        line.put("base_version", record.baseVersion().getAsInt());
+                    } else {
+                        line.putNull("base_version");
+                    }
+                    ArrayNode files = line.putArray("files");
+                    record.files().forEach(files::add);
+                    if (record.totalBytes().isPresent()) {
+                        line.put("bytes", record.totalBytes().getAsLong());
+                    } else {
+                        line.putNull("bytes");
+                    }
+                    Json.println(out, line);
+                } else {
+                    table.row(record.created().truncatedTo(ChronoUnit.SECONDS), record.exporter(),
+                            entry.repository() + "@" + record.versionNumber(), kind, record.exportName(),
+                            record.files().isEmpty() ? "-" : String.join(" ", record.files()),
+                            record.totalBytes().isPresent() ? Sizes.human(record.totalBytes().getAsLong()) : "-");
+                }
+            }
+            if (!json) {
+                table.print(out);
+            }
+            return 0;
+        }
+    }
+
+    /** {@code export forget E}. */
+    @Command(name = "forget", description = "Remove an exporter's records: its next export must be a full one.")
+    static final class ForgetCommand implements Callable<Integer> {
+
+        @Spec
+        private CommandSpec spec;
+
+        @Parameters(paramLabel = "E", description = "the exporter")
+        private String exporter;
+
+        @Override
+        public Integer call() {
+            int removed;
+            try (Airlock airlock = Main.of(spec).open()) {
+                removed = airlock.exportHistory().forget(exporter);
+            }
+            spec.commandLine().getOut().println("forgot " + removed + " record(s) of exporter " + exporter
+                    + "; its next export must be a full one");
+            return 0;
+        }
     }
 
     private PrintWriter out() {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "airlock", mixinStandardHelpOptions = true, version = "airlock 0.1.0",
         description = "Pulp-style content repositories: ingest, publish, copy, export and import across an air gap.",
         subcommands = {PluginsCommand.class, RepoCommand.class, FileCommand.class, RpmCommand.class, ExportCommand.class,
-                ImportCommand.class, VerifyCommand.class, CopyCommand.class, KeyCommand.class, CleanupCommand.class, SchemaCommand.class, DemoCommand.class})
+                ImportCommand.class, VerifyCommand.class, CopyCommand.class, KeyCommand.class, CleanupCommand.class, SchemaCommand.class, StatusCommand.class, DemoCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec
@@ -91,6 +91,11 @@ public final class Main implements Callable<Integer> {
             builder.jdbcUrl(db).credentials(dbUser != null ? dbUser : "", dbPassword != null ? dbPassword : "");
         }
         return builder.home(home).build();
+    }
+
+    /** The installation's directory (--home). */
+    Path home() {
+        return home.toAbsolutePath().normalize();
     }
 
     /** The kind of database the global options name: PostgreSQL for a {@code jdbc:postgresql:} URL, else H2. */

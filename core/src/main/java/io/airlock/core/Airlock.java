@@ -123,6 +123,16 @@ public final class Airlock implements AutoCloseable {
         return repositories;
     }
 
+    /** The exports named exporters made, and forgetting an exporter. */
+    public io.airlock.core.export.ExportHistory exportHistory() {
+        return new io.airlock.core.export.ExportHistory(this);
+    }
+
+    /** What the installation holds: database, schema, plugins, counts, store size, orphans (aggregate queries only). */
+    public InstallationStatus status() {
+        return InstallationStatus.of(this);
+    }
+
     /**
      * Makes one new version of {@code repository} from the units {@code work} gives its sink; see
      * {@link io.airlock.core.ingest.Ingest}. All or nothing; failures are {@link AirlockException}s.

@@ -232,14 +232,22 @@ public final class OrphanCleanup {
     }
 
     private void countOrphans(Totals totals) {
-        airlock.inTransaction(session -> {
-            totals.content += session.createSelectionQuery("""
-                    select count(*) from Content c where not exists (select 1 from RepositoryContent rc where rc.key.contentId = c.id)""",
-                    Long.class).getSingleResult();
-            totals.artifactRows += session.createSelectionQuery("select count(*) from Artifact a where not exists ("
-                    + IN_USE + ")", Long.class).getSingleResult();
-            return null;
-        });
+        Orphans orphans = airlock.inTransaction(OrphanCleanup::countOrphans);
+        totals.content += orphans.content();
+        totals.artifactRows += orphans.artifacts();
+    }
+
+    /** Content in no repository version and artifact rows no such content uses: what a cleanup removes. */
+    record Orphans(long content, long artifacts) {
+    }
+
+    /** Counts the orphans with two aggregate queries. */
+    static Orphans countOrphans(org.hibernate.Session session) {
+        return new Orphans(session.createSelectionQuery("""
+                select count(*) from Content c where not exists (select 1 from RepositoryContent rc where rc.key.contentId = c.id)""",
+                Long.class).getSingleResult(),
+                session.createSelectionQuery("select count(*) from Artifact a where not exists (" + IN_USE + ")", Long.class)
+                        .getSingleResult());
     }
 
     /** An artifact row {@code a} that content in some repository uses: it survives a cleanup. */

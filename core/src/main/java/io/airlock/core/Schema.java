@@ -47,7 +47,8 @@ public final class Schema {
     public static final String CORE = "core";
 
     static final List<Migration> CORE_MIGRATIONS = List.of(
-            Migration.of(1, "core tables and scratch tables", "io/airlock/core/schema"));
+            Migration.of(1, "core tables and scratch tables", "io/airlock/core/schema"),
+            Migration.of(2, "repository retention, export history", "io/airlock/core/schema"));
 
     /** The core's entities (the plugins add theirs). */
     static final List<Class<?>> CORE_ENTITIES = List.of(Content.class, Repository.class, RepositoryVersion.class,

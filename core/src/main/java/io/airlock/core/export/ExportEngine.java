@@ -157,9 +157,12 @@ public final class ExportEngine {
                 writer.putFile(ArchiveNames.membershipEntry(i), membershipFiles.get(i));
             }
             session.doWork(connection -> connection.rollback(beforeSelection));
-            request.exporter().ifPresent(exporter -> record(session, exporter, name, targets));
+            List<UUID> records = request.exporter().map(exporter -> record(session, exporter, name, targets)).orElse(List.of());
             toc = writer.commit(request.meta(), request.signingKey());
             placed[0] = toc;
+            if (!records.isEmpty()) {
+                recordFiles(session, records, request.directory(), toc, request.signingKey().isPresent());
+            }
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write export " + name + " to "
                     + request.directory() + ": " + e.getMessage(), e);
@@ -234,16 +237,52 @@ public final class ExportEngine {
                 .uniqueResultOptional()
                 .orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND, "exporter '" + exporter + "' has not exported '"
                         + repository.name() + "' before; make a full export first"));
-        return airlock.repositories().version(session, VersionRef.of(repository.name(), last.versionNumber()));
+        return session.createSelectionQuery(
+                        "from RepositoryVersion where repositoryId = :r and number = :n", RepositoryVersion.class)
+                .setParameter("r", repository.id())
+                .setParameter("n", last.versionNumber())
+                .uniqueResultOptional()
+                .orElseThrow(() -> new AirlockException(ErrorCode.CONFLICT, "version " + last.versionNumber() + " of repository '"
+                        + repository.name() + "', which exporter '" + exporter + "' exported last, has been deleted;"
+                        + " make a full export (without --incremental)"));
     }
 
-    /** Records the export in its own transaction, flushed so that a database failure comes before any file moves. */
-    private static void record(Session session, String exporter, String exportName, List<Target> targets) {
+    /** Records the export in its transaction, flushed so that a database failure comes before any file moves; the records' ids. */
+    private static List<UUID> record(Session session, String exporter, String exportName, List<Target> targets) {
         Instant now = Instant.now();
+        List<UUID> ids = new ArrayList<>();
         for (Target target : targets) {
-            session.persist(new ExportRecord(exporter, target.repository().id(), target.version().number(), exportName, now));
+            ExportRecord record = new ExportRecord(exporter, target.repository().id(), target.version().number(), exportName, now,
+                    target.base().map(b -> java.util.OptionalInt.of(b.number())).orElse(java.util.OptionalInt.empty()));
+            session.persist(record);
+            ids.add(record.id());
         }
         session.flush();
+        return ids;
+    }
+
+    /** Adds the names and total size of the files in place to the export's records. */
+    private static void recordFiles(Session session, List<UUID> records, Path directory, Toc toc, boolean signed) {
+        List<String> names = new ArrayList<>();
+        names.add(ArchiveNames.tocName(toc.exportName()));
+        toc.files().forEach(file -> names.add(file.name()));
+        if (signed) {
+            names.add(ArchiveNames.tocName(toc.exportName()) + io.airlock.core.trust.SignatureFile.SUFFIX);
+        }
+        long bytes = 0;
+        for (String file : names) {
+            try {
+                bytes += Files.size(directory.resolve(file));
+            } catch (IOException e) {
+                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read the size of " + directory.resolve(file) + ": " + e, e);
+            }
+        }
+        String files = String.join("\n", names);
+        session.createMutationQuery("update ExportRecord set files = :f, totalBytes = :b where id in :ids")
+                .setParameter("f", files.length() <= ExportRecord.FILES_LENGTH ? files : null)
+                .setParameter("b", bytes)
+                .setParameter("ids", records)
+                .executeUpdate();
     }
 
     // --- selection -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 /** A named repository of one content family; its versions are numbered 0, 1, 2 … */
@@ -30,6 +31,10 @@ public class Repository {
     /** Number of the newest version; only changed under the repository's row lock. */
     @Column(name = "latest_version", nullable = false)
     private int latestVersion;
+
+    /** How many versions to keep (the newest); null keeps them all. */
+    @Column(name = "retain_versions")
+    private Integer retainVersions;
 
     protected Repository() {
     }
@@ -59,6 +64,11 @@ public class Repository {
 
     public int latestVersion() {
         return latestVersion;
+    }
+
+    /** How many versions are kept when a new one is made (the oldest others are deleted); empty keeps all. */
+    public OptionalInt retainVersions() {
+        return retainVersions == null ? OptionalInt.empty() : OptionalInt.of(retainVersions);
     }
 
     @Override

@@ -234,6 +234,21 @@ public final class Repositories {
      * the latest version; it is ignored in {@link VersionDraft.Mode#REPLACE}.
      */
     public VersionDraft draft(Session session, String repositoryName, VersionDraft.Mode mode, OptionalInt base) {
+        Repository found = lock(session, repositoryName);
+        int latest = found.latestVersion();
+        int baseNumber = base.orElse(latest);
+        if (baseNumber != latest) {
+            version(session, VersionRef.of(repositoryName, baseNumber)); // NOT_FOUND naming it when there is none
+        }
+        return new VersionDraft(session, found, latest, baseNumber, mode, references.of(found.family()));
+    }
+
+    /**
+     * The repository, read again after taking its row lock inside the caller's transaction: the lock
+     * every change of a repository's versions takes, so concurrent writers (in this process or
+     * another) queue up.
+     */
+    private Repository lock(Session session, String repositoryName) {
         Repository found = get(session, repositoryName);
         // Lock and re-read: the latest version number may have moved while we waited for the lock.
         String what = "waiting for repository '" + repositoryName + "'";
@@ -245,13 +260,106 @@ public final class Repositories {
             AirlockException busy = Jdbc.busy(e, "repository '" + repositoryName + "'", airlock.lockTimeout());
             throw busy != null ? busy : e;
         }
-        int latest = found.latestVersion();
-        int baseNumber = base.orElse(latest);
-        if (baseNumber < 0 || baseNumber > latest) {
-            throw new AirlockException(ErrorCode.NOT_FOUND, "repository '" + repositoryName + "' has no version "
-                    + baseNumber + " (latest is " + latest + ")");
+        return found;
+    }
+
+    /**
+     * Deletes a repository: its versions, membership rows and export records, in one transaction
+     * under its row lock (it waits for a version being built). Its content and artifacts stay until
+     * {@link Airlock#cleanup} removes what no version holds any more.
+     */
+    public void delete(String name) {
+        airlock.inTransaction(session -> {
+            Repository repository = lock(session, name);
+            session.doWork(connection -> {
+                for (String table : List.of("repository_content", "repository_version", "export_record")) {
+                    VersionDraft.update(connection, "delete from " + table + " where repository_id = ?", repository.id());
+                }
+            });
+            session.remove(repository);
+            return null;
+        });
+    }
+
+    /**
+     * Deletes one version other than the latest, as Pulp squashes it: every other version keeps its
+     * number and content (the next one takes over what the deleted one added). Version 0 too, when it
+     * is not the latest. {@code ref} must name the version.
+     */
+    public void deleteVersion(VersionRef ref) {
+        if (ref.number().isEmpty()) {
+            throw new AirlockException(ErrorCode.INVALID_INPUT, "name the version to delete: " + ref.repository() + "@N");
         }
-        return new VersionDraft(session, found, latest, baseNumber, mode, references.of(found.family()));
+        airlock.inTransaction(session -> {
+            Repository repository = lock(session, ref.repository());
+            int number = ref.number().getAsInt();
+            RepositoryVersion version = version(session, ref);
+            if (number == repository.latestVersion()) {
+                throw new AirlockException(ErrorCode.CONFLICT, "version " + number + " is the latest version of repository '"
+                        + repository.name() + "' and cannot be deleted (delete the repository, or make a new version first)");
+            }
+            session.detach(version);
+            session.doWork(connection -> VersionDeletion.delete(connection, repository.id(), number));
+            return null;
+        });
+    }
+
+    /** What {@link #update} changes; an unset field stays as it is. */
+    public static final class Update {
+        private Optional<String> description = Optional.empty();
+        private Optional<OptionalInt> retainVersions = Optional.empty();
+
+        /** A new description; an empty one removes it. */
+        public Update description(String description) {
+            if (description.length() > 4000) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, "a description has at most 4000 characters, not "
+                        + description.length());
+            }
+            this.description = Optional.of(description);
+            return this;
+        }
+
+        /** Keep the newest {@code count} versions (at least 1); older ones are deleted when a version is made. */
+        public Update retainVersions(int count) {
+            if (count < 1) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, "retain_versions must be at least 1, not " + count);
+            }
+            this.retainVersions = Optional.of(OptionalInt.of(count));
+            return this;
+        }
+
+        /** Keep every version. */
+        public Update retainAllVersions() {
+            this.retainVersions = Optional.of(OptionalInt.empty());
+            return this;
+        }
+    }
+
+    /**
+     * Changes a repository's settings under its row lock. A retention applies at once too: the
+     * oldest versions beyond it are deleted in the same transaction.
+     */
+    public Repository update(String name, Update update) {
+        return airlock.inTransaction(session -> {
+            Repository repository = lock(session, name);
+            session.doWork(connection -> {
+                if (update.description.isPresent()) {
+                    String description = update.description.get();
+                    VersionDraft.update(connection, "update repository set description = ? where id = ?",
+                            description.isEmpty() ? null : description, repository.id());
+                }
+                if (update.retainVersions.isPresent()) {
+                    OptionalInt retain = update.retainVersions.get();
+                    VersionDraft.update(connection, "update repository set retain_versions = ? where id = ?",
+                            retain.isPresent() ? retain.getAsInt() : null, repository.id());
+                    if (retain.isPresent()) {
+                        VersionDeletion.retain(connection, repository.id(), retain.getAsInt());
+                    }
+                }
+            });
+            session.refresh(repository);
+            return repository;
+        });
     }
 
     /** Creates a version in its own transaction; empty when nothing changed. */

@@ -47,6 +47,8 @@ public final class VersionDraft {
     private final UUID draftId = Ids.next();
     private final List<ReferenceColumns.Column> references;
     private boolean committed;
+    /** Whether the retention deleted versions, which recounts the new version's changes. */
+    private boolean trimmed;
 
     VersionDraft(Session session, Repository repository, int latest, int base, Mode mode,
             List<ReferenceColumns.Column> references) {
@@ -141,7 +143,8 @@ public final class VersionDraft {
         checkCancelled();
         committed = true;
         session.flush();
-        return session.doReturningWork(this::apply);
+        Optional<RepositoryVersion> made = session.doReturningWork(this::apply);
+        return trimmed ? made.map(v -> session.get(RepositoryVersion.class, v.id())) : made;
     }
 
     private Optional<RepositoryVersion> apply(Connection connection) throws SQLException {
@@ -231,6 +234,10 @@ public final class VersionDraft {
                     count, added, removed);
             update(connection, "update repository set latest_version = ? where id = ?", next, repository.id());
             checkReferences(connection, next);
+            if (repository.retainVersions().isPresent()) {
+                // Every engine's new version passes here: the retention applies in the same transaction.
+                trimmed = !VersionDeletion.retain(connection, repository.id(), repository.retainVersions().getAsInt()).isEmpty();
+            }
             return Optional.of(version);
         } finally {
             update(connection, "delete from version_draft_unit where draft_id = ?", draftId);
