@@ -58,11 +58,14 @@ final class SubclassRows {
         }
         List<TableDetails> tables = new ArrayList<>();
         persister.forEachTableDetails(tables::add);
-        TableDetails identifierTable = persister.getIdentifierTableDetails();
-        if (tables.size() != 2 || !tables.contains(identifierTable) || !identifierTable.getTableName().equalsIgnoreCase("content")) {
+        if (tables.size() != 2 || tables.get(0).isIdentifierTable() == tables.get(1).isIdentifierTable()) {
             return Optional.empty();
         }
-        TableDetails own = tables.get(0) == identifierTable ? tables.get(1) : tables.get(0);
+        TableDetails identifierTable = tables.get(0).isIdentifierTable() ? tables.get(0) : tables.get(1);
+        TableDetails own = identifierTable == tables.get(0) ? tables.get(1) : tables.get(0);
+        if (!identifierTable.getTableName().equalsIgnoreCase("content")) {
+            return Optional.empty();
+        }
         if (own.getKeyDetails().getColumnCount() != 1) {
             return Optional.empty();
         }
