@@ -45,24 +45,6 @@ public final class Jdbc {
     }
 
     /**
-     * Creates (unless the transaction has it already) a session-local temporary table that the end
-     * of the current transaction drops,
-     * whether it commits or rolls back, for an engine's scratch rows: they never need deleting,
-     * PostgreSQL does not log them, and on H2 the drop frees their pages at once, where deleting
-     * 100,000s of rows from an ordinary table inside a long transaction took longer than writing
-     * them and grew the database file by their size again. {@code columns} is the body of the
-     * table's definition; declare its indexes there as primary key and unique constraints: on H2
-     * a separate CREATE INDEX would commit the transaction.
-     */
-    public static void createTransactionTable(Connection connection, String name, String columns) throws SQLException {
-        boolean postgres = kindOf(connection) == DatabaseKind.POSTGRESQL;
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("create " + (postgres ? "" : "local ") + "temporary table if not exists " + name + " (" + columns + ")"
-                    + " on commit drop" + (postgres ? "" : " transactional"));
-        }
-    }
-
-    /**
      * Bounds every lock wait of the connection's current transaction: on PostgreSQL with
      * {@code SET LOCAL lock_timeout} (for this transaction only, so a host's pooled connection is
      * left as it was), on H2 with its per-session {@code SET LOCK_TIMEOUT}.

@@ -37,6 +37,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -117,9 +118,8 @@ public final class ExportEngine {
      */
     private ExportResult export(Session session, ExportRequest request, String name, ProgressListener progress, Toc[] placed) {
         session.setDefaultReadOnly(true);
-        // The selection's scratch rows, in a table the end of the transaction drops.
-        session.doWork(connection -> io.airlock.core.db.Jdbc.createTransactionTable(connection, "export_scratch",
-                "draft_id uuid not null, op char(1) not null, content_id uuid not null, primary key (draft_id, op, content_id)"));
+        // The scratch rows of the selection are rolled back to here before the export is recorded.
+        Savepoint beforeSelection = session.doReturningWork(Connection::setSavepoint);
         List<Target> targets = resolve(session, request);
         UUID scratch = Ids.next();
         long started = System.nanoTime();
@@ -156,6 +156,7 @@ public final class ExportEngine {
             for (int i = 0; i < membershipFiles.size(); i++) {
                 writer.putFile(ArchiveNames.membershipEntry(i), membershipFiles.get(i));
             }
+            session.doWork(connection -> connection.rollback(beforeSelection));
             request.exporter().ifPresent(exporter -> record(session, exporter, name, targets));
             toc = writer.commit(request.meta(), request.signingKey());
             placed[0] = toc;
@@ -255,11 +256,11 @@ public final class ExportEngine {
             // A unit has one membership row per repository that holds it at a version, so one
             // target yields no duplicates: no DISTINCT (a sort of every id) and, for the first
             // target, no probe for units staged by an earlier one.
-            String sql = "insert into export_scratch (draft_id, op, content_id) select ?, 'E', rc.content_id"
+            String sql = "insert into version_draft_unit (draft_id, op, content_id) select ?, 'E', rc.content_id"
                     + " from repository_content rc where " + VersionMembership.sql("rc")
                     + (target.base().isPresent() ? " and not exists (select 1 from repository_content b where b.content_id = rc.content_id and "
                             + VersionMembership.sql("b") + ")" : "")
-                    + (first ? "" : " and not exists (select 1 from export_scratch s where s.draft_id = ? and s.op = 'E'"
+                    + (first ? "" : " and not exists (select 1 from version_draft_unit s where s.draft_id = ? and s.op = 'E'"
                             + " and s.content_id = rc.content_id)");
             try (PreparedStatement insert = connection.prepareStatement(sql)) {
                 int i = 1;
@@ -276,8 +277,8 @@ public final class ExportEngine {
             first = false;
         }
         try (PreparedStatement artifacts = connection.prepareStatement(
-                "insert into export_scratch (draft_id, op, content_id) select distinct ?, 'X', ca.artifact_id"
-                        + " from export_scratch s join content_artifact ca on ca.content_id = s.content_id"
+                "insert into version_draft_unit (draft_id, op, content_id) select distinct ?, 'X', ca.artifact_id"
+                        + " from version_draft_unit s join content_artifact ca on ca.content_id = s.content_id"
                         + " where s.draft_id = ? and s.op = 'E' and ca.artifact_id is not null")) {
             artifacts.setObject(1, scratch);
             artifacts.setObject(2, scratch);
@@ -289,7 +290,7 @@ public final class ExportEngine {
             }
             // The importer has every artifact of the base already: do not carry it again.
             try (PreparedStatement known = connection.prepareStatement(
-                    "delete from export_scratch where draft_id = ? and op = 'X' and content_id in ("
+                    "delete from version_draft_unit where draft_id = ? and op = 'X' and content_id in ("
                             + "select cb.artifact_id from repository_content b join content_artifact cb on cb.content_id = b.content_id"
                             + " where " + VersionMembership.sql("b") + " and cb.artifact_id is not null)")) {
                 known.setObject(1, scratch);
@@ -305,7 +306,7 @@ public final class ExportEngine {
     private static Counts count(Connection connection, UUID scratch, boolean allowOnDemand) throws SQLException {
         if (!allowOnDemand) {
             try (PreparedStatement onDemand = connection.prepareStatement(
-                    "select c.content_type, c.label, ca.relative_path from export_scratch s"
+                    "select c.content_type, c.label, ca.relative_path from version_draft_unit s"
                             + " join content_artifact ca on ca.content_id = s.content_id join content c on c.id = s.content_id"
                             + " where s.draft_id = ? and s.op = 'E' and ca.artifact_id is null order by c.content_type, c.label")) {
                 onDemand.setObject(1, scratch);
@@ -320,7 +321,7 @@ public final class ExportEngine {
             }
         }
         Map<String, Long> content = new TreeMap<>();
-        try (PreparedStatement types = connection.prepareStatement("select c.content_type, count(*) from export_scratch s"
+        try (PreparedStatement types = connection.prepareStatement("select c.content_type, count(*) from version_draft_unit s"
                 + " join content c on c.id = s.content_id where s.draft_id = ? and s.op = 'E' group by c.content_type")) {
             types.setObject(1, scratch);
             try (ResultSet rows = types.executeQuery()) {
@@ -332,7 +333,7 @@ public final class ExportEngine {
         long artifacts;
         long bytes;
         try (PreparedStatement sizes = connection.prepareStatement("select count(*), coalesce(sum(a.size), 0)"
-                + " from export_scratch s join artifact a on a.id = s.content_id where s.draft_id = ? and s.op = 'X'")) {
+                + " from version_draft_unit s join artifact a on a.id = s.content_id where s.draft_id = ? and s.op = 'X'")) {
             sizes.setObject(1, scratch);
             try (ResultSet rows = sizes.executeQuery()) {
                 rows.next();
@@ -341,7 +342,7 @@ public final class ExportEngine {
             }
         }
         long links;
-        try (PreparedStatement linkCount = connection.prepareStatement("select count(*) from export_scratch s"
+        try (PreparedStatement linkCount = connection.prepareStatement("select count(*) from version_draft_unit s"
                 + " join content_artifact ca on ca.content_id = s.content_id where s.draft_id = ? and s.op = 'E'")) {
             linkCount.setObject(1, scratch);
             try (ResultSet rows = linkCount.executeQuery()) {
@@ -472,7 +473,7 @@ public final class ExportEngine {
     private static void forEachArtifact(Session session, UUID scratch, ArtifactVisitor visitor) throws IOException {
         try {
             session.doWork(connection -> {
-                try (PreparedStatement query = connection.prepareStatement("select a.sha256, a.size from export_scratch s"
+                try (PreparedStatement query = connection.prepareStatement("select a.sha256, a.size from version_draft_unit s"
                         + " join artifact a on a.id = s.content_id where s.draft_id = ? and s.op = 'X' order by a.sha256")) {
                     query.setObject(1, scratch);
                     query.setFetchSize(BATCH);
@@ -523,7 +524,7 @@ public final class ExportEngine {
         // (keyset pages would make the database select and sort the remaining units again per page).
         try {
             session.doWork(connection -> {
-                try (PreparedStatement query = connection.prepareStatement("select s.content_id from export_scratch s"
+                try (PreparedStatement query = connection.prepareStatement("select s.content_id from version_draft_unit s"
                         + " join content c on c.id = s.content_id where s.draft_id = ? and s.op = 'E' and c.content_type = ?"
                         + " order by s.content_id")) {
                     query.setObject(1, scratch);

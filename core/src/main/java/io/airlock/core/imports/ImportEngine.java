@@ -85,13 +85,19 @@ public final class ImportEngine {
         Run run = null;
         try (ArchiveReader reader = ArchiveVerifier.open(request.path(), signed)) {
             session.beginTransaction();
-            session.doWork(ImportEngine::createScratchTable);
             run = new Run(session, request, reader.source().toString(), progress, scratch.path());
             new ArchiveScanner(reader, scratch.path()).scan(run);
             ImportResult result = run.result().signedBy(signed.map(TrustedKeys.SignedToc::signedBy));
             if (request.dryRun()) {
                 session.getTransaction().rollback();
             } else {
+                Run finished = run;
+                timed("delete scratch keys", () -> session.doWork(c -> {
+                    try (PreparedStatement delete = c.prepareStatement("delete from import_key where run_id = ?")) {
+                        delete.setObject(1, finished.runId);
+                        delete.executeUpdate();
+                    }
+                }));
                 timed("sync artifacts", run.artifacts::sync); // the files must be on disk before the rows naming them commit
                 checkInterrupt(); // a cancelled import never commits
                 timed("commit", session.getTransaction()::commit);
@@ -354,15 +360,9 @@ public final class ImportEngine {
             List<Carried> carried = new ArrayList<>(pendingCarried);
             pendingUnits.clear();
             pendingCarried.clear();
+            java.util.Set<String> existing = session.doReturningWork(c -> ContentWriter.lookupByKey(c,
+                    "select key_digest, id from content where key_digest in ", carried.stream().map(Carried::digest).toList())).keySet();
             ContentWriter.Saved saved = airlock.contentWriter().save(session, batch);
-            // A unit this import created has kept its own id; any other was already stored (or a
-            // concurrent writer's): no second lookup by key.
-            java.util.Set<String> existing = new java.util.HashSet<>();
-            for (int i = 0; i < batch.size(); i++) {
-                if (!saved.ids().get(i).equals(batch.get(i).unit().id())) {
-                    existing.add(carried.get(i).digest());
-                }
-            }
             recordCarried(carried, existing);
             created.merge(currentType, (long) saved.created(), Long::sum);
             reused.merge(currentType, (long) saved.reused(), Long::sum);
@@ -379,13 +379,13 @@ public final class ImportEngine {
         }
 
         /**
-         * Records the carried units in the {@code import_scratch} scratch table (kind R; repo_index 0
+         * Records the carried units in the {@code import_key} scratch table (kind R; repo_index 0
          * when this import creates the unit, 1 when it reuses one already in the installation), so
          * that links are resolved against the archive's own units only.
          */
         private void recordCarried(List<Carried> carried, java.util.Set<String> existing) {
             session.doWork(connection -> {
-                try (PreparedStatement insert = connection.prepareStatement("insert into import_scratch (run_id, kind, repo_index,"
+                try (PreparedStatement insert = connection.prepareStatement("insert into import_key (run_id, kind, repo_index,"
                         + " line, digest, label, own_algorithm, own_digest) values (?, 'R', ?, ?, ?, ?, ?, ?)")) {
                     for (Carried unit : carried) {
                         insert.setObject(1, runId);
@@ -403,7 +403,7 @@ public final class ImportEngine {
         }
 
         /**
-         * Links and membership keys are written to the {@code import_scratch} scratch table in JDBC
+         * Links and membership keys are written to the {@code import_key} scratch table in JDBC
          * batches and resolved with joins once complete: one set-based statement instead of a
          * lookup per thousand keys.
          */
@@ -423,7 +423,7 @@ public final class ImportEngine {
                 return;
             }
             session.doWork(connection -> {
-                try (PreparedStatement insert = connection.prepareStatement("insert into import_scratch"
+                try (PreparedStatement insert = connection.prepareStatement("insert into import_key"
                         + " (run_id, kind, repo_index, line, digest, path, sha256) values (?, 'L', 0, ?, ?, ?, ?)")) {
                     for (Link link : pendingLinks) {
                         insert.setObject(1, runId);
@@ -454,31 +454,31 @@ public final class ImportEngine {
                 preferIndexes(connection, true);
                 // Grouped, and NOT EXISTS on the (run_id, kind, digest) index: H2 runs a NOT IN subquery again
                 // for every outer row (quadratic: minutes for CS9), and PostgreSQL is told to use indexes.
-                firstMissing(connection, "select max(s.line), s.digest, s.path from import_scratch s where s.run_id = ? and s.kind = 'L'"
+                firstMissing(connection, "select max(s.line), s.digest, s.path from import_key s where s.run_id = ? and s.kind = 'L'"
                         + " group by s.digest, s.path having count(*) > 1 order by 1",
                         row -> LinkRules.duplicate(where + row.getLong(1), row.getString(2), row.getString(3)));
-                firstMissing(connection, "select s.line, s.digest from import_scratch s where s.run_id = ? and s.kind = 'L'"
-                        + " and not exists (select 1 from import_scratch r where r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest)"
+                firstMissing(connection, "select s.line, s.digest from import_key s where s.run_id = ? and s.kind = 'L'"
+                        + " and not exists (select 1 from import_key r where r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest)"
                         + " order by s.line", row -> LinkRules.notCarried(where + row.getLong(1), row.getString(2)));
-                firstMissing(connection, "select s.line, s.sha256 from import_scratch s where s.run_id = ? and s.kind = 'L'"
+                firstMissing(connection, "select s.line, s.sha256 from import_key s where s.run_id = ? and s.kind = 'L'"
                         + " and s.sha256 is not null and not exists (select 1 from artifact a where a.sha256 = s.sha256)"
                         + " order by s.line", row -> new AirlockException(ErrorCode.ARCHIVE_INVALID, where + row.getLong(1)
                         + ": artifact " + row.getString(2) + " is neither in the export nor in this installation"));
-                firstMissing(connection, "select s.line, s.path, r.label, s.sha256, r.own_digest from import_scratch s join import_scratch r"
+                firstMissing(connection, "select s.line, s.path, r.label, s.sha256, r.own_digest from import_key s join import_key r"
                         + " on r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest where s.run_id = ? and s.kind = 'L'"
                         + " and s.sha256 is not null and r.own_algorithm = '" + FileDigest.SHA_256 + "' and r.own_digest <> s.sha256"
                         + " order by s.line", row -> LinkRules.mismatch(where + row.getLong(1), row.getString(2), row.getString(3),
                         FileDigest.SHA_256, row.getString(4), row.getString(5)));
                 checkOtherDigests(connection, where);
                 try (PreparedStatement created = connection.prepareStatement("select c.id, s.path, a.id"
-                        + " from import_scratch s join content c on c.key_digest = s.digest left join artifact a on a.sha256 = s.sha256"
-                        + " where s.run_id = ? and s.kind = 'L' and exists (select 1 from import_scratch r where r.run_id = s.run_id"
+                        + " from import_key s join content c on c.key_digest = s.digest left join artifact a on a.sha256 = s.sha256"
+                        + " where s.run_id = ? and s.kind = 'L' and exists (select 1 from import_key r where r.run_id = s.run_id"
                         + " and r.kind = 'R' and r.repo_index = 0 and r.digest = s.digest)");
                         PreparedStatement onDemand = connection.prepareStatement("select c.id, s.path, a.id"
-                        + " from import_scratch s join content c on c.key_digest = s.digest join artifact a on a.sha256 = s.sha256"
+                        + " from import_key s join content c on c.key_digest = s.digest join artifact a on a.sha256 = s.sha256"
                         + " join content_artifact x on x.content_id = c.id and x.relative_path = s.path and x.artifact_id is null"
-                        + " where s.run_id = ? and s.kind = 'L' and not exists (select 1 from import_scratch r where r.run_id = s.run_id"
-                        + " and r.kind = 'R' and r.repo_index = 0 and r.digest = s.digest) and exists (select 1 from import_scratch r"
+                        + " where s.run_id = ? and s.kind = 'L' and not exists (select 1 from import_key r where r.run_id = s.run_id"
+                        + " and r.kind = 'R' and r.repo_index = 0 and r.digest = s.digest) and exists (select 1 from import_key r"
                         + " where r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest and r.own_algorithm is not null)");
                         PreparedStatement insert = connection.prepareStatement(
                                 "insert into content_artifact (id, content_id, relative_path, artifact_id) values (?, ?, ?, ?)");
@@ -539,7 +539,7 @@ public final class ImportEngine {
         private void checkOtherDigests(java.sql.Connection connection, String where) throws java.sql.SQLException {
             Map<String, List<LinkRules.Check>> fromArchive = new TreeMap<>();
             try (PreparedStatement query = connection.prepareStatement("select s.line, s.path, r.label, s.sha256, r.own_algorithm,"
-                    + " r.own_digest from import_scratch s join import_scratch r on r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest"
+                    + " r.own_digest from import_key s join import_key r on r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest"
                     + " where s.run_id = ? and s.kind = 'L' and s.sha256 is not null and r.own_algorithm is not null"
                     + " and r.own_algorithm <> '" + FileDigest.SHA_256 + "' order by s.sha256, s.line")) {
                 query.setObject(1, runId);
@@ -570,7 +570,7 @@ public final class ImportEngine {
         @Override
         public void members(int repository, List<String> keyDigests, String where) {
             session.doWork(connection -> {
-                try (PreparedStatement insert = connection.prepareStatement("insert into import_scratch"
+                try (PreparedStatement insert = connection.prepareStatement("insert into import_key"
                         + " (run_id, kind, repo_index, line, digest) values (?, 'M', ?, ?, ?)")) {
                     for (String digest : keyDigests) {
                         insert.setObject(1, runId);
@@ -589,7 +589,7 @@ public final class ImportEngine {
         @Override
         public void endOfMembership(int repository) {
             Manifest.ExportedRepository exported = manifest.repositories().get(repository);
-            timed("check membership", () -> session.doWork(connection -> firstMissing(connection, "select s.line, s.digest from import_scratch s where s.run_id = ?"
+            timed("check membership", () -> session.doWork(connection -> firstMissing(connection, "select s.line, s.digest from import_key s where s.run_id = ?"
                     + " and s.kind = 'M' and s.repo_index = " + repository
                     + " and not exists (select 1 from content c where c.key_digest = s.digest) order by s.line",
                     (line, digest) -> new AirlockException(ErrorCode.NOT_FOUND, membershipWhere + ": unit with key digest " + digest
@@ -599,7 +599,7 @@ public final class ImportEngine {
                     destinations.get(repository).name())));
             VersionDraft draft = airlock.repositories().draft(session, destinations.get(repository).name(), VersionDraft.Mode.REPLACE,
                     OptionalInt.empty());
-            timed("stage membership", () -> draft.addSelected("select c.id from import_scratch s join content c on c.key_digest = s.digest"
+            timed("stage membership", () -> draft.addSelected("select c.id from import_key s join content c on c.key_digest = s.digest"
                     + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ?", runId, repository));
             checkInterrupt();
             timed("create version", () -> versions.add(draft.commit()));
@@ -615,7 +615,7 @@ public final class ImportEngine {
          */
         private void checkPaths(java.sql.Connection connection, int repository, String destination) throws java.sql.SQLException {
             boolean postgres = isPostgres(connection);
-            try (PreparedStatement query = connection.prepareStatement("select x.relative_path from import_scratch s"
+            try (PreparedStatement query = connection.prepareStatement("select x.relative_path from import_key s"
                     + " join content c on c.key_digest = s.digest join content_artifact x on x.content_id = c.id"
                     + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ? order by x.relative_path"
                     + (postgres ? " collate \"C\"" : ""))) {
@@ -682,17 +682,6 @@ public final class ImportEngine {
                 // Leftover files are orphans that cleanup removes; the original failure matters more.
             }
         }
-    }
-
-    /**
-     * Creates the run's scratch table of keys (links L, membership M and carried units R), dropped
-     * with the transaction. Every row has its own line number, so both indexes are unique keys.
-     */
-    private static void createScratchTable(java.sql.Connection connection) throws java.sql.SQLException {
-        io.airlock.core.db.Jdbc.createTransactionTable(connection, "import_scratch", "run_id uuid not null,"
-                + " kind char(1) not null, repo_index int not null, line bigint not null, digest varchar(64) not null,"
-                + " path varchar(4096), sha256 varchar(64), label varchar(512), own_algorithm varchar(32),"
-                + " own_digest varchar(128), primary key (run_id, kind, repo_index, line), unique (run_id, kind, digest, line)");
     }
 
     private static boolean isPostgres(java.sql.Connection connection) throws java.sql.SQLException {
