@@ -34,9 +34,10 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * Export/import throughput on embedded H2: generates a file repository of N units with artifacts of
+ * Export/import throughput on embedded H2, or on PostgreSQL with {@code --db} (two fresh databases
+ * created on that server and dropped afterwards): generates a file repository of N units with artifacts of
  * a chosen size, exports it, imports it into a fresh installation and prints units/s, MB/s and peak
- * heap for each phase; then adds 1% new units and measures an incremental export. With
+ * heap for each phase, and the imported database's size per unit; then adds 1% new units and measures an incremental export. With
  * {@code --compare-tar}, also times {@code tar cf} and {@code tar xf} over the same artifact files.
  */
 public final class Benchmarks {
@@ -47,6 +48,10 @@ public final class Benchmarks {
     private Path workDirectory;
     private long chunkSize;
     private boolean dropUpstreamArtifacts;
+    /** A PostgreSQL server's database to connect to first (the benchmark creates and drops its own two), or null for H2. */
+    private String db;
+    private String dbUser;
+    private String dbPassword = "";
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("rpm")) {
@@ -67,7 +72,7 @@ public final class Benchmarks {
         }
         if (args.length == 0 || !args[0].equals("export-import")) {
             System.err.println("usage: benchmarks/run export-import [--units N] [--size BYTES|nK|nM] [--chunk-size SIZE]"
-                    + " [--compare-tar] [--dir DIR] [--drop-upstream-artifacts]\n"
+                    + " [--compare-tar] [--dir DIR] [--drop-upstream-artifacts] [--db JDBC_URL [--db-user U] [--db-password P]]\n"
                     + "       benchmarks/run rpm [--data DIR] [--dir DIR]\n"
                     + "       benchmarks/run publish [--packages N] [--dir DIR] [--appstream] [--data DIR] [--runs N] [--process]\n"
                     + "       benchmarks/run copy [--data DIR] [--dir DIR] [--sample N] [--seed S] [--runs N] [--out DIR]\n"
@@ -83,6 +88,9 @@ public final class Benchmarks {
                 case "--compare-tar" -> benchmark.compareTar = true;
                 case "--dir" -> benchmark.workDirectory = Path.of(args[++i]);
                 case "--drop-upstream-artifacts" -> benchmark.dropUpstreamArtifacts = true;
+                case "--db" -> benchmark.db = args[++i];
+                case "--db-user" -> benchmark.dbUser = args[++i];
+                case "--db-password" -> benchmark.dbPassword = args[++i];
                 default -> {
                     System.err.println("unknown option " + args[i]);
                     System.exit(2);
@@ -144,7 +152,18 @@ public final class Benchmarks {
         Path exports = work.resolve("exports");
         System.out.printf(Locale.ROOT, "export-import: %,d units of %s, max heap %s, work dir %s%n", units, bytes(size),
                 bytes(Runtime.getRuntime().maxMemory()), work);
-        try (Airlock upstream = open(work.resolve("upstream")); Airlock downstream = open(work.resolve("downstream"))) {
+        List<String> databases = new ArrayList<>();
+        if (db != null) {
+            String stem = "airlock_bench_" + ProcessHandle.current().pid() + "_" + System.currentTimeMillis() % 100_000;
+            databases.add(stem + "_up");
+            databases.add(stem + "_down");
+            for (String database : databases) {
+                adminUpdate("create database " + database);
+            }
+            System.out.printf(Locale.ROOT, "databases %s on %s%n", databases, db);
+        }
+        try (Airlock upstream = open(work.resolve("upstream"), databases.isEmpty() ? null : databases.get(0));
+                Airlock downstream = open(work.resolve("downstream"), databases.isEmpty() ? null : databases.get(1))) {
             upstream.repositories().create("bench", "file", null);
             Phase generate = Phase.start("generate");
             generate(upstream, 0, units);
@@ -172,6 +191,8 @@ public final class Benchmarks {
                     ImportRequest.of(exported.toc().orElseThrow()).creatingRepositories(), importClock);
             imports.end(imported.units(), exported.bytes());
             importClock.print(imports.start());
+            printDatabaseSize(downstream, work.resolve("downstream"), databases.isEmpty() ? null : databases.get(1),
+                    imported.units());
 
             int extra = Math.max(1, units / 100);
             generate(upstream, units, extra);
@@ -190,10 +211,56 @@ public final class Benchmarks {
                 compareWithTar(work, upstream, exported);
             }
         } finally {
+            for (String database : databases) {
+                adminUpdate("drop database if exists " + database);
+            }
             if (workDirectory == null) {
                 FileTrees.deleteTree(work);
             }
         }
+    }
+
+    /** Runs a statement on the server's database named by {@code --db} (create or drop one of the benchmark's). */
+    private void adminUpdate(String sql) throws java.sql.SQLException {
+        java.util.Properties properties = new java.util.Properties();
+        if (dbUser != null) {
+            properties.setProperty("user", dbUser);
+            properties.setProperty("password", dbPassword);
+        }
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(db, properties);
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.executeUpdate(sql);
+        }
+    }
+
+    /** {@code --db}'s URL with its database name replaced by {@code database} (query parameters kept). */
+    private String urlOf(String database) {
+        int query = db.indexOf('?');
+        String base = query < 0 ? db : db.substring(0, query);
+        int slash = base.lastIndexOf('/');
+        return base.substring(0, slash + 1) + database + (query < 0 ? "" : db.substring(query));
+    }
+
+    /** Prints the database's size after the import, in all and per imported unit (H2: the file; PostgreSQL: pg_database_size). */
+    private static void printDatabaseSize(Airlock airlock, Path home, String database, long units) throws IOException {
+        long size;
+        String what;
+        if (database == null) {
+            Path file = home.resolve("db").resolve("airlock.mv.db");
+            size = Files.size(file);
+            what = "H2 file " + file.getFileName();
+        } else {
+            size = airlock.inTransaction(session -> session.doReturningWork(connection -> {
+                try (java.sql.Statement statement = connection.createStatement();
+                        java.sql.ResultSet rows = statement.executeQuery("select pg_database_size(current_database())")) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }));
+            what = "PostgreSQL database " + database;
+        }
+        System.out.printf(Locale.ROOT, "    downstream %s after import: %s, %,.0f bytes per unit%n", what, bytes(size),
+                units == 0 ? 0.0 : (double) size / units);
     }
 
     /** Times tar cf over the artifact files the export carried, and tar xf of that tar, beside export/import. */
@@ -227,6 +294,18 @@ public final class Benchmarks {
 
     private static Airlock open(Path home) {
         return Airlock.builder().home(home).build();
+    }
+
+    /** An installation at {@code home}: H2 in it, or, with {@code database}, that database of the {@code --db} server. */
+    private Airlock open(Path home, String database) {
+        if (database == null) {
+            return open(home);
+        }
+        Airlock.Builder builder = Airlock.builder().jdbcUrl(urlOf(database));
+        if (dbUser != null) {
+            builder.credentials(dbUser, dbPassword);
+        }
+        return builder.home(home).build();
     }
 
     /** Adds {@code count} file units numbered from {@code first}, with distinct artifacts, as one new version. */

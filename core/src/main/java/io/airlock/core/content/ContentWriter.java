@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.hibernate.Session;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
 
 /**
  * Stores content units in bulk: each unit is matched by natural key (one indexed lookup per batch
@@ -46,6 +48,7 @@ public final class ContentWriter {
     private final PluginRegistry plugins;
     private final ArtifactStore store;
     private final Duration lockTimeout;
+    private final Map<Class<? extends Content>, Optional<SubclassRows>> subclassRows = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * A writer for the plugins' types recording artifacts of {@code store}, whose lock waits (for
@@ -123,7 +126,15 @@ public final class ContentWriter {
         }
         for (Map.Entry<String, List<Content>> type : newByType.entrySet()) {
             Cancellation.check("saving content"); // between statements: a batch of large units takes a while
-            insert(session, type.getValue());
+            Optional<SubclassRows> rows = subclassRows(session, type.getValue().get(0));
+            if (rows.isPresent()) {
+                // The claim's content row stays: the type's own row completes the unit.
+                SharedSessionContractImplementor implementor = session.unwrap(SharedSessionContractImplementor.class);
+                session.doWork(c -> rows.get().insert(c, implementor, type.getValue(), BATCH_SIZE));
+            } else {
+                session.doWork(c -> deleteClaims(c, type.getValue()));
+                insert(session, type.getValue());
+            }
         }
         session.flush();
         Cancellation.check("saving content");
@@ -162,10 +173,10 @@ public final class ContentWriter {
     /**
      * Claims the keys of units not found in the {@code content} table and returns the units this
      * transaction creates; a unit whose key a concurrent writer committed first joins
-     * {@code reused} with the winner's id. The claim rows are base rows of the units themselves;
-     * they are deleted again right away so that the resource inserts each unit whole, while the
-     * deleted row keeps the key locked by this transaction until it ends (on H2 and PostgreSQL a
-     * writer of the same key waits for a deleting transaction as for an inserting one).
+     * {@code reused} with the winner's id. The claim rows are the units' whole {@code content}
+     * rows: a type whose own row is plain columns keeps them and adds that row (see
+     * {@link SubclassRows}); for any other type they are deleted again so that the resource inserts
+     * each unit whole (see {@link #deleteClaims}).
      */
     private List<NewUnit> claim(Connection connection, List<NewUnit> candidates, Map<String, UUID> ids, List<NewUnit> reused)
             throws SQLException {
@@ -199,10 +210,19 @@ public final class ContentWriter {
             ids.put(unit.keyDigest(), winner);
             (winner.equals(unit.id()) ? created : reused).add(sorted.get(i));
         }
+        return created;
+    }
+
+    /**
+     * Deletes the claim rows of units the ORM is about to insert whole. The deleted row keeps the
+     * key locked by this transaction until it ends (on H2 and PostgreSQL a writer of the same key
+     * waits for a deleting transaction as for an inserting one).
+     */
+    private static void deleteClaims(Connection connection, List<Content> units) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("delete from content where id = ?")) {
             int pending = 0;
-            for (NewUnit newUnit : created) {
-                delete.setObject(1, newUnit.unit().id());
+            for (Content unit : units) {
+                delete.setObject(1, unit.id());
                 delete.addBatch();
                 if (++pending == BATCH_SIZE) {
                     delete.executeBatch();
@@ -213,7 +233,22 @@ public final class ContentWriter {
                 delete.executeBatch();
             }
         }
-        return created;
+    }
+
+    /** The JDBC insert of the unit's type when it is eligible (see {@link SubclassRows}), made once per type. */
+    private Optional<SubclassRows> subclassRows(Session session, Content unit) {
+        Class<? extends Content> type = org.hibernate.Hibernate.getClass(unit).asSubclass(Content.class);
+        return subclassRows.computeIfAbsent(type, t -> usesDefaultInsert(plugins.resourceOf(unit).getClass())
+                ? SubclassRows.of(session.getSessionFactory().unwrap(SessionFactoryImplementor.class), t) : Optional.empty());
+    }
+
+    /** True when the resource keeps {@link ContentResource#insertAll}'s default (persist each unit as mapped). */
+    private static boolean usesDefaultInsert(Class<?> resource) {
+        try {
+            return resource.getMethod("insertAll", Session.class, List.class).getDeclaringClass() == ContentResource.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     @SuppressWarnings("unchecked")

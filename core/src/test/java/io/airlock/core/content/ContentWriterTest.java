@@ -79,6 +79,22 @@ final class ContentWriterTest {
         }
     }
 
+    @Test
+    void aPlainTypeKeepsItsClaimedContentRowAndReadsBackWithEveryField() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db)) {
+            Widget written = new Widget("gear", 7);
+            UUID id = TestInstallations.save(airlock, written).get(0);
+
+            Widget read = airlock.inTransaction(s -> s.get(Widget.class, id));
+            assertThat(read.name()).isEqualTo("gear");
+            assertThat(read.revision()).isEqualTo(7);
+            assertThat(read.label()).isEqualTo("gear");
+            assertThat(read.keyDigest()).isEqualTo(written.keyDigest());
+            assertThat(read.typeId()).isEqualTo("test.widget");
+            assertThat(count(airlock, "select count(*) from Content")).isEqualTo(1);
+        }
+    }
+
     private static Saved save(Airlock airlock, List<NewUnit> units) {
         return airlock.inTransaction(session -> airlock.contentWriter().save(session, units));
     }
