@@ -63,7 +63,7 @@ final class SubclassRows {
         }
         TableDetails identifierTable = tables.get(0).isIdentifierTable() ? tables.get(0) : tables.get(1);
         TableDetails own = identifierTable == tables.get(0) ? tables.get(1) : tables.get(0);
-        if (!identifierTable.getTableName().equalsIgnoreCase("content")) {
+        if (!unqualified(identifierTable.getTableName()).equalsIgnoreCase("content")) {
             return Optional.empty();
         }
         if (own.getKeyDetails().getColumnCount() != 1) {
@@ -81,7 +81,7 @@ final class SubclassRows {
             }
             String table = basic.getContainingTableExpression();
             if (table.equalsIgnoreCase(identifierTable.getTableName())) {
-                if (!CLAIMED.contains(basic.getSelectionExpression().toLowerCase(java.util.Locale.ROOT))) {
+                if (!CLAIMED.contains(unqualified(basic.getSelectionExpression()).toLowerCase(java.util.Locale.ROOT))) {
                     return Optional.empty();
                 }
                 continue;
@@ -96,6 +96,12 @@ final class SubclassRows {
         String sql = "insert into " + own.getTableName() + " (" + String.join(", ", columns) + ") values ("
                 + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
         return Optional.of(new SubclassRows(sql, id.getJdbcMapping(), List.copyOf(attributes), List.copyOf(mappings)));
+    }
+
+    /** A table or column name without its schema or quotes (PostgreSQL's dialect quotes keywords such as "content"). */
+    private static String unqualified(String table) {
+        String name = table.substring(table.lastIndexOf('.') + 1);
+        return name.length() > 1 && name.startsWith("\"") && name.endsWith("\"") ? name.substring(1, name.length() - 1) : name;
     }
 
     private static boolean hasCallbacks(Class<?> type) {
