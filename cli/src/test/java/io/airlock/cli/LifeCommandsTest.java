@@ -105,6 +105,20 @@ final class LifeCommandsTest {
     }
 
     @Test
+    void statusOfADatabaseWithoutTheSchemaReportsAnEmptyInstallationWithItsMigrationsPending() throws IOException {
+        try (TestDatabase db = TestDatabase.create()) {
+            Cli.Result status = Cli.ok(db, "status", "--json");
+
+            com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(status.out());
+            assertThat(root.get("repositories").asLong()).isZero();
+            assertThat(root.get("units").size()).isZero();
+            assertThat(root.get("schema").get(0).get("module").asText()).isEqualTo("core");
+            assertThat(root.get("schema").get(0).get("applied").size()).isZero();
+            assertThat(root.get("schema").get(0).get("pending").get(0).asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void exportListShowsFullAndIncrementalExportsAndForgetMakesTheNextIncrementalFail() throws IOException {
         try (TestDatabase db = TestDatabase.create()) {
             Path input = Trees.write(db.path("input"), Map.of("a.txt", bytes("a")));

@@ -63,9 +63,11 @@ public record InstallationStatus(String database, Path storage, List<Schema.Modu
         return airlock.inRolledBackTransaction(session -> {
             List<Schema.ModuleStatus> schema = session.doReturningWork(connection -> Schema.status(connection, installed));
             if (schema.get(0).applied().isEmpty()) {
-                String url = session.doReturningWork(connection -> maskPassword(connection.getMetaData().getURL()));
-                throw new AirlockException(ErrorCode.DATABASE_FAILURE, "the database " + url + " has no Airlock schema yet"
-                        + " (core migration 1 is not applied)");
+                // A new home or an empty database: nothing to count, and the schema line says so (all pending).
+                Path storage = ((FileSystemArtifactStore) airlock.artifacts()).root();
+                long[] store = walk(storage);
+                return session.doReturningWork(connection -> new InstallationStatus(maskPassword(connection.getMetaData().getURL()),
+                        storage, schema, plugins, 0, 0, Map.of(), 0, 0, store[0], store[1], 0, 0));
             }
             OrphanCleanup.Orphans orphans = OrphanCleanup.countOrphans(session);
             return session.doReturningWork(connection -> {
