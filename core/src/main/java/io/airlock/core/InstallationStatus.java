@@ -60,11 +60,11 @@ public record InstallationStatus(String database, Path storage, List<Schema.Modu
         List<ContentPlugin> installed = airlock.plugins().plugins();
         Map<String, String> plugins = new TreeMap<>();
         installed.forEach(plugin -> plugins.put(plugin.name(), plugin.version()));
+        Path storage = ((FileSystemArtifactStore) airlock.artifacts()).root();
         return airlock.inRolledBackTransaction(session -> {
             List<Schema.ModuleStatus> schema = session.doReturningWork(connection -> Schema.status(connection, installed));
             if (schema.get(0).applied().isEmpty()) {
                 // A new home or an empty database: nothing to count, and the schema line says so (all pending).
-                Path storage = ((FileSystemArtifactStore) airlock.artifacts()).root();
                 long[] store = walk(storage);
                 return session.doReturningWork(connection -> new InstallationStatus(maskPassword(connection.getMetaData().getURL()),
                         storage, schema, plugins, 0, 0, Map.of(), 0, 0, store[0], store[1], 0, 0));
@@ -79,7 +79,6 @@ public record InstallationStatus(String database, Path storage, List<Schema.Modu
                     }
                 }
                 long[] artifacts = longs(connection, "select count(*), coalesce(sum(size), 0) from artifact");
-                Path storage = ((FileSystemArtifactStore) airlock.artifacts()).root();
                 long[] store = walk(storage);
                 return new InstallationStatus(maskPassword(connection.getMetaData().getURL()), storage,
                         schema, plugins, longs(connection, "select count(*) from repository")[0],

@@ -501,6 +501,10 @@ public final class ImportEngine {
          * planner takes it for tiny and joins it to itself by nested loops over sequential scans,
          * quadratic in the links; every join here has an index, which this makes it use.
          */
+        private void preferIndexes(java.sql.Connection connection, boolean prefer) throws java.sql.SQLException {
+            plannerSetting(connection, "enable_seqscan", !prefer);
+        }
+
         /**
          * On PostgreSQL, turns nested loops off (or back on) for the joins of import_key with itself.
          * Told to prefer indexes and given no statistics, the planner probes the (run_id, kind, …)
@@ -508,17 +512,14 @@ public final class ImportEngine {
          * unit for every link (minutes for CS9's 19k links); a hash join reads each side once.
          */
         private void hashSelfJoins(java.sql.Connection connection, boolean hash) throws java.sql.SQLException {
-            if (isPostgres(connection)) {
-                try (java.sql.Statement statement = connection.createStatement()) {
-                    statement.execute("set local enable_nestloop = " + (hash ? "off" : "on"));
-                }
-            }
+            plannerSetting(connection, "enable_nestloop", !hash);
         }
 
-        private void preferIndexes(java.sql.Connection connection, boolean prefer) throws java.sql.SQLException {
+        /** {@code set local SETTING = on|off} on PostgreSQL (until the transaction ends); nothing on H2. */
+        private static void plannerSetting(java.sql.Connection connection, String setting, boolean on) throws java.sql.SQLException {
             if (isPostgres(connection)) {
                 try (java.sql.Statement statement = connection.createStatement()) {
-                    statement.execute("set local enable_seqscan = " + (prefer ? "off" : "on"));
+                    statement.execute("set local " + setting + " = " + (on ? "on" : "off"));
                 }
             }
         }
