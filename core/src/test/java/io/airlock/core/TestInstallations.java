@@ -45,4 +45,18 @@ public final class TestInstallations {
         List<NewUnit> newUnits = java.util.Arrays.stream(units).map(u -> new NewUnit(u, List.of())).toList();
         return airlock.inTransaction(session -> airlock.contentWriter().save(session, newUnits).ids());
     }
+
+    /** A count query's result, e.g. {@code select count(*) from Content}, in its own transaction. */
+    public static long count(Airlock airlock, String hql) {
+        return airlock.inTransaction(s -> s.createSelectionQuery(hql, Long.class).getSingleResult());
+    }
+
+    /** Waits up to 30 s for the latch; an interrupt ends the wait and stays set. */
+    public static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package io.airlock.core.content;
 
+import static io.airlock.core.TestInstallations.await;
+import static io.airlock.core.TestInstallations.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -169,17 +171,5 @@ final class ConcurrentContentWriterTest {
         return java.util.Arrays.stream(names)
                 .map(name -> new NewUnit(new Widget(name, 1), List.of(new UnitFile(name + ".bin", Optional.of(bytes)))))
                 .toList();
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static long count(Airlock airlock, String hql) {
-        return airlock.inTransaction(s -> s.createSelectionQuery(hql, Long.class).getSingleResult());
     }
 }

@@ -1,5 +1,6 @@
 package io.airlock.core.content;
 
+import static io.airlock.core.TestInstallations.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.airlock.core.Airlock;
@@ -97,9 +98,5 @@ final class ContentWriterTest {
 
     private static Saved save(Airlock airlock, List<NewUnit> units) {
         return airlock.inTransaction(session -> airlock.contentWriter().save(session, units));
-    }
-
-    private static long count(Airlock airlock, String hql) {
-        return airlock.inTransaction(s -> s.createSelectionQuery(hql, Long.class).getSingleResult());
     }
 }

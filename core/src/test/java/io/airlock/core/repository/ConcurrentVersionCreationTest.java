@@ -1,5 +1,6 @@
 package io.airlock.core.repository;
 
+import static io.airlock.core.TestInstallations.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -180,14 +181,6 @@ final class ConcurrentVersionCreationTest {
                         assertThat(e.getMessage()).startsWith("repository 'r' was created by a concurrent operation");
                     });
             assertThat(airlock.repositories().list()).extracting(Repository::name).containsExactly("r");
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,5 +1,7 @@
 package io.airlock.core.repository;
 
+import static io.airlock.core.TestInstallations.await;
+import static io.airlock.core.TestInstallations.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -361,17 +363,5 @@ final class VersionDeletionTest {
                 .getResultList().stream()
                 .map(row -> row[0] + " " + row[1] + "-" + (row[2] == null ? "" : row[2]))
                 .toList());
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static long count(Airlock airlock, String hql) {
-        return airlock.inTransaction(s -> s.createSelectionQuery(hql, Long.class).getSingleResult());
     }
 }
