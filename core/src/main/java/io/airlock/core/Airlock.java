@@ -78,7 +78,16 @@ public final class Airlock implements AutoCloseable {
     /** The lock timeout unless {@link Builder#lockTimeout} sets another. */
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(60);
 
-    private final SessionFactory sessionFactory;
+    /** Built by {@link #orm} on first use when the start did not need it; guarded by {@code this}. */
+    private volatile SessionFactory sessionFactory;
+    private final Orm orm;
+    /** Whether {@link #sessionFactory()} is building the ORM (guarded by {@code this}). */
+    private boolean starting;
+    /** The ORM built on first use while the plugins' resources are not bound to it yet (guarded by {@code this}). */
+    private SessionFactory unbound;
+    /** Why binding the plugins' resources failed on first use (guarded by {@code this}). */
+    private AirlockException refused;
+    private final SchemaMigrator.Connections connections;
     private final PluginRegistry plugins;
     private final ArtifactStore store;
     private final Repositories repositories;
@@ -87,9 +96,11 @@ public final class Airlock implements AutoCloseable {
     private final TrustedKeys trustedKeys;
     private final Duration lockTimeout;
 
-    private Airlock(SessionFactory sessionFactory, PluginRegistry plugins, ArtifactStore store, TrustedKeys trustedKeys,
-            Duration lockTimeout) {
+    private Airlock(SessionFactory sessionFactory, Orm orm, SchemaMigrator.Connections connections, PluginRegistry plugins,
+            ArtifactStore store, TrustedKeys trustedKeys, Duration lockTimeout) {
         this.sessionFactory = sessionFactory;
+        this.orm = orm;
+        this.connections = connections;
         this.plugins = plugins;
         this.store = store;
         this.trustedKeys = trustedKeys;
@@ -97,6 +108,9 @@ public final class Airlock implements AutoCloseable {
         this.repositories = new Repositories(this);
         this.contentWriter = new ContentWriter(plugins, store, lockTimeout);
         this.orphanCleanup = new OrphanCleanup(this);
+        if (sessionFactory == null) {
+            plugins.bindOnFirstUse(this::sessionFactory);
+        }
     }
 
     public static Builder builder() {
@@ -230,7 +244,7 @@ public final class Airlock implements AutoCloseable {
     }
 
     private <R> R inTransaction(Function<Session, R> work, boolean commit) {
-        try (Session session = sessionFactory.openSession()) {
+        try (Session session = sessionFactory().openSession()) {
             Transaction transaction = null;
             try {
                 transaction = session.beginTransaction(); // takes the connection: a failure here is translated too
@@ -255,13 +269,100 @@ public final class Airlock implements AutoCloseable {
         }
     }
 
+    /** What Airlock needs to run read-only work on a plain JDBC connection. */
+    @FunctionalInterface
+    public interface ConnectionWork<R> {
+        R run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs read-only work on a plain JDBC connection from Airlock's pool (or the host's DataSource),
+     * without the ORM: for the short queries of commands that must answer at once (listing
+     * repositories and versions), which then never build Hibernate. SQL failures are translated as
+     * in {@link #inTransaction}.
+     */
+    public <R> R readOnly(ConnectionWork<R> work) {
+        Connection connection;
+        try {
+            connection = connections.open();
+        } catch (SQLException e) {
+            throw Databases.translate(e, lockTimeout);
+        }
+        try {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw Databases.translate(e, lockTimeout);
+        } finally {
+            try {
+                connections.release(connection);
+            } catch (SQLException e) {
+                LOG.debug("cannot release a connection: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * The ORM. When nothing at start-up needed it (no migration to apply, no schema check), it is
+     * built here on first use, and the plugins' resources are bound to its metamodel then; a plugin
+     * the binding refuses fails that first use with the message start-up would have given.
+     */
     public SessionFactory sessionFactory() {
-        return sessionFactory;
+        SessionFactory built = sessionFactory;
+        if (built == null) {
+            synchronized (this) {
+                built = sessionFactory;
+                if (built == null) {
+                    if (refused != null) {
+                        throw refused;
+                    }
+                    if (starting) { // a resource asked for another while being bound: as at an eager start, not yet
+                        throw new IllegalStateException("resources are bound when Airlock starts");
+                    }
+                    starting = true;
+                    try {
+                        if (unbound == null) {
+                            unbound = orm.start();
+                        }
+                        try {
+                            plugins.bindResources(unbound.getMetamodel());
+                        } catch (AirlockException e) {
+                            refused = e; // the plugins stay as they are: every later use fails alike
+                            throw e;
+                        }
+                        built = unbound;
+                    } finally {
+                        starting = false;
+                    }
+                    sessionFactory = built;
+                }
+            }
+        }
+        return built;
+    }
+
+    /** Whether the ORM is built (tests of the lazy start). */
+    boolean ormStarted() {
+        return sessionFactory != null;
     }
 
     @Override
     public void close() {
-        sessionFactory.close();
+        synchronized (this) {
+            if (sessionFactory != null) {
+                sessionFactory.close(); // stops Airlock's own pool too
+            } else if (unbound != null) {
+                unbound.close();
+            } else {
+                orm.stopPool();
+            }
+        }
+    }
+
+    /** How the ORM is built (and, before that, how Airlock's own pool is stopped). */
+    interface Orm {
+        SessionFactory start();
+
+        void stopPool();
     }
 
     /** Configures and starts an {@link Airlock}. */
@@ -494,19 +595,48 @@ public final class Airlock implements AutoCloseable {
             }
             configuration.properties(properties);
 
-            SessionFactory sessionFactory;
-            try {
-                sessionFactory = configuration.createEntityManagerFactory();
-            } catch (RuntimeException e) {
-                if (pool != null) {
-                    pool.stop(); // the connections the failed start opened (an H2 file stays locked otherwise)
+            String database = jdbcUrl != null ? jdbcUrl : "the given DataSource";
+            ConnectionPool ownPool = pool;
+            Orm orm = new Orm() {
+                @Override
+                public SessionFactory start() {
+                    try {
+                        return configuration.createEntityManagerFactory();
+                    } catch (RuntimeException e) {
+                        throw Databases.startupFailure(database, e);
+                    }
                 }
-                throw Databases.startupFailure(jdbcUrl != null ? jdbcUrl : "the given DataSource", e);
+
+                @Override
+                public void stopPool() {
+                    if (ownPool != null) {
+                        ownPool.stop();
+                    }
+                }
+            };
+            // The ORM is built now only when start-up needs it: to check every plugin before a
+            // migration touches the database (so a refused plugin leaves it as it was), to run the
+            // schema update of plugins without migrations, or to validate. Otherwise the first
+            // command that needs it builds it (short read-only commands never do).
+            boolean ormNow = schemaAction == SchemaAction.VALIDATE || !unmigrated.isEmpty()
+                    || schemaAction == SchemaAction.MIGRATE && SchemaMigrator.pending(connections, modules, database);
+            SessionFactory sessionFactory = null;
+            if (ormNow) {
+                try {
+                    sessionFactory = orm.start();
+                } catch (RuntimeException e) {
+                    orm.stopPool(); // the connections the failed start opened (an H2 file stays locked otherwise)
+                    throw e;
+                }
             }
             try {
-                registry.bindResources(sessionFactory.getMetamodel());
+                if (sessionFactory != null) {
+                    registry.bindResources(sessionFactory.getMetamodel());
+                }
                 if (schemaAction == SchemaAction.MIGRATE) {
-                    SchemaMigrator.migrate(connections, modules, jdbcUrl != null ? jdbcUrl : "the given DataSource");
+                    if (sessionFactory != null) {
+                        SchemaMigrator.migrate(connections, modules, database);
+                    }
                     if (!unmigrated.isEmpty()) {
                         if (WARNED_UNMIGRATED.addAll(unmigrated)) { // once per plugin and JVM, not at every start
                             LOG.warn("plugin(s) {} ship no schema migrations: their tables are created by Hibernate's schema update",
@@ -517,13 +647,17 @@ public final class Airlock implements AutoCloseable {
                 } else if (schemaAction == SchemaAction.VALIDATE) {
                     SchemaValidator.validate(sessionFactory, model, modules);
                 }
-                Airlock airlock = new Airlock(sessionFactory, registry, store, trustedKeys, lockTimeout);
+                Airlock airlock = new Airlock(sessionFactory, orm, connections, registry, store, trustedKeys, lockTimeout);
                 if (cleanupAtStart) {
                     recoverDeadRuns(airlock);
                 }
                 return airlock;
             } catch (RuntimeException e) {
-                sessionFactory.close();
+                if (sessionFactory != null) {
+                    sessionFactory.close();
+                } else {
+                    orm.stopPool();
+                }
                 throw e;
             }
         }

@@ -29,7 +29,8 @@ final class Databases {
         }
         if (failure instanceof org.hibernate.exception.ConstraintViolationException
                 || failure instanceof jakarta.persistence.PersistenceException
-                || failure instanceof org.hibernate.HibernateException) {
+                || failure instanceof org.hibernate.HibernateException
+                || failure instanceof SQLException) {
             return new AirlockException(ErrorCode.DATABASE_FAILURE, "database error: " + rootMessage(failure), failure);
         }
         return (RuntimeException) failure;

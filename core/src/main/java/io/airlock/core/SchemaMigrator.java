@@ -54,6 +54,35 @@ final class SchemaMigrator {
      * {@code database} names the database in the message when no connection can be opened.
      */
     static int migrate(Connections connections, List<Module> modules, String database) {
+        return onConnection(connections, database, "cannot migrate the schema: ", (connection, kind) -> {
+            Map<Module, List<Script>> scripts = scripts(modules, kind);
+            Map<String, Map<Integer, String>> applied = quickRead(connection);
+            if (applied != null && pending(applied, scripts).isEmpty()) {
+                return 0;
+            }
+            return kind == DatabaseKind.POSTGRESQL
+                    ? underAdvisoryLock(connection, () -> applyPending(connection, kind, scripts))
+                    : underJvmLock(connection, () -> applyPending(connection, kind, scripts));
+        });
+    }
+
+    /**
+     * Whether any migration of the modules is not applied yet (true too when the history cannot be
+     * read); an applied migration whose script changed fails as {@link #migrate} would. One query.
+     */
+    static boolean pending(Connections connections, List<Module> modules, String database) {
+        return onConnection(connections, database, "cannot read the schema history: ", (connection, kind) -> {
+            Map<String, Map<Integer, String>> applied = quickRead(connection);
+            return applied == null || !pending(applied, scripts(modules, kind)).isEmpty();
+        });
+    }
+
+    private interface ConnectionWork<R> {
+        R run(Connection connection, DatabaseKind kind) throws SQLException;
+    }
+
+    /** Runs work on one connection in autocommit mode, restoring the mode and releasing it after. */
+    private static <R> R onConnection(Connections connections, String database, String failing, ConnectionWork<R> work) {
         Connection connection;
         try {
             connection = connections.open();
@@ -64,20 +93,7 @@ final class SchemaMigrator {
             boolean autoCommit = connection.getAutoCommit();
             try {
                 connection.setAutoCommit(true);
-                DatabaseKind kind = Schema.kindOf(connection);
-                Map<Module, List<Script>> scripts = new LinkedHashMap<>();
-                for (Module module : modules) {
-                    if (!module.migrations().isEmpty()) {
-                        scripts.put(module, module.scripts(kind));
-                    }
-                }
-                Map<String, Map<Integer, String>> applied = quickRead(connection);
-                if (applied != null && pending(applied, scripts).isEmpty()) {
-                    return 0;
-                }
-                return kind == DatabaseKind.POSTGRESQL
-                        ? underAdvisoryLock(connection, () -> applyPending(connection, kind, scripts))
-                        : underJvmLock(connection, () -> applyPending(connection, kind, scripts));
+                return work.run(connection, Schema.kindOf(connection));
             } finally {
                 try {
                     connection.setAutoCommit(autoCommit);
@@ -86,8 +102,18 @@ final class SchemaMigrator {
                 }
             }
         } catch (SQLException e) {
-            throw new AirlockException(ErrorCode.DATABASE_FAILURE, "cannot migrate the schema: " + Databases.rootMessage(e), e);
+            throw new AirlockException(ErrorCode.DATABASE_FAILURE, failing + Databases.rootMessage(e), e);
         }
+    }
+
+    private static Map<Module, List<Script>> scripts(List<Module> modules, DatabaseKind kind) {
+        Map<Module, List<Script>> scripts = new LinkedHashMap<>();
+        for (Module module : modules) {
+            if (!module.migrations().isEmpty()) {
+                scripts.put(module, module.scripts(kind));
+            }
+        }
+        return scripts;
     }
 
     /** The history in one query; null when it cannot be read (no history table yet). */

@@ -101,6 +101,80 @@ final class AirlockStartupTest {
         }
     }
 
+    @Tag("persistence")
+    @Test
+    void listingRepositoriesAndVersionsOfAMigratedDatabaseLeavesTheOrmUnbuilt() {
+        try (TestDatabase db = TestDatabase.create()) {
+            try (Airlock first = migrated(db).build()) {
+                first.repositories().create("b-repo", "test", "second");
+                first.repositories().create("a-repo", "test", null);
+                first.repositories().update("a-repo", new io.airlock.core.repository.Repositories.Update().retainVersions(3));
+            }
+            try (Airlock airlock = migrated(db).build()) {
+                assertThat(airlock.ormStarted()).as("ORM built by a start with nothing to migrate").isFalse();
+                assertThat(airlock.repositories().list())
+                        .extracting(r -> r.name(), r -> r.family(), r -> r.description(), r -> r.retainVersions().orElse(-1))
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("a-repo", "test", null, 3),
+                                org.assertj.core.groups.Tuple.tuple("b-repo", "test", "second", -1));
+                assertThat(airlock.repositories().versions("a-repo"))
+                        .extracting(v -> v.number(), v -> v.contentCount(), v -> v.complete())
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple(0, 0L, true));
+                assertThatThrownBy(() -> airlock.repositories().versions("nothing"))
+                        .hasMessage("no repository named 'nothing'");
+                assertThat(airlock.ormStarted()).as("ORM built by listing").isFalse();
+
+                assertThat(airlock.plugins().resource("test.widget").typeId()).isEqualTo("test.widget");
+                assertThat(airlock.ormStarted()).as("ORM built by the first use of a resource").isTrue();
+            }
+        }
+    }
+
+    @Tag("persistence")
+    @Test
+    void aPluginItsResourceRefusesFailsItsFirstUseWhenTheStartBuiltNoOrm() {
+        ContentPlugin refused = new ContentPlugin() {
+            @Override
+            public String name() {
+                return "test";
+            }
+
+            @Override
+            public String version() {
+                return "1.0.0";
+            }
+
+            @Override
+            public List<ContentType<?>> contentTypes() {
+                return List.of(ContentType.of(Widget.class, context -> {
+                    throw new AirlockException(ErrorCode.PLUGIN_INVALID, "the widget resource refuses to start");
+                }));
+            }
+
+            @Override
+            public List<io.airlock.spi.Migration> migrations() {
+                return new MigratedWidgetPlugin().migrations();
+            }
+        };
+        try (TestDatabase db = TestDatabase.create()) {
+            migrated(db).build().close();
+            try (Airlock airlock = Airlock.builder().jdbcUrl(db.url()).credentials(db.user(), db.password())
+                    .storage(storage).discoverPlugins(false).plugin(refused).build()) {
+                assertThat(airlock.repositories().list()).isEmpty();
+                for (int attempt = 0; attempt < 2; attempt++) {
+                    assertThatThrownBy(() -> airlock.repositories().create("r", "test", null))
+                            .isInstanceOf(AirlockException.class)
+                            .hasMessage("plugin 'test': the widget resource refuses to start");
+                }
+                assertThat(airlock.ormStarted()).isFalse();
+            }
+        }
+    }
+
+    private Airlock.Builder migrated(TestDatabase db) {
+        return Airlock.builder().jdbcUrl(db.url()).credentials(db.user(), db.password())
+                .storage(storage).discoverPlugins(false).plugin(new MigratedWidgetPlugin());
+    }
+
     private static int tablesIn(TestDatabase db) throws java.sql.SQLException {
         try (java.sql.Connection connection = db.connect(); java.sql.Statement statement = connection.createStatement();
                 java.sql.ResultSet rows = statement.executeQuery("select count(*) from information_schema.tables"

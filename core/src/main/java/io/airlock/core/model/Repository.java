@@ -45,6 +45,16 @@ public class Repository {
         this.description = description;
     }
 
+    /** A detached copy of a stored row, as Airlock reads it by plain JDBC (see {@code Airlock#readOnly}). */
+    public static Repository ofRow(UUID id, String name, String family, String description, int latestVersion,
+            Integer retainVersions) {
+        Repository repository = new Repository(name, family, description);
+        repository.id = Objects.requireNonNull(id, "id");
+        repository.latestVersion = latestVersion;
+        repository.retainVersions = retainVersions;
+        return repository;
+    }
+
     public UUID id() {
         return id;
     }

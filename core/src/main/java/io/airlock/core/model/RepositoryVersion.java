@@ -59,6 +59,16 @@ public class RepositoryVersion {
         this.removedCount = removedCount;
     }
 
+    /** A detached copy of a stored row, as Airlock reads it by plain JDBC (see {@code Airlock#readOnly}). */
+    public static RepositoryVersion ofRow(UUID id, UUID repositoryId, int number, Integer baseNumber, Instant created,
+            boolean complete, long contentCount, long addedCount, long removedCount) {
+        RepositoryVersion version = new RepositoryVersion(repositoryId, number, baseNumber, created, contentCount, addedCount,
+                removedCount);
+        version.id = java.util.Objects.requireNonNull(id, "id");
+        version.complete = complete;
+        return version;
+    }
+
     public UUID id() {
         return id;
     }

@@ -1,5 +1,7 @@
 package io.airlock.core.plugin;
 
+import static java.util.Objects.requireNonNull;
+
 import io.airlock.generic.GenericContentResource;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
@@ -41,6 +43,8 @@ public final class PluginRegistry {
     private volatile Map<String, ContentResource<?>> resources;
     private volatile List<String> importOrder;
     private volatile Map<String, List<Reference>> references;
+    /** Starts what binds the resources (Airlock's ORM) when they are first needed; null once bound or when none. */
+    private volatile Runnable binder;
 
     /**
      * A unit of one type refers to a unit of {@code targetType} through the attribute at
@@ -230,6 +234,7 @@ public final class PluginRegistry {
         this.references = graph.references();
         this.importOrder = graph.order();
         this.resources = Collections.unmodifiableMap(created);
+        this.binder = null;
     }
 
     /**
@@ -295,9 +300,25 @@ public final class PluginRegistry {
     private Map<String, ContentResource<?>> boundResources() {
         Map<String, ContentResource<?>> bound = resources;
         if (bound == null) {
-            throw new IllegalStateException("resources are bound when Airlock starts");
+            Runnable start = binder;
+            if (start != null) {
+                start.run(); // calls bindResources, or fails saying why
+            }
+            bound = resources;
+            if (bound == null) {
+                throw new IllegalStateException("resources are bound when Airlock starts");
+            }
         }
         return bound;
+    }
+
+    /**
+     * Has the first use of a resource run {@code start}, which must end in {@link #bindResources}:
+     * Airlock builds its ORM (whose metamodel the resources need) only when a command needs it, so
+     * that short read-only commands start without it.
+     */
+    public void bindOnFirstUse(Runnable start) {
+        this.binder = requireNonNull(start, "start");
     }
 
     private static String requireValue(ContentPlugin plugin, String value, String what) {

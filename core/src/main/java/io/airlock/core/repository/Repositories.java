@@ -9,7 +9,12 @@ import io.airlock.spi.Cancellation;
 import io.airlock.spi.Content;
 import io.airlock.spi.ContentType;
 import io.airlock.spi.ErrorCode;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -27,11 +32,11 @@ public final class Repositories {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
 
     private final Airlock airlock;
-    private final ReferenceColumns references;
+    /** Built on first use: it reads the ORM's metamodel, which short read-only commands never build. */
+    private volatile ReferenceColumns references;
 
     public Repositories(Airlock airlock) {
         this.airlock = airlock;
-        this.references = new ReferenceColumns(airlock.sessionFactory(), airlock.plugins());
     }
 
     /** Creates a repository with its empty version 0; refuses a taken name or an unknown family. */
@@ -83,22 +88,67 @@ public final class Repositories {
     }
 
     public Repository get(Session session, String name) {
-        return find(session, name).orElseThrow(() -> new AirlockException(ErrorCode.NOT_FOUND, "no repository named '" + name + "'"));
+        return find(session, name).orElseThrow(() -> notFound(name));
     }
 
+    /** Every repository, by name. Plain JDBC: listing never builds the ORM. */
     public List<Repository> list() {
-        return airlock.inTransaction(session ->
-                session.createSelectionQuery("from Repository order by name", Repository.class).getResultList());
+        return airlock.readOnly(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(REPOSITORY_COLUMNS + " order by name")) {
+                return repositories(select);
+            }
+        });
     }
 
+    /** A repository's versions, by number; {@code NOT_FOUND} naming it when there is none. Plain JDBC. */
     public List<RepositoryVersion> versions(String name) {
-        return airlock.inTransaction(session -> {
-            Repository repository = get(session, name);
-            return session.createSelectionQuery(
-                            "from RepositoryVersion where repositoryId = :r order by number", RepositoryVersion.class)
-                    .setParameter("r", repository.id())
-                    .getResultList();
+        return airlock.readOnly(connection -> {
+            Repository repository;
+            try (PreparedStatement select = connection.prepareStatement(REPOSITORY_COLUMNS + " where name = ?")) {
+                select.setString(1, name);
+                repository = repositories(select).stream().findFirst().orElseThrow(() -> notFound(name));
+            }
+            List<RepositoryVersion> versions = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("select id, number, base_number, created, complete,"
+                    + " content_count, added_count, removed_count from repository_version where repository_id = ? order by number")) {
+                select.setObject(1, repository.id());
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        versions.add(RepositoryVersion.ofRow(rows.getObject(1, UUID.class), repository.id(), rows.getInt(2),
+                                (Integer) rows.getObject(3, Integer.class), rows.getObject(4, OffsetDateTime.class).toInstant(),
+                                rows.getBoolean(5), rows.getLong(6), rows.getLong(7), rows.getLong(8)));
+                    }
+                }
+            }
+            return versions;
         });
+    }
+
+    private ReferenceColumns references() {
+        ReferenceColumns columns = references;
+        if (columns == null) {
+            columns = new ReferenceColumns(airlock.sessionFactory(), airlock.plugins()); // idempotent: a race builds it twice
+            references = columns;
+        }
+        return columns;
+    }
+
+    private static AirlockException notFound(String name) {
+        return new AirlockException(ErrorCode.NOT_FOUND, "no repository named '" + name + "'");
+    }
+
+    private static final String REPOSITORY_COLUMNS =
+            "select id, name, family, description, latest_version, retain_versions from repository";
+
+    private static List<Repository> repositories(PreparedStatement select) throws SQLException {
+        List<Repository> found = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                found.add(Repository.ofRow(rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3), rows.getString(4),
+                        rows.getInt(5), rows.getObject(6, Integer.class)));
+            }
+        }
+        return found;
     }
 
     /** The version a reference names (the latest when it has no number). */
@@ -240,7 +290,7 @@ public final class Repositories {
         if (baseNumber != latest) {
             version(session, VersionRef.of(repositoryName, baseNumber)); // NOT_FOUND naming it when there is none
         }
-        return new VersionDraft(session, found, latest, baseNumber, mode, references.of(found.family()));
+        return new VersionDraft(session, found, latest, baseNumber, mode, references().of(found.family()));
     }
 
     /**
