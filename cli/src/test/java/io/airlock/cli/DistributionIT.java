@@ -106,6 +106,36 @@ final class DistributionIT {
                 .isEqualTo(ok(work, "--home", up, "repo", "content", "isos", "--json").output().lines().sorted().toList());
     }
 
+    @Test
+    void theLauncherMakesAClassDataArchiveOnceThatLaterStartsMap(@TempDir Path work) throws IOException, InterruptedException {
+        Path userHome = Files.createDirectories(work.resolve("user"));
+        Map<String, String> environment = Map.of("HOME", userHome.toString(), "PATH", "/usr/bin:/bin");
+        Run first = airlock(work, environment, "--home", work.resolve("a").toString(), "repo", "list");
+        assertThat(first.exit()).as(first.output()).isZero();
+
+        Path cache = userHome.resolve(".cache/airlock");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+        List<Path> archives = List.of();
+        List<Path> leftovers = List.of();
+        while ((archives.isEmpty() || !leftovers.isEmpty()) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            try (var files = Files.walk(cache)) {
+                List<Path> all = files.toList();
+                archives = all.stream().filter(f -> f.toString().endsWith(".jsa")).toList();
+                leftovers = all.stream().filter(f -> f.toString().contains(".jsa.")).toList(); // scratch folder, marker
+            }
+        }
+        assertThat(archives).as("archives made under " + cache).hasSize(1);
+        assertThat(leftovers).as("the maker's scratch folder and marker, once it is done").isEmpty();
+
+        // -Xshare:on makes the JVM refuse to start unless it maps the archive the launcher names.
+        Map<String, String> strict = new java.util.HashMap<>(environment);
+        strict.put("JAVA_OPTS", "-Xmx256m -Xshare:on");
+        Run mapped = airlock(work, strict, "--home", work.resolve("a").toString(), "repo", "list");
+        assertThat(mapped.exit()).as(mapped.output()).isZero();
+        assertThat(mapped.output()).startsWith("NAME");
+    }
+
     private record Run(int exit, String output) {
     }
 
@@ -119,6 +149,11 @@ final class DistributionIT {
     private Run airlock(Path work, String... arguments) throws IOException, InterruptedException {
         Path emptyHome = Files.createDirectories(work.resolve("empty-home"));
         Path emptyPath = Files.createDirectories(work.resolve("empty-path"));
+        return airlock(work, Map.of("HOME", emptyHome.toString(), "PATH", emptyPath.toString()), arguments);
+    }
+
+    /** bin/airlock with only JAVA_HOME, JAVA_OPTS -Xmx256m and {@code variables} set, offline where possible. */
+    private Run airlock(Path work, Map<String, String> variables, String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         if (offline()) {
             command.addAll(List.of("unshare", "-n"));
@@ -128,10 +163,9 @@ final class DistributionIT {
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
         Map<String, String> environment = builder.environment();
         environment.clear();
-        environment.put("HOME", emptyHome.toString());
-        environment.put("PATH", emptyPath.toString());
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         environment.put("JAVA_OPTS", "-Xmx256m");
+        environment.putAll(variables);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new Run(process.waitFor(), output);
