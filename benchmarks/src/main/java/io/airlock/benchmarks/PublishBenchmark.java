@@ -62,6 +62,10 @@ final class PublishBenchmark {
                 Runtime.getRuntime().maxMemory() / 1048576.0, work, runs);
         try {
             Path repository = generate(work, packages);
+            if (!Files.exists(repository.resolve("repodata/repomd.xml"))) {
+                // A fresh work dir: the sync below reads the repository createrepo_c indexes.
+                command(work, List.of("createrepo_c", "--quiet", "--no-database", repository.toString()));
+            }
             Path home = work.resolve("home");
             try (Airlock airlock = Airlock.builder().home(home).build()) {
                 // A work dir from an earlier run keeps its synced repositories: only publication is timed again.

@@ -7,12 +7,18 @@ import io.airlock.testing.RpmFixture;
 import io.airlock.testing.TestDatabase;
 import io.airlock.testing.Tools;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -140,6 +146,79 @@ final class RpmPublishCommandTest {
         assertThat(groups).isEqualTo(onR.ok("group", "list"));
         assertThat(modules).anySatisfy(line -> assertThat(line).startsWith("airlock").contains("[d]"));
         assertThat(modules).isEqualTo(onR.ok("module", "list"));
+    }
+
+    @Test
+    void theModuleObsoleteIsPublishedAsInTheReference() throws IOException {
+        List<String> obsoletes = documents(published, "modules", "modulemd-obsoletes");
+
+        assertThat(obsoletes).singleElement().asString().contains("module: airlock", "stream: \"0\"", "obsoleted_by:");
+        assertThat(obsoletes).isEqualTo(documents(reference, "modules", "modulemd-obsoletes"));
+    }
+
+    @Test
+    void theProductidFileIsListedWithTheReferencesChecksumsAndItsBytes() throws IOException {
+        String entry = repomdEntry(published, "productid");
+
+        assertThat(entry).contains("-productid.gz\"/>", "<open-size>" + RpmFixture.PRODUCTID.length() + "</open-size>");
+        // Copied as it came: the same bytes, so the same checksum, location and sizes (the time aside).
+        assertThat(withoutTimestamp(entry)).isEqualTo(withoutTimestamp(repomdEntry(reference, "productid")));
+        assertThat(new String(content(published, "productid"), StandardCharsets.UTF_8)).isEqualTo(RpmFixture.PRODUCTID);
+        assertThat(content(published, "productid")).isEqualTo(content(reference, "productid"));
+    }
+
+    @Test
+    void repomdCarriesTheReferencesRevisionAndTags() throws IOException {
+        String repomd = Files.readString(published.resolve("repodata/repomd.xml"));
+
+        assertThat(repomd).contains("<revision>" + RpmFixture.REVISION + "</revision>",
+                "<distro cpeid=\"cpe:/o:airlock:airlock:1\">Airlock 1</distro>");
+        assertThat(head(repomd)).isEqualTo(head(Files.readString(reference.resolve("repodata/repomd.xml"))));
+    }
+
+    /** repomd.xml up to its first {@code <data>}: the revision and the tags. */
+    private static String head(String repomd) {
+        return repomd.substring(0, repomd.indexOf("<data "));
+    }
+
+    /** The {@code <data type="TYPE">} element of a repository's repomd.xml, as text. */
+    private static String repomdEntry(Path repository, String type) throws IOException {
+        String repomd = Files.readString(repository.resolve("repodata/repomd.xml"));
+        int start = repomd.indexOf("<data type=\"" + type + "\">");
+        assertThat(start).as(type + " in " + repository).isNotNegative();
+        return repomd.substring(start, repomd.indexOf("</data>", start) + "</data>".length());
+    }
+
+    private static String withoutTimestamp(String entry) {
+        return entry.replaceAll("<timestamp>\\d+</timestamp>", "");
+    }
+
+    /** The content of a repository's metadata file of {@code type}, decompressed when it is gzip. */
+    private static byte[] content(Path repository, String type) throws IOException {
+        Matcher href = Pattern.compile("<location href=\"([^\"]+)\"").matcher(repomdEntry(repository, type));
+        assertThat(href.find()).isTrue();
+        Path file = repository.resolve(href.group(1));
+        try (InputStream in = href.group(1).endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(file))
+                : Files.newInputStream(file)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** The YAML documents of {@code kind} in a repository's modules metadata, each as its text between {@code ---} and {@code ...}. */
+    private static List<String> documents(Path repository, String type, String kind) throws IOException {
+        List<String> documents = new ArrayList<>();
+        StringBuilder document = new StringBuilder();
+        for (String line : new String(content(repository, type), StandardCharsets.UTF_8).split("\n")) {
+            if (line.equals("---") || line.equals("...")) {
+                if (document.toString().contains("document: " + kind + "\n")) {
+                    documents.add(document.toString());
+                }
+                document.setLength(0);
+            } else {
+                document.append(line).append('\n');
+            }
+        }
+        return documents;
     }
 
     @Test

@@ -24,9 +24,9 @@ final class RpmSyncCommandTest {
 
             Cli.Result sync = Cli.ok(db, "rpm", "sync", "baseos", SharedData.require("cs9-baseos").toString());
 
-            assertThat(sync.outLines().get(0)).isEqualTo("created version 1 of baseos: 1166 units (+1166 -0)");
+            assertThat(sync.outLines().get(0)).isEqualTo("created version 1 of baseos: 1167 units (+1167 -0)");
             assertThat(sync.outLines().get(1)).startsWith("read 1125 rpm.package, 4 rpm.packagecategory, "
-                    + "3 rpm.packageenvironment, 34 rpm.packagegroup; 0 package files stored, 1125 on demand;");
+                    + "3 rpm.packageenvironment, 34 rpm.packagegroup, 1 rpm.repo_metadata; 0 package files stored, 1125 on demand;");
         }
     }
 

@@ -12,10 +12,22 @@ import java.util.Map;
  * the real clients: three noarch packages made with {@code rpmbuild} (an epoch, versioned and rich
  * requires, a weak dependency, conflicts and obsoletes, {@code %dir}, {@code %ghost},
  * {@code %config}, changelogs; {@code airlock-app} depends on {@code airlock-lib}), then
- * {@code createrepo_c} with a comps file, and {@code modifyrepo_c} adding an advisory and a module
- * (a build, its defaults and an obsolete).
+ * {@code createrepo_c} with a comps file, a revision ({@value #REVISION}) and tags (two distros, one
+ * with a CPE id, two contents, a repo), and {@code modifyrepo_c} adding an advisory, a module (a
+ * build, its defaults and an obsolete) and a {@code productid} file (gzip-compressed, as
+ * modifyrepo_c writes it).
  */
 public final class RpmFixture {
+
+    /** repomd.xml's revision. */
+    public static final String REVISION = "airlock-7";
+
+    /** The bytes of the {@code productid} file (before modifyrepo_c compresses it). */
+    public static final String PRODUCTID = """
+            -----BEGIN CERTIFICATE-----
+            QWlybG9jayBmaXh0dXJlIHByb2R1Y3QgY2VydGlmaWNhdGU=
+            -----END CERTIFICATE-----
+            """;
 
     /** The packages' names, in the order dnf lists them. */
     public static final List<String> PACKAGES = List.of("airlock-app", "airlock-extra", "airlock-lib");
@@ -222,12 +234,16 @@ public final class RpmFixture {
             }
             Path comps = Files.writeString(directory.resolve("comps.xml"), COMPS);
             Tools.ok(directory, Map.of(), List.of("createrepo_c", "--quiet", "--no-database", "--groupfile", comps.toString(),
-                    repo.toString()));
+                    "--revision", REVISION, "--distro", "cpe:/o:airlock:airlock:1,Airlock 1", "--distro", "Airlock",
+                    "--content", "binary-noarch", "--content", "fixture", "--repo", "airlock-1", repo.toString()));
             Path updateinfo = Files.writeString(directory.resolve("updateinfo.xml"), UPDATEINFO);
             Path modules = Files.writeString(directory.resolve("modules.yaml"), MODULES);
             Tools.ok(directory, Map.of(), List.of("modifyrepo_c", updateinfo.toString(),
                     repo.resolve("repodata").toString()));
             Tools.ok(directory, Map.of(), List.of("modifyrepo_c", "--mdtype=modules", modules.toString(),
+                    repo.resolve("repodata").toString()));
+            Path productid = Files.writeString(directory.resolve("productid"), PRODUCTID);
+            Tools.ok(directory, Map.of(), List.of("modifyrepo_c", "--mdtype=productid", productid.toString(),
                     repo.resolve("repodata").toString()));
             return repo;
         } catch (IOException e) {

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * RPM content: packages, advisories (with their collections, packages and references), module
- * builds and defaults, and comps (groups, categories, environments, langpacks). Advisories have a
+ * builds, defaults and obsoletes, comps (groups, categories, environments, langpacks), other
+ * metadata files (productid and the like) and repomd's revision and tags. Advisories have a
  * hand-written resource; every other type is served by the generic one.
  */
 public final class RpmPlugin implements ContentPlugin {
@@ -34,10 +35,13 @@ public final class RpmPlugin implements ContentPlugin {
                 ContentType.of(RpmAdvisory.class, context -> new AdvisoryResource()),
                 ContentType.of(Modulemd.class),
                 ContentType.of(ModulemdDefaults.class),
+                ContentType.of(ModulemdObsolete.class),
                 ContentType.of(PackageGroup.class),
                 ContentType.of(PackageCategory.class),
                 ContentType.of(PackageEnvironment.class),
-                ContentType.of(PackageLangpacks.class));
+                ContentType.of(PackageLangpacks.class),
+                ContentType.of(RepoMetadataFile.class).withFileDigest(unit -> Optional.of(unit.fileDigest())),
+                ContentType.of(RepoMetadata.class));
     }
 
     private final RpmCopyPolicy copyPolicy = new RpmCopyPolicy();
@@ -55,6 +59,7 @@ public final class RpmPlugin implements ContentPlugin {
     @Override
     public List<Migration> migrations() {
         return List.of(Migration.of(1, "rpm content tables", "io/airlock/plugin/rpm/schema"),
-                Migration.of(2, "rpm package file lists and changelogs", "io/airlock/plugin/rpm/schema"));
+                Migration.of(2, "rpm package file lists and changelogs", "io/airlock/plugin/rpm/schema"),
+                Migration.of(3, "rpm module obsoletes, other metadata files, repomd revision and tags", "io/airlock/plugin/rpm/schema"));
     }
 }

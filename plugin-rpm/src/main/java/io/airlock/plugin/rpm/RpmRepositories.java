@@ -85,7 +85,8 @@ public final class RpmRepositories {
 
     /**
      * Makes a new version of {@code repository} holding exactly the yum repository at {@code directory}:
-     * packages from primary metadata, advisories, module builds and defaults, comps. Package files
+     * packages from primary metadata, advisories, module builds, defaults and obsoletes, comps, the
+     * other metadata files repomd.xml lists (productid and the like), repomd's revision and tags. Package files
      * found under the directory are stored, verified against their checksum; absent ones make
      * on-demand units. All metadata is verified against repomd.xml before anything changes, and the
      * whole sync is one {@link Ingest} in {@link Ingest.Mode#MIRROR} mode: on any error (an
@@ -125,6 +126,8 @@ public final class RpmRepositories {
             repodata.readAdvisories((unit, size) -> add(sink, unit, List.of(), size));
             repodata.readModules((unit, size) -> add(sink, unit, List.of(), size));
             repodata.readComps((unit, size) -> add(sink, unit, List.of(), size));
+            repodata.readMetadataFiles(sink, (unit, file) -> add(sink, unit, List.of(file), 0));
+            repodata.repoMetadata().ifPresent(unit -> add(sink, unit, List.of(), 0));
             flush(sink);
         }
 

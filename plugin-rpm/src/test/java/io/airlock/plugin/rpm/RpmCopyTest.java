@@ -62,6 +62,26 @@ final class RpmCopyTest {
     }
 
     @Test
+    void aModuleBuildBringsTheObsoletesOfItsStreamAndContextOnly() {
+        String ownStream = YumRepo.OBSOLETE.replace("stream: 1.20", "stream: \"1.22\"").replace("  context: abcdef\n", "");
+        String otherContext = YumRepo.OBSOLETE.replace("stream: 1.20", "stream: \"1.22\"").replace("context: abcdef", "context: fedcba");
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            sync(airlock, db, "src", RpmRoundTripTest.full().metadata("modules", YumRepo.MODULES + YumRepo.OBSOLETE + ownStream
+                    + otherContext));
+            airlock.repositories().create("dst", RpmPlugin.NAME, null);
+
+            CopyResult result = copy(airlock, false,
+                    Entry.whole("src", "dst").withContent("rpm.modulemd:nginx:1.22:9000020230101:abcdef:x86_64"));
+
+            // Not the obsolete of nginx:1.20 (which names 1.22 as its successor), nor that of another context.
+            assertThat(added(result, 0)).containsEntry("rpm.modulemd_obsolete:nginx:1.22@2024-02-01T00:00Z",
+                    "child of rpm.modulemd:nginx:1.22:9000020230101:abcdef:x86_64")
+                    .containsOnlyKeys("rpm.modulemd:nginx:1.22:9000020230101:abcdef:x86_64", "rpm.modulemd_defaults:nginx",
+                            "rpm.package:nginx-1:1.22.1-1.module.x86_64", "rpm.modulemd_obsolete:nginx:1.22@2024-02-01T00:00Z");
+        }
+    }
+
+    @Test
     void anEnvironmentBringsItsGroupsAndAGroupTheNewestPackageOfEachName() {
         try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
             YumRepo.Pkg oldBash = YumRepo.Pkg.of("bash", "5.1.8", "2.el9", "x86_64");

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rpm plugin against the engines, through the contract test kit: a unit of each of its eight
+ * The rpm plugin against the engines, through the contract test kit: a unit of each of its eleven
  * types, with the parts each type keeps beside its columns (a package's dependencies, files and
- * changelog; an advisory's package collections and references; comps lists and translations).
+ * changelog; an advisory's package collections and references; comps lists and translations; a
+ * metadata file's stored bytes; repomd's tags).
  */
 @Tag("persistence")
 final class RpmPluginContractTest {
@@ -34,7 +35,9 @@ final class RpmPluginContractTest {
                     sink.add(new ModulemdDefaults("nginx", "1.22", Map.of("1.22", List.of("common")),
                             "---\ndocument: modulemd-defaults\nversion: 1\ndata:\n  module: nginx\n  stream: \"1.22\"\n"
                                     + "  profiles:\n    1.22: [common]\n...\n"));
+                    sink.add(obsolete());
                 })
+                .sample(RpmPluginContractTest::repositoryMetadata)
                 .sample(RpmPluginContractTest::comps)
                 .check();
     }
@@ -106,6 +109,25 @@ final class RpmPluginContractTest {
                         + "  context: abcdef\n  arch: x86_64\n  artifacts:\n    rpms:\n    - nginx-1:1.22.1-1.module_el9.x86_64\n...\n")
                 .details(true, "nginx webserver", "nginx is a web server.", List.of(dependency),
                         List.of("nginx-1:1.22.1-1.module_el9.x86_64"), Map.of("common", List.of("nginx")));
+    }
+
+    /** An obsolete with every field of the v1 document: a context, an end of life and the stream replacing it. */
+    private static ModulemdObsolete obsolete() {
+        return new ModulemdObsolete("nginx", "1.20", "abcdef", "2024-02-01T00:00Z", "nginx:1.20 is replaced by nginx:1.22",
+                "---\ndocument: modulemd-obsoletes\nversion: 1\ndata:\n  modified: 2024-02-01T00:00Z\n  module: nginx\n"
+                        + "  stream: \"1.20\"\n  context: abcdef\n  reset: false\n  eol_date: 2024-06-01T00:00Z\n"
+                        + "  message: nginx:1.20 is replaced by nginx:1.22\n  obsoleted_by:\n    module: nginx\n    stream: \"1.22\"\n...\n")
+                .details(false, "2024-06-01T00:00Z", "nginx", "1.22");
+    }
+
+    /** A productid file (kept as it came, compressed) and repomd's revision and tags. */
+    private static void repositoryMetadata(IngestSink sink) {
+        byte[] productid = "product certificate".getBytes(StandardCharsets.UTF_8);
+        String href = "repodata/" + "ab".repeat(32) + "-productid.gz";
+        IngestFile file = sink.store(IngestFile.of(href, new ByteArrayInputStream(productid)));
+        sink.add(new RepoMetadataFile("productid", href, "sha256", file.sha256().orElseThrow()), file);
+        sink.add(new RepoMetadata("9-stream", List.of("binary-x86_64"), List.of("centos-stream-9"),
+                List.of(new RepoMetadata.Distro("cpe:/o:centos-stream:centos-stream:9", "CentOS Stream 9"), new RepoMetadata.Distro(null, "EL9"))));
     }
 
     private static void comps(IngestSink sink) {

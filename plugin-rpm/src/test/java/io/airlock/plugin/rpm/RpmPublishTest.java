@@ -40,7 +40,8 @@ final class RpmPublishTest {
 
     @ParameterizedTest
     @MethodSource("options")
-    void aPublicationSyncedIntoAnotherInstallationGivesEveryUnitFieldForFieldButThePackageLocation(PublishOptions options) {
+    void aPublicationSyncedIntoAnotherInstallationGivesEveryUnitFieldForFieldButThePackageLocation(PublishOptions options)
+            throws IOException {
         try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
                 Airlock upstream = RpmTests.open(up); Airlock downstream = RpmTests.open(down)) {
             upstream.repositories().create("el9", RpmPlugin.NAME, null);
@@ -58,9 +59,9 @@ final class RpmPublishTest {
             assertThat(synced.artifacts()).isEqualTo(2);
             assertThat(publication.metadata()).extracting(RepodataFile::type).containsExactlyElementsOf(
                     options.compression() == PublishOptions.Compression.NONE
-                            ? List.of("primary", "filelists", "other", "group", "updateinfo", "modules")
+                            ? List.of("primary", "filelists", "other", "group", "updateinfo", "modules", "productid")
                             : List.of("primary", "filelists", "other", "group", "group_"
-                                    + options.compression().suffix().substring(1), "updateinfo", "modules"));
+                                    + options.compression().suffix().substring(1), "updateinfo", "modules", "productid"));
             assertThat(publication.metadata()).allSatisfy(file -> {
                 assertThat(file.checksumType()).isEqualTo(options.checksum().id());
                 assertThat(out.resolve(file.href())).hasSize(file.size());
@@ -73,11 +74,18 @@ final class RpmPublishTest {
             assertThat(UnitFields.of(downstream, "el9").get("rpm.package:bash-5.1.8-6.el9.x86_64"))
                     .containsEntry("RpmPackage.locationHref", bash);
             assertThat(out.resolve(bash)).isRegularFile();
+            RepodataFile productid = publication.metadata().stream().filter(f -> f.type().equals("productid")).findFirst().orElseThrow();
+            assertThat(productid.href()).endsWith("-productid.xml.gz"); // kept as it came, whatever the chosen compression
+            assertThat(productid.openSize()).contains((long) RpmRoundTripTest.PRODUCTID.length());
+            assertThat(YumRepo.decompressed(Files.readAllBytes(out.resolve(productid.href())))).isEqualTo(RpmRoundTripTest.PRODUCTID);
         }
     }
 
+    /** Without the package locations, nor the productid file's name and checksum type, which the publication chooses. */
     private static Map<String, Map<String, Object>> withoutLocations(Map<String, Map<String, Object>> units) {
         units.values().forEach(fields -> fields.remove("RpmPackage.locationHref"));
+        units.get("rpm.repo_metadata_file:productid").keySet().removeAll(List.of("RepoMetadataFile.relativePath",
+                "RepoMetadataFile.checksumType", "RepoMetadataFile.checksum", "Content.keyDigest"));
         return units;
     }
 

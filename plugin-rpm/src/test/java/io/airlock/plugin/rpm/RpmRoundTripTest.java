@@ -60,7 +60,7 @@ final class RpmRoundTripTest {
                 Map<String, Map<String, Object>> before = UnitFields.of(upstream, repo);
                 assertThat(UnitFields.of(downstream, repo)).as(repo).isEqualTo(before);
             }
-            assertThat(UnitFields.of(downstream, "cs9-appstream")).hasSize(17649 + 31 + 8 + 63 + 5 + 4);
+            assertThat(UnitFields.of(downstream, "cs9-appstream")).hasSize(17649 + 31 + 8 + 63 + 5 + 4 + 1);
         }
     }
 
@@ -87,9 +87,25 @@ final class RpmRoundTripTest {
             assertThat(units).containsOnlyKeys("rpm.package:bash-5.1.8-6.el9.x86_64", "rpm.package:nginx-1:1.22.1-1.module.x86_64",
                     "rpm.package:glibc-2.34-60.el9.x86_64", "rpm.advisory:RHSA-2024:0001",
                     "rpm.modulemd:nginx:1.22:9000020230101:abcdef:x86_64", "rpm.modulemd_defaults:nginx",
+                    "rpm.modulemd_obsolete:nginx:1.20:abcdef@2024-02-01T00:00Z",
                     "rpm.packagegroup:core", "rpm.packagecategory:servers", "rpm.packageenvironment:minimal-environment",
-                    "rpm.packagelangpacks:langpacks");
+                    "rpm.packagelangpacks:langpacks", "rpm.repo_metadata_file:productid", "rpm.repo_metadata:repomd");
+            assertThat(units.get("rpm.modulemd_obsolete:nginx:1.20:abcdef@2024-02-01T00:00Z")).containsAllEntriesOf(Map.of(
+                    "ModulemdObsolete.module", "nginx", "ModulemdObsolete.stream", "1.20", "ModulemdObsolete.context", "abcdef",
+                    "ModulemdObsolete.modified", "2024-02-01T00:00Z", "ModulemdObsolete.reset", false,
+                    "ModulemdObsolete.eolDate", "2024-06-01T00:00Z",
+                    "ModulemdObsolete.message", "nginx:1.20 is no longer supported: use nginx:1.22",
+                    "ModulemdObsolete.obsoletedByModule", "nginx", "ModulemdObsolete.obsoletedByStream", "1.22",
+                    "ModulemdObsolete.snippet", YumRepo.OBSOLETE));
+            assertThat(units.get("rpm.repo_metadata:repomd")).containsAllEntriesOf(Map.of("RepoMetadata.revision", "42",
+                    "RepoMetadata.contentTags", List.of("binary-x86_64"), "RepoMetadata.repoTags", List.of("example-9"),
+                    "RepoMetadata.distroTags", List.of(new RepoMetadata.Distro("cpe:/o:example:example:9", "Example 9"),
+                            new RepoMetadata.Distro(null, "Example"))));
+            assertThat(units.get("rpm.repo_metadata_file:productid")).containsEntry("RepoMetadataFile.dataType", "productid")
+                    .hasEntrySatisfying("RepoMetadataFile.relativePath", p -> assertThat((String) p).endsWith("-productid.xml.gz"));
             assertThat(downloaded(downstream, BASH.sha256())).isEqualTo(BASH.bytes());
+            String productid = (String) units.get("rpm.repo_metadata_file:productid").get("RepoMetadataFile.checksum");
+            assertThat(YumRepo.decompressed(downloaded(downstream, productid))).isEqualTo(PRODUCTID);
         }
     }
 
@@ -200,9 +216,15 @@ final class RpmRoundTripTest {
                 .details(BASH, BASH_FILES, BASH_CHANGELOG)
                 .details(NGINX, "  <file>/usr/sbin/nginx</file>\n", "")
                 .metadata("updateinfo", YumRepo.UPDATEINFO)
-                .metadata("modules", YumRepo.MODULES)
-                .metadata("group", YumRepo.COMPS);
+                .metadata("modules", YumRepo.MODULES + YumRepo.OBSOLETE)
+                .metadata("group", YumRepo.COMPS)
+                .metadata("productid", PRODUCTID)
+                .tags(TAGS);
     }
+
+    static final String PRODUCTID = "<productid>a product certificate</productid>\n";
+    static final String TAGS = "    <content>binary-x86_64</content>\n    <repo>example-9</repo>\n"
+            + "    <distro cpeid=\"cpe:/o:example:example:9\">Example 9</distro>\n    <distro>Example</distro>\n";
 
     private static byte[] downloaded(Airlock airlock, String sha256) throws IOException {
         try (InputStream in = airlock.artifacts().open(sha256)) {

@@ -107,6 +107,42 @@ final class RpmSyncErrorsTest {
     }
 
     @Test
+    void aKeptMetadataFileThatDoesNotMatchRepomdIsRefusedAndNotStored() throws IOException {
+        refused(dir -> {
+            Path repo = RpmRoundTripTest.full().write(dir);
+            Files.write(metadataFile(repo, "productid"), YumRepo.compress("another product".getBytes(), "gz"));
+            return repo;
+        }, ErrorCode.CHECKSUM_MISMATCH, "-productid.xml.gz: sha256 is ", "but repodata/repomd.xml says");
+    }
+
+    @Test
+    void anObsoleteWithoutAMessageIsRefusedNamingItsDocument() throws IOException {
+        refused(dir -> {
+            Path repo = new YumRepo().add(BASH).metadata("modules", YumRepo.MODULES + YumRepo.OBSOLETE).write(dir.resolve("yum"));
+            String withoutMessage = YumRepo.MODULES + YumRepo.OBSOLETE.replaceAll("  message: .*\n", "");
+            hostile(repo, metadataFile(repo, "modules"), YumRepo.compress(withoutMessage.getBytes(StandardCharsets.UTF_8), "gz"));
+            return repo;
+        }, ErrorCode.INVALID_INPUT, "-modules.yaml.gz document at line " + (YumRepo.MODULES.lines().count() + 1)
+                + ": data.message is missing");
+    }
+
+    @Test
+    void theSqliteDatabasesDeltasAndZchunkFilesAreNotKept() throws IOException {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            airlock.repositories().create("r", RpmPlugin.NAME, null);
+            YumRepo yum = new YumRepo().add(BASH).metadata("productid", "product");
+            for (String type : List.of("primary_db", "other_db", "prestodelta", "deltainfo", "primary_zck")) {
+                yum.metadata(type, type);
+            }
+
+            RpmRepositories.SyncResult result = new RpmRepositories(airlock).sync("r", yum.write(db.path("yum")), ProgressListener.NONE);
+
+            assertThat(result.units()).containsEntry(RepoMetadataFile.TYPE, 1L);
+            assertThat(UnitFields.of(airlock, "r")).containsKey("rpm.repo_metadata_file:productid");
+        }
+    }
+
+    @Test
     void aPackageFileThatDoesNotMatchItsChecksumIsRefusedAndNotStored() throws IOException {
         refused(dir -> {
             Path repo = new YumRepo().add(BASH, YumRepo.Pkg.of("zsh", "5.8", "9.el9", "x86_64")).write(dir);
@@ -125,7 +161,7 @@ final class RpmSyncErrorsTest {
             RpmRepositories.SyncResult result = new RpmRepositories(airlock).sync("r", repo, ProgressListener.NONE);
 
             assertThat(result.warnings()).singleElement().asString().contains("updateinfo metadata repodata/", "is missing: ignored");
-            assertThat(result.units()).containsOnlyKeys(RpmPackage.TYPE);
+            assertThat(result.units()).containsOnlyKeys(RpmPackage.TYPE, RepoMetadata.TYPE);
         }
     }
 
@@ -138,10 +174,14 @@ final class RpmSyncErrorsTest {
                 String name = "r" + (compression.isEmpty() ? "plain" : compression);
                 airlock.repositories().create(name, RpmPlugin.NAME, null);
                 rpm.sync(name, RpmRoundTripTest.full().compression(compression).write(db.path(name)), ProgressListener.NONE);
-                seen.add(UnitFields.of(airlock, name));
+                java.util.Map<String, java.util.Map<String, Object>> units = UnitFields.of(airlock, name);
+                // The productid file is kept as it came: its name and checksum are those of its compression.
+                units.get("rpm.repo_metadata_file:productid").keySet().removeAll(List.of("RepoMetadataFile.relativePath",
+                        "RepoMetadataFile.checksum", "Content.keyDigest"));
+                seen.add(units);
             }
             assertThat(seen).allSatisfy(units -> assertThat(units).isEqualTo(seen.get(0)));
-            assertThat((java.util.Map<?, ?>) seen.get(0)).hasSize(10);
+            assertThat((java.util.Map<?, ?>) seen.get(0)).hasSize(13);
         }
     }
 
@@ -357,7 +397,8 @@ final class RpmSyncErrorsTest {
 
             new RpmRepositories(airlock).sync("r", repo, (phase, done, total) -> written.add(done));
 
-            assertThat(written).containsExactly(4L, 6L, 6L); // 4 packages make 20 MiB: written; then the rest
+            // 4 packages make 20 MiB: written; then the rest, with repomd's revision
+            assertThat(written).containsExactly(4L, 7L, 7L);
         }
     }
 
@@ -379,7 +420,7 @@ final class RpmSyncErrorsTest {
             assertThatThrownBy(() -> new RpmRepositories(airlock).sync("r", repo, failing))
                     .isInstanceOf(OutOfMemoryError.class).hasMessageContaining("thrown by the test");
 
-            assertThat(reported).containsExactly(2L);
+            assertThat(reported).containsExactly(3L); // the packages and repomd's revision
             assertThat(airlock.repositories().versions("r")).hasSize(1);
             assertThat(rows(airlock, "artifact")).isZero();
             assertThat(storedFiles(db.path("home").resolve("artifacts"))).isEmpty();

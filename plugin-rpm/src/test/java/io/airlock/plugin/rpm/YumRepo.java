@@ -62,6 +62,7 @@ final class YumRepo {
     private final List<Pkg> packages = new ArrayList<>();
     private final Map<String, String> extra = new LinkedHashMap<>();
     private String compression = "gz";
+    private String tags = "";
     private final Map<String, String> fullFiles = new LinkedHashMap<>();
     private final Map<String, String> changelogs = new LinkedHashMap<>();
 
@@ -84,6 +85,12 @@ final class YumRepo {
     /** Metadata of another type (updateinfo, modules, group) with its text and file name suffix. */
     YumRepo metadata(String type, String text) {
         extra.put(type, text);
+        return this;
+    }
+
+    /** repomd.xml's {@code <tags>} block ({@code <content>}, {@code <repo>}, {@code <distro>} lines), after its revision. */
+    YumRepo tags(String xml) {
+        this.tags = "  <tags>\n" + xml + "  </tags>\n";
         return this;
     }
 
@@ -148,7 +155,7 @@ final class YumRepo {
                 }
             }
             StringBuilder repomd = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                    + "<repomd xmlns=\"http://linux.duke.edu/metadata/repo\">\n  <revision>42</revision>\n");
+                    + "<repomd xmlns=\"http://linux.duke.edu/metadata/repo\">\n  <revision>42</revision>\n" + tags);
             Map<String, String> files = new LinkedHashMap<>();
             files.put("primary", primaryXml());
             if (!fullFiles.isEmpty()) {
@@ -173,6 +180,13 @@ final class YumRepo {
             return root;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Gzip-compressed bytes as UTF-8 text. */
+    static String decompressed(byte[] gzip) throws IOException {
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
@@ -277,6 +291,25 @@ final class YumRepo {
               stream: "1.22"
               profiles:
                 "1.22": [common]
+            ...
+            """;
+
+    /** A module obsolete with every field of the v1 document; its stream is an unquoted number with a trailing zero. */
+    static final String OBSOLETE = """
+            ---
+            document: modulemd-obsoletes
+            version: 1
+            data:
+              modified: 2024-02-01T00:00Z
+              module: nginx
+              stream: 1.20
+              context: abcdef
+              reset: false
+              eol_date: 2024-06-01T00:00Z
+              message: "nginx:1.20 is no longer supported: use nginx:1.22"
+              obsoleted_by:
+                module: nginx
+                stream: "1.22"
             ...
             """;
 

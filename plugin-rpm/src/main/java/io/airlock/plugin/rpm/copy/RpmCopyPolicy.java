@@ -39,8 +39,8 @@ import org.hibernate.SessionFactory;
  * RPM's copy rules. Children come along whether or not dependencies are solved: an advisory brings
  * the packages its collections list (by NEVRA, when the source has them) and the module builds
  * they name; a category or environment brings its groups; a group brings the newest package of
- * each name it lists; a module build brings its artifacts and its defaults, and a package that is a
- * module artifact brings that module. With dependency solving, the {@link DependencySolver} closes
+ * each name it lists; a module build brings its artifacts, its defaults and the obsoletes of its
+ * stream (those naming its context or none), and a package that is a module artifact brings that module. With dependency solving, the {@link DependencySolver} closes
  * the packages over their requirements; children of what it adds are followed too, until nothing
  * new comes along.
  */
@@ -165,6 +165,13 @@ public final class RpmCopyPolicy implements CopyPolicy {
                         }
                         for (UUID defaults : source.defaultsOfModule.getOrDefault(module.name(), List.of())) {
                             add(item.pair(), defaults, io.airlock.plugin.rpm.ModulemdDefaults.TYPE, reason);
+                        }
+                        // The obsoletes of the build's own stream (and context): its end of life travels with it.
+                        for (VersionData.Obsolete obsolete : source.obsoletesOfStream.getOrDefault(module.name() + ":" + module.stream(),
+                                List.of())) {
+                            if (obsolete.context() == null || obsolete.context().equals(module.context())) {
+                                add(item.pair(), obsolete.id(), io.airlock.plugin.rpm.ModulemdObsolete.TYPE, reason);
+                            }
                         }
                     }
                     case PackageGroup.TYPE -> {

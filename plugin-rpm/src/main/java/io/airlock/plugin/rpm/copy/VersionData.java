@@ -3,6 +3,7 @@ package io.airlock.plugin.rpm.copy;
 import io.airlock.plugin.rpm.GroupRef;
 import io.airlock.plugin.rpm.Modulemd;
 import io.airlock.plugin.rpm.ModulemdDefaults;
+import io.airlock.plugin.rpm.ModulemdObsolete;
 import io.airlock.plugin.rpm.PackageCategory;
 import io.airlock.plugin.rpm.PackageEnvironment;
 import io.airlock.plugin.rpm.PackageGroup;
@@ -41,6 +42,8 @@ final class VersionData {
     /** Package label → module builds listing it as an artifact. */
     final Map<String, List<UUID>> modulesOfPackage = new HashMap<>();
     final Map<String, List<UUID>> defaultsOfModule = new HashMap<>();
+    /** {@code module:stream} → the obsoletes of that stream (with the one context each names, or null for all). */
+    final Map<String, List<Obsolete>> obsoletesOfStream = new HashMap<>();
     final Map<String, UUID> groupByLabel = new HashMap<>();
     final Map<UUID, List<String>> groupPackages = new HashMap<>();
     /** Category or environment → the group ids it lists (options included). */
@@ -101,6 +104,11 @@ final class VersionData {
             data.defaultsOfModule.computeIfAbsent(d.module(), m -> new ArrayList<>()).add(d.id());
             data.labels.put(d.id(), d.label());
         }));
+        version.scan(ModulemdObsolete.class, 1000, batch -> batch.forEach(o -> {
+            data.obsoletesOfStream.computeIfAbsent(o.module() + ":" + o.stream(), s -> new ArrayList<>())
+                    .add(new Obsolete(o.id(), o.context()));
+            data.labels.put(o.id(), o.label());
+        }));
         version.scan(PackageGroup.class, 1000, batch -> batch.forEach(g -> {
             data.groupByLabel.put(g.label(), g.id());
             data.labels.put(g.id(), g.label());
@@ -117,6 +125,10 @@ final class VersionData {
             data.labels.put(e.id(), e.label());
         }));
         return data;
+    }
+
+    /** An obsolete of a stream: its unit and the one context it names (null: every context). */
+    record Obsolete(UUID id, String context) {
     }
 
     private void offerNewest(PackageInfo p) {

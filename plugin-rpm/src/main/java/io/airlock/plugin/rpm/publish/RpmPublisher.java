@@ -12,14 +12,18 @@ import io.airlock.core.store.RelativePaths;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.plugin.rpm.Modulemd;
 import io.airlock.plugin.rpm.ModulemdDefaults;
+import io.airlock.plugin.rpm.ModulemdObsolete;
 import io.airlock.plugin.rpm.PackageCategory;
 import io.airlock.plugin.rpm.PackageEnvironment;
 import io.airlock.plugin.rpm.PackageGroup;
 import io.airlock.plugin.rpm.PackageLangpacks;
+import io.airlock.plugin.rpm.RepoMetadata;
+import io.airlock.plugin.rpm.RepoMetadataFile;
 import io.airlock.plugin.rpm.RpmAdvisory;
 import io.airlock.plugin.rpm.RpmPackage;
 import io.airlock.plugin.rpm.RpmPlugin;
 import io.airlock.plugin.rpm.publish.PublishOptions.Compression;
+import io.airlock.plugin.rpm.repodata.Repodata;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
 import io.airlock.spi.ErrorCode;
@@ -33,15 +37,20 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.hibernate.Session;
 
 /**
  * Publishes an rpm repository version as a yum repository that dnf installs from: package files
  * under {@code Packages/}, and {@code repodata/} with primary, filelists, other, comps
- * ({@code group}, and compressed), updateinfo, {@code modules.yaml} and repomd.xml, optionally a
+ * ({@code group}, and compressed), updateinfo, {@code modules.yaml}, the other metadata files the
+ * version keeps ({@link RepoMetadataFile}: productid and the like) and repomd.xml, optionally a
  * detached signature of repomd.xml and a {@code .repo} file. Written in a staging folder beside the
  * output directory and moved into place when complete ({@link OutputDirectory}).
  *
@@ -61,11 +70,12 @@ import org.hibernate.Session;
  *     complete file list (filelists.xml; primary's list for a package synced without filelists),
  *     the changelog entries (other.xml) and the dependency lists, unpacked from the package's own
  *     columns ({@link io.airlock.plugin.rpm.PackedLists}, JSON) by the writer that needs them.
- * <li>{@code modulesDocuments()} writes modules.yaml: each module build's and each defaults
- *     document's original text; another document kind is one more scan there.
- * <li>{@code head()} gives repomd.xml's revision and tags: today the version's creation time and
- *     none. {@code copyFile(type, name, in)} writes a repodata file as it is (comps' compressed
- *     copy today; productid and the like when units keep them), listed in repomd.xml like the rest.
+ * <li>{@code modulesDocuments()} writes modules.yaml: each module build's, defaults' and
+ *     obsolete's original document; another document kind is one more scan there.
+ * <li>{@code head()} gives repomd.xml's revision and tags: those of the version's
+ *     {@link RepoMetadata} unit, else the version's creation time and none.
+ *     {@code writeMetadataFiles()} copies each kept metadata file byte for byte (its compression
+ *     as it came), listed in repomd.xml like the rest.
  * </ul>
  * Each metadata file has one writer ({@link PrimaryXml}, {@link FilelistsXml}, {@link OtherXml},
  * {@link UpdateinfoXml}, {@link CompsXml}, {@link ModulesYaml}, {@link RepomdXml}) that takes
@@ -183,6 +193,7 @@ public final class RpmPublisher {
             writeComps();
             writeUpdateinfo();
             modulesDocuments();
+            writeMetadataFiles();
             Path repomd = repodata.resolve("repomd.xml");
             try (Writer out = Files.newBufferedWriter(repomd, StandardCharsets.UTF_8)) {
                 RepomdXml.write(out, head(), files);
@@ -334,17 +345,82 @@ public final class RpmPublisher {
             }
         }
 
-        /** modules.yaml: module builds, then defaults, each document as the unit kept it. */
+        /** modules.yaml: module builds, then defaults, then obsoletes, each document as the unit kept it. */
         private void modulesDocuments() throws IOException {
-            if (count(Modulemd.TYPE) + count(ModulemdDefaults.TYPE) == 0) {
+            if (count(Modulemd.TYPE) + count(ModulemdDefaults.TYPE) + count(ModulemdObsolete.TYPE) == 0) {
                 return;
             }
             try (MetadataFile file = file("modules", "modules.yaml")) {
                 ModulesYaml yaml = new ModulesYaml(file.writer());
                 each(Modulemd.class, List.of("name", "stream", "version", "context", "arch"), unit -> yaml.document(unit.snippet()));
                 each(ModulemdDefaults.class, List.of("module"), unit -> yaml.document(unit.snippet()));
+                // Not by context: databases sort its nulls differently, and the digest orders the rest.
+                each(ModulemdObsolete.class, List.of("module", "stream", "modified", "digest"), unit -> yaml.document(unit.snippet()));
                 files.add(file.finish(timestamp));
             }
+        }
+
+        /**
+         * The other metadata files (productid and the like), by type: each copied as it is, named
+         * {@code <checksum>-<name>} with the name it came with (compression suffix included); a
+         * compressed one also gets the open-checksum and open-size of its content, as modifyrepo_c
+         * writes them. One whose file is not in the store is left out with {@code allowOnDemand},
+         * refused otherwise.
+         */
+        private void writeMetadataFiles() {
+            if (count(RepoMetadataFile.TYPE) == 0) {
+                return;
+            }
+            scan.scan(RepoMetadataFile.class, List.of("dataType"), BATCH, (reader, batch) -> {
+                Map<UUID, StoredArtifact> stored = storedFiles(reader, batch);
+                for (RepoMetadataFile unit : batch) {
+                    StoredArtifact artifact = stored.get(unit.id());
+                    if (artifact == null) {
+                        if (options.allowOnDemand()) {
+                            continue;
+                        }
+                        throw new AirlockException(ErrorCode.INVALID_INPUT, RepoMetadataFile.TYPE + ":" + Messages.cut(unit.label())
+                                + ": its file is not in the artifact store (on demand); use --allow-on-demand to publish without it");
+                    }
+                    write(unit.typeId() + ":" + unit.label(), () -> files.add(copyAsIs(unit, artifact)));
+                }
+            });
+        }
+
+        /** The stored file of each unit of the batch that has one, in one query. */
+        private Map<UUID, StoredArtifact> storedFiles(Session reader, List<? extends Content> batch) {
+            Map<UUID, StoredArtifact> stored = new HashMap<>();
+            List<UUID> ids = batch.stream().map(Content::id).toList();
+            for (Object[] row : reader.createSelectionQuery("select ca.contentId, a.sha256, a.size from ContentArtifact ca"
+                    + " join Artifact a on a.id = ca.artifactId where ca.contentId in :ids", Object[].class)
+                    .setParameter("ids", ids).getResultList()) {
+                stored.put((UUID) row[0], new StoredArtifact((String) row[1], (Long) row[2]));
+            }
+            return stored;
+        }
+
+        private RepodataFile copyAsIs(RepoMetadataFile unit, StoredArtifact artifact) throws IOException {
+            String name = unit.baseName();
+            RepodataFile copied;
+            try (MetadataFile file = new MetadataFile(repodata, unit.dataType(), name, options.checksum(), Compression.NONE);
+                    InputStream in = airlock.artifacts().open(artifact.sha256())) {
+                file.copy(in);
+                copied = file.finish(timestamp);
+            }
+            if (!Repodata.compressed(name)) {
+                return copied;
+            }
+            java.security.MessageDigest digest = MetadataFile.digest(options.checksum());
+            long size = 0;
+            try (InputStream content = Repodata.decompressed(Files.newInputStream(staging.resolve(copied.href())), copied.size(), name)) {
+                byte[] buffer = new byte[1 << 16];
+                for (int n; (n = content.read(buffer)) > 0; ) {
+                    digest.update(buffer, 0, n);
+                    size += n;
+                }
+            }
+            return new RepodataFile(copied.type(), copied.href(), copied.checksumType(), copied.checksum(), copied.size(),
+                    Optional.of(HexFormat.of().formatHex(digest.digest())), Optional.of(size), copied.timestamp());
         }
 
         /**
@@ -360,9 +436,16 @@ public final class RpmPublisher {
             }
         }
 
-        /** repomd.xml's revision (the version's creation time, in seconds) and tags (none kept yet). */
+        /**
+         * repomd.xml's revision and tags: those the version's {@link RepoMetadata} keeps (a version
+         * holds at most one), else the version's creation time in seconds and no tags.
+         */
         private RepomdXml.Head head() {
-            return RepomdXml.Head.of(Long.toString(timestamp));
+            List<RepomdXml.Head> kept = new ArrayList<>(1);
+            each(RepoMetadata.class, List.of("digest"), unit -> kept.add(new RepomdXml.Head(
+                    unit.revision() != null ? unit.revision() : Long.toString(timestamp), unit.contentTags(), unit.repoTags(),
+                    unit.distroTags().stream().map(d -> new RepomdXml.Distro(d.cpeid(), d.name())).toList())));
+            return kept.isEmpty() ? RepomdXml.Head.of(Long.toString(timestamp)) : kept.get(0);
         }
 
         private interface UnitWriter<T> {

@@ -58,9 +58,21 @@ final class MetadataFiles {
      * times its size or {@link Limits#DECOMPRESSED_FLOOR_BYTES}, whichever is larger.
      */
     static InputStream open(LocalDirectory directory, Path file, String name) throws IOException {
-        long size = Files.size(file);
-        InputStream raw = new BufferedInputStream(directory.open(file), BUFFER);
-        String suffix = file.getFileName().toString();
+        return decompressed(new BufferedInputStream(directory.open(file), BUFFER), Files.size(file), file.getFileName().toString(), name);
+    }
+
+    /** Whether a metadata file of this name is compressed (gz, xz, zst, bz2). */
+    static boolean compressed(String fileName) {
+        return fileName.endsWith(".gz") || fileName.endsWith(".xz") || fileName.endsWith(".zst") || fileName.endsWith(".zstd")
+                || fileName.endsWith(".bz2");
+    }
+
+    /**
+     * {@code raw} (the bytes of a file named {@code fileName}, {@code size} bytes long) decompressed by
+     * the name's suffix, within the limits of {@link #open}; closes {@code raw} when it fails.
+     */
+    static InputStream decompressed(InputStream raw, long size, String fileName, String name) throws IOException {
+        String suffix = fileName;
         InputStream decompressed;
         try {
             if (suffix.endsWith(".gz")) {

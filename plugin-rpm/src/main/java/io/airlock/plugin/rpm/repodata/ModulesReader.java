@@ -1,13 +1,19 @@
 package io.airlock.plugin.rpm.repodata;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.airlock.plugin.rpm.Modulemd;
 import io.airlock.plugin.rpm.ModulemdDefaults;
+import io.airlock.plugin.rpm.ModulemdObsolete;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Content;
 import io.airlock.spi.ErrorCode;
@@ -27,9 +33,11 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Reads {@code modules.yaml}: a stream of YAML documents, of which {@code modulemd} and
- * {@code modulemd-defaults} become units (others, such as obsoletes, are skipped). The file is split
- * into documents first, so each unit keeps its original text and only one document is in memory.
+ * Reads {@code modules.yaml}: a stream of YAML documents, of which {@code modulemd},
+ * {@code modulemd-defaults} and {@code modulemd-obsoletes} become units (others, such as
+ * translations, are skipped). The file is split into documents first, so each unit keeps its
+ * original text and only one document is in memory. Scalars are read as written: {@code stream: 1.10}
+ * is the stream {@code 1.10}, not the number 1.1 (nor {@code 011} the octal 9).
  */
 final class ModulesReader {
 
@@ -176,14 +184,14 @@ final class ModulesReader {
         }
     }
 
-    private static int emit(String text, String file, int line, Consumer<Content> units) {
+    private static int emit(String text, String file, int line, Consumer<Content> units) throws IOException {
         if (!hasContent(text)) {
             return 0;
         }
         String where = file + " document at line " + line;
         JsonNode root;
         try {
-            root = YAML.readTree(text);
+            root = readTree(text);
         } catch (JsonProcessingException e) {
             String position = e.getLocation() == null ? where
                     : file + " line " + (line - 1 + e.getLocation().getLineNr()) + " column " + e.getLocation().getColumnNr();
@@ -197,11 +205,53 @@ final class ModulesReader {
         switch (kind) {
             case "modulemd" -> units.accept(modulemd(data, text, where));
             case "modulemd-defaults" -> units.accept(defaults(data, text, where));
+            case "modulemd-obsoletes" -> units.accept(obsolete(data, text, where));
             default -> {
                 return 0;
             }
         }
         return 1;
+    }
+
+    /**
+     * The document as a tree whose scalars keep the text they were written with: a YAML number
+     * ({@code 1.10}, {@code 011}) is a string of its digits, booleans and nulls stay what they are.
+     */
+    private static JsonNode readTree(String text) throws IOException {
+        try (JsonParser parser = YAML.getFactory().createParser(text)) {
+            JsonToken first = parser.nextToken();
+            return first == null ? null : node(parser, first);
+        }
+    }
+
+    private static JsonNode node(JsonParser parser, JsonToken token) throws IOException {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        switch (token) {
+            case START_OBJECT -> {
+                ObjectNode object = nodes.objectNode();
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+                    String field = parser.currentName();
+                    object.set(field, node(parser, parser.nextToken()));
+                }
+                return object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = nodes.arrayNode();
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                    array.add(node(parser, t));
+                }
+                return array;
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return nodes.booleanNode(token == JsonToken.VALUE_TRUE);
+            }
+            case VALUE_NULL -> {
+                return nodes.nullNode();
+            }
+            default -> {
+                return nodes.textNode(parser.getText());
+            }
+        }
     }
 
     /** SnakeYAML's problem on one line ("while parsing a flow sequence: expected ',' or ']'…"), without its excerpt. */
@@ -258,6 +308,27 @@ final class ModulesReader {
             profiles.put(profile.getKey(), strings(profile.getValue()));
         }
         return new ModulemdDefaults(module, optional(data, "stream"), profiles, text);
+    }
+
+    /** A {@code modulemd-obsoletes} document (version 1): module, stream, modified and message are required. */
+    private static ModulemdObsolete obsolete(JsonNode data, String text, String where) {
+        String module = required(data, "module", where);
+        String stream = required(data, "stream", where);
+        String modified = required(data, "modified", where);
+        String message = required(data, "message", where);
+        JsonNode reset = data.get("reset");
+        if (reset != null && !reset.isNull() && !reset.isBoolean()) {
+            throw new AirlockException(ErrorCode.INVALID_INPUT, where + ": data.reset '" + Messages.cut(reset.asText())
+                    + "' is not true or false");
+        }
+        JsonNode by = data.path("obsoleted_by");
+        if (!by.isMissingNode() && !by.isNull() && !by.isObject()) {
+            throw new AirlockException(ErrorCode.INVALID_INPUT, where + ": data.obsoleted_by is not a mapping");
+        }
+        String byModule = by.isObject() ? required(by, "module", where + " obsoleted_by") : null;
+        String byStream = by.isObject() ? required(by, "stream", where + " obsoleted_by") : null;
+        return new ModulemdObsolete(module, stream, optional(data, "context"), modified, message, text)
+                .details(reset == null || reset.isNull() ? null : reset.asBoolean(), optional(data, "eol_date"), byModule, byStream);
     }
 
     private static String required(JsonNode data, String field, String where) {

@@ -1,6 +1,10 @@
 package io.airlock.plugin.rpm.repodata;
 
+import io.airlock.core.ingest.IngestFile;
+import io.airlock.core.ingest.IngestSink;
 import io.airlock.plugin.rpm.PackedLists;
+import io.airlock.plugin.rpm.RepoMetadata;
+import io.airlock.plugin.rpm.RepoMetadataFile;
 import io.airlock.plugin.rpm.RpmAdvisory;
 import io.airlock.plugin.rpm.RpmPackage;
 import io.airlock.core.store.LocalDirectory;
@@ -11,9 +15,15 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.ObjLongConsumer;
 
@@ -26,6 +36,16 @@ public final class Repodata {
 
     private static final List<String> GROUP_TYPES = List.of("group", "group_gz", "group_xz", "group_zst");
 
+    /**
+     * repomd types that are not kept as {@link RepoMetadataFile}s: those Airlock reads into units
+     * and a publication writes anew (primary, filelists, other, updateinfo, comps in every
+     * compression, modules), and those derived from them or from package files that a publication
+     * does not write (the sqlite databases {@code *_db}, {@code prestodelta}, {@code deltainfo} and
+     * the zchunk variants {@code *_zck}).
+     */
+    private static final Set<String> NOT_KEPT = Set.of("primary", "filelists", "other", "updateinfo", "group", "group_gz",
+            "group_xz", "group_zst", "modules", "prestodelta", "deltainfo");
+
     private final LocalDirectory directory;
     private final Repomd repomd;
     private final Path primary;
@@ -34,11 +54,13 @@ public final class Repodata {
     private final Optional<Path> comps;
     private final Optional<Path> filelists;
     private final Optional<Path> other;
+    /** Other metadata files to keep, with the file found for each. */
+    private final List<Extra> extras;
     /** Grows while packages are read (filelists or other that do not match primary): read it after. */
     private final List<String> warnings;
 
     private Repodata(LocalDirectory directory, Repomd repomd, Path primary, Optional<Path> updateinfo, Optional<Path> modules, Optional<Path> comps,
-            Optional<Path> filelists, Optional<Path> other, List<String> warnings) {
+            Optional<Path> filelists, Optional<Path> other, List<Extra> extras, List<String> warnings) {
         this.directory = directory;
         this.repomd = repomd;
         this.primary = primary;
@@ -47,6 +69,7 @@ public final class Repodata {
         this.comps = comps;
         this.filelists = filelists;
         this.other = other;
+        this.extras = List.copyOf(extras);
         this.warnings = java.util.Collections.synchronizedList(new ArrayList<>(warnings));
     }
 
@@ -87,7 +110,34 @@ public final class Repodata {
         if (comps.isEmpty() && !missingGroups.isEmpty()) {
             warnings.add("comps metadata " + String.join(", ", missingGroups) + " listed in " + Repomd.PATH + " is missing: ignored");
         }
-        return new Repodata(directory, repomd, primary, updateinfo, modules, comps, filelists, other, warnings);
+        List<Extra> extras = new ArrayList<>();
+        for (Repomd.Entry entry : repomd.entries()) {
+            if (!kept(entry.type())) {
+                continue;
+            }
+            String where = Repomd.PATH + " <data type=\"" + entry.type() + "\">";
+            if (!Checksums.known(entry.checksumType())) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, where + " has an unknown checksum type '" + entry.checksumType() + "'");
+            }
+            if (extras.stream().anyMatch(e -> e.entry().type().equals(entry.type()))) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, Repomd.PATH + " lists type '" + entry.type() + "' twice");
+            }
+            Optional<Path> file = directory.file(entry.location(), where);
+            if (file.isEmpty()) {
+                warnings.add(entry.type() + " metadata " + entry.location() + " listed in " + Repomd.PATH + " is missing: ignored");
+            } else {
+                extras.add(new Extra(entry, file.get()));
+            }
+        }
+        return new Repodata(directory, repomd, primary, updateinfo, modules, comps, filelists, other, extras, warnings);
+    }
+
+    /** Whether a repomd type is kept as a {@link RepoMetadataFile} (see {@link #NOT_KEPT}). */
+    static boolean kept(String type) {
+        return !NOT_KEPT.contains(type) && !type.endsWith("_db") && !type.endsWith("_zck");
+    }
+
+    private record Extra(Repomd.Entry entry, Path file) {
     }
 
     private static Optional<Path> optional(LocalDirectory directory, Repomd repomd, String type, List<String> warnings) {
@@ -214,7 +264,7 @@ public final class Repodata {
                 .orElse(0L);
     }
 
-    /** Module builds and defaults. */
+    /** Module builds, defaults and obsoletes. */
     public long readModules(Consumer<Content> units) {
         return readModules((unit, size) -> units.accept(unit));
     }
@@ -230,6 +280,60 @@ public final class Repodata {
 
     public long readComps(ObjLongConsumer<Content> units) {
         return comps.map(file -> read(file, (in, name, sizes) -> CompsReader.read(in, name, sizes.of(units)))).orElse(0L);
+    }
+
+    /**
+     * repomd.xml's revision and tags as a unit; empty when it has neither (a unit with nothing in it
+     * would only make a difference to a version without one).
+     */
+    public Optional<RepoMetadata> repoMetadata() {
+        Repomd.Tags tags = repomd.tags();
+        if (repomd.revision() == null && tags.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RepoMetadata(repomd.revision(), tags.content(), tags.repo(),
+                tags.distro().stream().map(d -> new RepoMetadata.Distro(d.cpeid(), d.name())).toList()));
+    }
+
+    /**
+     * The metadata files repomd.xml lists that Airlock does not read (productid and the like): each
+     * stored through {@code sink} as it is and verified against repomd's checksum while stored (a
+     * file that does not match is refused), then given to {@code units} with its stored file.
+     */
+    public long readMetadataFiles(IngestSink sink, BiConsumer<RepoMetadataFile, IngestFile> units) {
+        for (Extra extra : extras) {
+            Repomd.Entry entry = extra.entry();
+            String checksum = entry.checksum().toLowerCase(Locale.ROOT);
+            MessageDigest digest = Checksums.digest(entry.checksumType()).orElseThrow();
+            IngestFile stored;
+            try (InputStream in = new DigestInputStream(directory.open(extra.file()), digest)) {
+                stored = sink.store(IngestFile.of(entry.location(), in));
+            } catch (IOException e) {
+                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + entry.location() + ": " + e.getMessage(), e);
+            }
+            String actual = HexFormat.of().formatHex(digest.digest());
+            if (!actual.equals(checksum)) {
+                throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH, entry.location() + ": " + entry.checksumType() + " is "
+                        + actual + ", but " + Repomd.PATH + " says " + entry.checksum());
+            }
+            units.accept(new RepoMetadataFile(entry.type(), entry.location(), entry.checksumType().toLowerCase(Locale.ROOT), checksum),
+                    stored);
+        }
+        return extras.size();
+    }
+
+    /**
+     * The content of a metadata file named {@code fileName} ({@code size} bytes, read from {@code raw}):
+     * decompressed by the name's suffix (gz, xz, zst, bz2) within the reader limits, or {@code raw}
+     * itself when the name has none of them. For a publication's open-checksum of a kept file.
+     */
+    public static InputStream decompressed(InputStream raw, long size, String fileName) throws IOException {
+        return MetadataFiles.decompressed(raw, size, fileName, fileName);
+    }
+
+    /** Whether {@link #decompressed} decompresses a file of this name. */
+    public static boolean compressed(String fileName) {
+        return MetadataFiles.compressed(fileName);
     }
 
     private interface Reader {

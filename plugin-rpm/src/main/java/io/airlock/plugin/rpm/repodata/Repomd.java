@@ -12,13 +12,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code repodata/repomd.xml}: the index of a yum repository's metadata files. */
-public record Repomd(Path root, String revision, List<Entry> entries) {
+/**
+ * {@code repodata/repomd.xml}: the index of a yum repository's metadata files, with its revision
+ * (null when absent) and tags.
+ */
+public record Repomd(Path root, String revision, Tags tags, List<Entry> entries) {
 
     public static final String PATH = "repodata/repomd.xml";
 
     public Repomd {
         entries = List.copyOf(entries);
+    }
+
+    /** {@code <tags>}: {@code content}, {@code repo} and {@code distro} values in order (a distro with its cpeid or null). */
+    public record Tags(List<String> content, List<String> repo, List<Distro> distro) {
+        public Tags {
+            content = List.copyOf(content);
+            repo = List.copyOf(repo);
+            distro = List.copyOf(distro);
+        }
+
+        public boolean isEmpty() {
+            return content.isEmpty() && repo.isEmpty() && distro.isEmpty();
+        }
+    }
+
+    public record Distro(String cpeid, String name) {
+        public Distro {
+            java.util.Objects.requireNonNull(name, "name");
+        }
     }
 
     /** One {@code <data type="…">} entry: where the file is and its checksum. */
@@ -38,6 +60,9 @@ public record Repomd(Path root, String revision, List<Entry> entries) {
         String name = PATH;
         try (InputStream in = Limits.bounded(directory.open(file), name, Limits.REPOMD_BYTES); Xml xml = new Xml(in, name)) {
             String revision = null;
+            List<String> content = new ArrayList<>();
+            List<String> repo = new ArrayList<>();
+            List<Distro> distro = new ArrayList<>();
             List<Entry> entries = new ArrayList<>();
             if (!xml.next() || !xml.name().equals("repomd")) {
                 throw xml.error("the root element is not <repomd>");
@@ -46,10 +71,23 @@ public record Repomd(Path root, String revision, List<Entry> entries) {
                 switch (xml.name()) {
                     case "revision" -> revision = xml.text().strip();
                     case "data" -> entries.add(entry(xml));
+                    case "tags" -> {
+                        while (xml.nextChild()) {
+                            switch (xml.name()) {
+                                case "content" -> content.add(xml.text().strip());
+                                case "repo" -> repo.add(xml.text().strip());
+                                case "distro" -> {
+                                    String cpeid = xml.attribute("cpeid");
+                                    distro.add(new Distro(cpeid, xml.text().strip()));
+                                }
+                                default -> xml.skip();
+                            }
+                        }
+                    }
                     default -> xml.skip();
                 }
             }
-            return new Repomd(root, revision, entries);
+            return new Repomd(root, revision, new Tags(content, repo, distro), entries);
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
         }
