@@ -241,8 +241,8 @@ public final class RpmCopyPolicy implements CopyPolicy {
             Map<VersionData, String> setIds = new java.util.IdentityHashMap<>();
             Set<String> paths = pathsOnlyFileListsCanMeet();
             for (int i = 0; i < pairs.size(); i++) {
-                String source = setId(builder, setIds, sources.get(i), pairs.get(i).source(), paths);
-                String destination = setId(builder, setIds, destinations.get(i), pairs.get(i).destination(), paths);
+                String source = setId(builder, setIds, sources.get(i), paths);
+                String destination = setId(builder, setIds, destinations.get(i), paths);
                 builder.pair(i, source, destination);
             }
             DependencySolver solver = builder.build();
@@ -329,13 +329,12 @@ public final class RpmCopyPolicy implements CopyPolicy {
             });
         }
 
-        private static String setId(DependencySolver.Builder builder, Map<VersionData, String> ids, VersionData data,
-                VersionContent version, Set<String> paths) {
+        private String setId(DependencySolver.Builder builder, Map<VersionData, String> ids, VersionData data, Set<String> paths) {
             String id = ids.get(data);
             if (id == null) {
                 id = "set" + ids.size();
                 ids.put(data, id);
-                builder.packages(id, data.packagesWithFiles(version, paths));
+                builder.packages(id, data.packagesWithFiles(problem.session(), paths));
             }
             return id;
         }

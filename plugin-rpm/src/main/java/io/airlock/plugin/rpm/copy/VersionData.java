@@ -14,6 +14,7 @@ import io.airlock.plugin.rpm.solve.CompactDependencies;
 import io.airlock.plugin.rpm.solve.DependencySolver.PackageInfo;
 import io.airlock.plugin.rpm.solve.RpmVersions;
 import io.airlock.spi.copy.VersionContent;
+import org.hibernate.Session;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -135,12 +136,12 @@ final class VersionData {
 
     /**
      * The packages as the solver takes them, each with the files its complete list has of
-     * {@code paths} (primary's files and these), looking up in the complete lists, by one scan of
-     * the version, the paths not looked up before. What was found is kept with this version's data,
+     * {@code paths} (primary's files and these), looking up in the complete lists (one query per
+     * thousand packages that have one, reading only that column) the paths not looked up before. What was found is kept with this version's data,
      * so a path is looked for once per version; what a package offers beyond primary's files is
      * only ever paths some copy required, so the solution does not depend on earlier copies.
      */
-    synchronized List<PackageInfo> packagesWithFiles(VersionContent version, Set<String> paths) {
+    synchronized List<PackageInfo> packagesWithFiles(Session session, Set<String> paths) {
         Set<String> wanted = new HashSet<>();
         for (String path : paths) {
             if (!lookedUp.contains(path)) {
@@ -148,16 +149,22 @@ final class VersionData {
             }
         }
         if (!wanted.isEmpty() && !completable.isEmpty()) {
+            // only the packed lists, by id: loading the packages again would parse all their dependencies
+            List<UUID> ids = new ArrayList<>();
             Map<UUID, Integer> positions = new HashMap<>();
-            completable.stream().forEach(i -> positions.put(UUID.fromString(packages.get(i).key()), i));
-            version.scan(RpmPackage.class, 1000, batch -> {
-                for (RpmPackage p : batch) {
-                    Integer position = positions.get(p.id());
-                    if (position == null || p.packedFileList() == null) {
-                        continue;
-                    }
-                    Set<String> primary = new HashSet<>(packages.get(position).files());
-                    PackedLists.forEachFile(p.packedFileList(), "package " + p.nevra(), f -> {
+            completable.stream().forEach(i -> {
+                UUID id = UUID.fromString(packages.get(i).key());
+                ids.add(id);
+                positions.put(id, i);
+            });
+            for (int from = 0; from < ids.size(); from += 1000) {
+                List<Object[]> rows = session.createSelectionQuery("select p.id, p.fileList from RpmPackage p where p.id in :ids",
+                        Object[].class).setParameter("ids", ids.subList(from, Math.min(ids.size(), from + 1000))).getResultList();
+                for (Object[] row : rows) {
+                    int position = positions.get((UUID) row[0]);
+                    PackageInfo p = packages.get(position);
+                    Set<String> primary = new HashSet<>(p.files());
+                    PackedLists.forEachFile((byte[]) row[1], "package " + RpmPackage.nevra(p.name(), p.epoch(), p.version(), p.release(), p.arch()), f -> {
                         if (wanted.contains(f.path()) && !primary.contains(f.path())) {
                             List<String> found = filesFound.computeIfAbsent(position, x -> new ArrayList<>());
                             if (!found.contains(f.path())) {
@@ -166,7 +173,7 @@ final class VersionData {
                         }
                     });
                 }
-            });
+            }
         }
         lookedUp.addAll(wanted);
         if (filesFound.isEmpty()) {
