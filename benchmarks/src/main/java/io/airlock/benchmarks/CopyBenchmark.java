@@ -37,6 +37,9 @@ final class CopyBenchmark {
         int sample = 100;
         long seed = 1;
         int runs = 5;
+        boolean whole = false;
+        boolean dryRun = true;
+        Path histograms = null;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]);
@@ -45,6 +48,9 @@ final class CopyBenchmark {
                 case "--sample" -> sample = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--whole" -> whole = true;
+                case "--real" -> dryRun = false;
+                case "--histograms" -> histograms = Path.of(args[++i]);
                 default -> {
                     System.err.println("unknown option " + args[i]);
                     System.exit(2);
@@ -52,6 +58,10 @@ final class CopyBenchmark {
             }
         }
         work = work != null ? Files.createDirectories(work) : Files.createTempDirectory("airlock-bench-");
+        if (whole) {
+            whole(data, work, runs, dryRun, out, histograms);
+            return;
+        }
         System.out.printf(Locale.ROOT, "copy: %d random AppStream packages (seed %d) with dependency solving from CS9 BaseOS +"
                 + " AppStream, work dir %s%n", sample, seed, work);
         try (Airlock airlock = Airlock.builder().home(work.resolve("home")).build()) {
@@ -102,6 +112,46 @@ final class CopyBenchmark {
                     result.unresolved().size());
             if (out != null) {
                 write(out, chosen, result);
+            }
+        }
+    }
+
+    /**
+     * {@code --whole [--real]}: the whole latest version of CS9 AppStream, with dependency solving,
+     * into a new empty repository per run (BaseOS is no source, so what AppStream needs of it is
+     * listed as unresolved). A dry run unless {@code --real}. Memory is what this measures: run it
+     * with {@code -Xmx256m -Xlog:gc} and read the heap after each collection, or with
+     * {@code --histograms PREFIX} for the live objects (after a full collection) every 4 s.
+     */
+    private static void whole(Path data, Path work, int runs, boolean dryRun, Path out, Path histograms) throws IOException {
+        System.out.printf(Locale.ROOT, "copy: whole CS9 AppStream into an empty repository with dependency solving (%s), work dir %s%n",
+                dryRun ? "dry run" : "real", work);
+        try (Airlock airlock = Airlock.builder().home(work.resolve("home")).build()) {
+            long start = System.nanoTime();
+            if (airlock.repositories().find("cs9-appstream").isEmpty()) {
+                airlock.repositories().create("cs9-appstream", "rpm", null);
+                new RpmRepositories(airlock).sync("cs9-appstream", data.resolve("cs9-appstream"), ProgressListener.NONE);
+            }
+            System.out.printf(Locale.ROOT, "set-up (sync or reuse) %.1f s%n", (System.nanoTime() - start) / 1e9);
+            CopyResult result = null;
+            if (histograms != null) {
+                Histograms.every(4000, histograms);
+            }
+            for (int i = 0; i < runs; i++) {
+                String destination = "cs9-appstream-whole-" + System.nanoTime();
+                airlock.repositories().create(destination, "rpm", null);
+                CopyRequest request = CopyRequest.of(List.of(CopyRequest.Entry.whole("cs9-appstream", destination)));
+                request = dryRun ? request.asDryRun() : request;
+                long t = System.nanoTime();
+                result = new CopyEngine(airlock).copy(request);
+                Runtime rt = Runtime.getRuntime();
+                System.out.printf(Locale.ROOT, "run %d: %.2f s; %d units added, %d unresolved requirements; heap now %d MiB of %d MiB%n",
+                        i + 1, (System.nanoTime() - t) / 1e9, result.destinations().get(0).added().size(), result.unresolved().size(),
+                        (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
+                result = dryRun || out != null ? result : null;
+            }
+            if (out != null && result != null) {
+                write(out, List.of(), result);
             }
         }
     }

@@ -59,6 +59,11 @@ final class Pair implements CopyPair {
     }
 
     @Override
+    public boolean wholeVersion() {
+        return entry.selection().isEmpty();
+    }
+
+    @Override
     public List<Content> selected() {
         if (selected == null) {
             List<Content> units = entry.selection().map(this::load).orElseGet(this::loadWhole);

@@ -149,7 +149,7 @@ final class CopyPolicyTest {
         List<String> calls = new ArrayList<>();
         CopyPolicy recording = problem -> {
             calls.add(problem.pairs().stream().map(p -> p.index() + ":" + p.source() + "->" + p.destination()
-                    + p.selected().stream().map(Content::label).toList()).toList().toString());
+                    + p.selected().stream().map(Content::label).toList() + (p.wholeVersion() ? " whole" : "")).toList().toString());
             return CopyPlan.EMPTY;
         };
         try (TestDatabase db = TestDatabase.create(); Airlock airlock = Copies.open(db, recording)) {
@@ -162,7 +162,7 @@ final class CopyPolicyTest {
             copy(airlock, Entry.whole("g1", "g-dst").withContent("gadget.gadget:b"), Entry.whole("w", "w-dst"),
                     Entry.whole("g2@1", "g-dst"), Entry.whole("g1", "g-dst").withContent());
 
-            assertThat(calls).containsExactly("[0:g1@1->g-dst@0[b], 2:g2@1->g-dst@0[c], 3:g1@1->g-dst@0[]]");
+            assertThat(calls).containsExactly("[0:g1@1->g-dst@0[b], 2:g2@1->g-dst@0[c] whole, 3:g1@1->g-dst@0[]]");
         }
     }
 

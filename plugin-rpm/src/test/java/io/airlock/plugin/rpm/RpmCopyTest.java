@@ -252,6 +252,197 @@ final class RpmCopyTest {
         }
     }
 
+    @Test
+    void aModuleBringsTheNewestBuildOfTheStreamItRequiresWithItsPackagesAndDefaults() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            sync(airlock, db, "src", modular(MODULES_WITH_REQUIRES));
+            airlock.repositories().create("dst", RpmPlugin.NAME, null);
+
+            CopyResult result = copy(airlock, true, Entry.whole("src", "dst").withContent("rpm.modulemd:" + NODEJS_11));
+
+            String nodejs = "rpm.modulemd:" + NODEJS_11;
+            String postgresql = "rpm.modulemd:postgresql:9.6:9000020230202:aaaa:x86_64";
+            assertThat(added(result, 0)).isEqualTo(Map.of(
+                    nodejs, "requested",
+                    "rpm.package:nodejs-11.0-1.module.x86_64", "child of " + nodejs,
+                    postgresql, "dependency of " + nodejs + " via module(postgresql:9.6)",
+                    "rpm.package:postgresql-9.6.2-1.module.x86_64", "child of " + postgresql,
+                    "rpm.modulemd_defaults:postgresql", "child of " + postgresql));
+            assertThat(result.unresolved()).isEmpty();
+        }
+    }
+
+    @Test
+    void aModuleRequirementMetByTheDestinationBringsNothingAndOneNothingMeetsIsListed() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            String requiresMissing = MODULES_WITH_REQUIRES.replace("postgresql: [\"9.6\"]", "postgresql: [\"9.6\"]\n      ruby: []");
+            sync(airlock, db, "src", modular(requiresMissing));
+            sync(airlock, db, "dst", modular(MODULES_WITH_REQUIRES.replace("version: 9000020230202", "version: 9000020230101")
+                    .replace("postgresql-9.6.2", "postgresql-9.6.1")));
+            Entry entry = Entry.whole("src", "dst").withContent("rpm.modulemd:" + NODEJS_11);
+
+            CopyResult result = copy(airlock, true, entry);
+            CopyResult unsolved = copy(airlock, false, entry);
+
+            // the destination's 9.6 build (an older one) meets postgresql:9.6; nothing has ruby
+            assertThat(added(result, 0)).doesNotContainKey("rpm.modulemd:postgresql:9.6:9000020230202:aaaa:x86_64")
+                    .doesNotContainKey("rpm.package:postgresql-9.6.2-1.module.x86_64");
+            assertThat(result.unresolved()).containsExactly(new Unresolved("rpm.modulemd:" + NODEJS_11, "module(ruby)"));
+            assertThat(unsolved.unresolved()).isEmpty();
+        }
+    }
+
+    @Test
+    void aModuleRequirementExcludingAStreamTakesAnotherAndBringsWhatThatOneRequires() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            // nodejs wants any postgresql stream but 9.6, so 10, and postgresql:10 requires perl:5.30
+            sync(airlock, db, "src", modular(MODULES_WITH_REQUIRES.replace("postgresql: [\"9.6\"]", "postgresql: [\"-9.6\"]")));
+            airlock.repositories().create("dst", RpmPlugin.NAME, null);
+
+            CopyResult result = copy(airlock, true, Entry.whole("src", "dst").withContent("rpm.modulemd:" + NODEJS_11));
+
+            assertThat(added(result, 0)).containsEntry("rpm.modulemd:postgresql:10:9000020230303:bbbb:x86_64",
+                    "dependency of rpm.modulemd:" + NODEJS_11 + " via module(postgresql:-9.6)")
+                    .containsEntry("rpm.modulemd:perl:5.30:9000020230404:cccc:x86_64",
+                            "dependency of rpm.modulemd:postgresql:10:9000020230303:bbbb:x86_64 via module(perl:5.30)")
+                    .containsEntry("rpm.package:perl-5.30.1-1.module.x86_64", "child of rpm.modulemd:perl:5.30:9000020230404:cccc:x86_64")
+                    .doesNotContainKey("rpm.modulemd:postgresql:9.6:9000020230202:aaaa:x86_64");
+        }
+    }
+
+    @Test
+    void aModuleRequirementOnAnyStreamTakesTheDefaultStreamOverAHigherOne() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            sync(airlock, db, "src", modular(MODULES_WITH_REQUIRES.replace("postgresql: [\"9.6\"]", "postgresql: []")
+                    .replace("stream: \"10\"\n...", "stream: \"9.6\"\n...")));
+            airlock.repositories().create("dst", RpmPlugin.NAME, null);
+
+            CopyResult result = copy(airlock, true, Entry.whole("src", "dst").withContent("rpm.modulemd:" + NODEJS_11));
+
+            assertThat(added(result, 0)).containsEntry("rpm.modulemd:postgresql:9.6:9000020230202:aaaa:x86_64",
+                    "dependency of rpm.modulemd:" + NODEJS_11 + " via module(postgresql)")
+                    .doesNotContainKey("rpm.modulemd:postgresql:10:9000020230303:bbbb:x86_64");
+        }
+    }
+
+    @Test
+    void aFileRequirementOnlyAFileListMeetsIsResolvedFromAnotherSource() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            sync(airlock, db, "apps", new YumRepo().add(NEEDS_DATA_FILE));
+            sync(airlock, db, "base", new YumRepo().add(DATA, LIBFOO).details(DATA, DATA_FILES, ""));
+            airlock.repositories().create("apps-dst", RpmPlugin.NAME, null);
+            airlock.repositories().create("base-dst", RpmPlugin.NAME, null);
+
+            CopyResult result = copy(airlock, true, Entry.whole("apps", "apps-dst").withContent("rpm.package:viewer-1.0-1.x86_64"),
+                    Entry.whole("base", "base-dst").withContent());
+
+            assertThat(added(result, 1)).isEqualTo(Map.of("rpm.package:data-1.0-1.noarch",
+                    "dependency of rpm.package:viewer-1.0-1.x86_64 via /usr/share/data/table.txt"));
+            assertThat(result.unresolved()).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileRequirementOnlyTheDestinationsFileListMeetsIsSatisfied() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            sync(airlock, db, "src", new YumRepo().add(NEEDS_DATA_FILE));
+            sync(airlock, db, "dst", new YumRepo().add(DATA).details(DATA, DATA_FILES, ""));
+            // another build of it without an entry in filelists (a unit of the same NEVRA and checksum would be the same unit)
+            sync(airlock, db, "bare", new YumRepo().add(YumRepo.Pkg.of("data", "1.0", "2", "noarch")));
+            Entry entry = Entry.whole("src", "dst").withContent("rpm.package:viewer-1.0-1.x86_64");
+
+            CopyResult result = copy(airlock, true, entry);
+            CopyResult withoutList = copy(airlock, true, Entry.whole("src", "bare").withContent("rpm.package:viewer-1.0-1.x86_64"));
+
+            assertThat(added(result, 0)).containsOnlyKeys("rpm.package:viewer-1.0-1.x86_64");
+            assertThat(result.unresolved()).isEmpty();
+            assertThat(withoutList.unresolved()).containsExactly(
+                    new Unresolved("rpm.package:viewer-1.0-1.x86_64", "/usr/share/data/table.txt"));
+        }
+    }
+
+    @Test
+    void aWholeVersionIsSolvedAcrossSourcesWithoutLoadingItsUnits() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            sync(airlock, db, "apps", new YumRepo().add(APP, NEEDS_DATA_FILE));
+            sync(airlock, db, "base", new YumRepo().add(LIBFOO, HELPER, DATA).details(DATA, DATA_FILES, ""));
+            airlock.repositories().create("apps-dst", RpmPlugin.NAME, null);
+            airlock.repositories().create("base-dst", RpmPlugin.NAME, null);
+
+            CopyResult result = copy(airlock, true, Entry.whole("apps", "apps-dst"), Entry.whole("base", "base-dst").withContent());
+
+            assertThat(added(result, 0)).isEqualTo(Map.of("rpm.package:app-1.0-1.x86_64", "requested",
+                    "rpm.package:viewer-1.0-1.x86_64", "requested"));
+            assertThat(added(result, 1)).containsOnlyKeys("rpm.package:libfoo-1.2-1.x86_64", "rpm.package:helper-2.0-1.noarch",
+                    "rpm.package:data-1.0-1.noarch");
+            assertThat(result.unresolved()).isEmpty();
+        }
+    }
+
+    private static final String NODEJS_11 = "nodejs:11:9000020230101:ffff:x86_64";
+    private static final YumRepo.Pkg NEEDS_DATA_FILE = YumRepo.Pkg.of("viewer", "1.0", "1", "x86_64")
+            .requires("      <rpm:entry name=\"/usr/share/data/table.txt\"/>\n");
+    /** Primary lists none of its files (none is under a bin or etc directory); filelists has them all. */
+    private static final YumRepo.Pkg DATA = YumRepo.Pkg.of("data", "1.0", "1", "noarch");
+    private static final String DATA_FILES = "  <file type=\"dir\">/usr/share/data</file>\n  <file>/usr/share/data/table.txt</file>\n";
+
+    /**
+     * nodejs:11 requires postgresql:9.6, which has two builds (the newer one's artifact is
+     * 9.6.2); postgresql:10 (the default stream) requires perl:5.30.
+     */
+    private static final String MODULES_WITH_REQUIRES = module("nodejs", "11", 9000020230101L, "ffff", "nodejs-0:11.0-1.module.x86_64",
+            "postgresql: [\"9.6\"]")
+            + module("postgresql", "9.6", 9000020230101L, "aaaa", "postgresql-0:9.6.1-1.module.x86_64", null)
+            + module("postgresql", "9.6", 9000020230202L, "aaaa", "postgresql-0:9.6.2-1.module.x86_64", null)
+            + module("postgresql", "10", 9000020230303L, "bbbb", "postgresql-0:10.1-1.module.x86_64", "perl: [\"5.30\"]")
+            + module("perl", "5.30", 9000020230404L, "cccc", "perl-0:5.30.1-1.module.x86_64", null)
+            + """
+            ---
+            document: modulemd-defaults
+            version: 1
+            data:
+              module: postgresql
+              stream: "10"
+            ...
+            """;
+
+    private static String module(String name, String stream, long version, String context, String artifact, String requires) {
+        return """
+                ---
+                document: modulemd
+                version: 2
+                data:
+                  name: %s
+                  stream: "%s"
+                  version: %d
+                  context: %s
+                  arch: x86_64
+                  summary: %s
+                  description: %s
+                  license:
+                    module: [MIT]
+                  dependencies:
+                  - buildrequires:
+                      platform: [el9]
+                    requires:
+                      platform: [el9]
+                %s  artifacts:
+                    rpms:
+                    - %s
+                ...
+                """.formatted(name, stream, version, context, name, name, requires == null ? "" : "      " + requires + "\n", artifact);
+    }
+
+    /** The packages every module build of {@link #MODULES_WITH_REQUIRES} lists, with that module metadata. */
+    private static YumRepo modular(String modules) {
+        YumRepo repo = new YumRepo().metadata("modules", modules);
+        for (String nevr : List.of("nodejs:11.0", "postgresql:9.6.1", "postgresql:9.6.2", "postgresql:10.1", "perl:5.30.1")) {
+            String[] parts = nevr.split(":");
+            repo.add(YumRepo.Pkg.of(parts[0], parts[1], "1.module", "x86_64"));
+        }
+        return repo;
+    }
+
     static void sync(Airlock airlock, TestDatabase db, String name, YumRepo repo) {
         airlock.repositories().create(name, RpmPlugin.NAME, null);
         new RpmRepositories(airlock).sync(name, repo.write(db.path("yum-" + name)), ProgressListener.NONE);

@@ -24,4 +24,13 @@ public interface CopyPair {
      * {@link CopyProblem#session()} on the first call.
      */
     List<Content> selected();
+
+    /**
+     * Whether the entry selects its source's whole version (no {@code content}). A policy that can
+     * work from {@link #source()} alone should then not call {@link #selected()}, which loads every
+     * unit of the version at once.
+     */
+    default boolean wholeVersion() {
+        return false;
+    }
 }

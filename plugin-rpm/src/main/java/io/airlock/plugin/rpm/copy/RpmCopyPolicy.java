@@ -40,9 +40,13 @@ import org.hibernate.SessionFactory;
  * the packages its collections list (by NEVRA, when the source has them) and the module builds
  * they name; a category or environment brings its groups; a group brings the newest package of
  * each name it lists; a module build brings its artifacts, its defaults and the obsoletes of its
- * stream (those naming its context or none), and a package that is a module artifact brings that module. With dependency solving, the {@link DependencySolver} closes
- * the packages over their requirements; children of what it adds are followed too, until nothing
- * new comes along.
+ * stream (those naming its context or none), and a package that is a module artifact brings that
+ * module. With dependency solving, the {@link DependencySolver} closes the packages over their
+ * requirements (file requirements matched against the complete file lists, see
+ * {@link VersionData#packagesWithFiles}), and module builds bring the module streams they require
+ * ({@link ModuleRequirements}); children of what these add are followed too, until nothing new
+ * comes along. An entry that selects its source's whole version is planned from the version's data
+ * alone: its units are never loaded.
  */
 public final class RpmCopyPolicy implements CopyPolicy {
 
@@ -83,6 +87,10 @@ public final class RpmCopyPolicy implements CopyPolicy {
         private final Deque<Item> pending = new ArrayDeque<>();
         /** Labels of the selected units (advisories have no entry in {@link VersionData}). */
         private final Map<UUID, String> selectedLabels = new HashMap<>();
+        /** Per pair: whether it copies its source's whole version (then everything there is in the copy already). */
+        private boolean[] whole;
+        /** {@code TYPE:LABEL} of dependents, one string each however many requirements they list. */
+        private final Map<String, String> dependentLabels = new HashMap<>();
 
         private record Item(int pair, UUID unit, String type) {
         }
@@ -93,7 +101,9 @@ public final class RpmCopyPolicy implements CopyPolicy {
         }
 
         CopyPlan plan() {
+            whole = new boolean[pairs.size()];
             for (CopyPair pair : pairs) {
+                whole[sources.size()] = pair.wholeVersion();
                 sources.add(data(problem.session(), pair.source()));
                 destinations.add(data(problem.session(), pair.destination()));
                 inCopy.add(new LinkedHashMap<>());
@@ -101,6 +111,9 @@ public final class RpmCopyPolicy implements CopyPolicy {
             }
             Map<UUID, Integer> advisories = new LinkedHashMap<>();
             for (int i = 0; i < pairs.size(); i++) {
+                if (whole[i]) {
+                    continue; // every unit of the source is in the copy: the children of any are too
+                }
                 for (Content unit : pairs.get(i).selected()) {
                     inCopy.get(i).put(unit.id(), null);
                     selectedLabels.put(unit.id(), unit.label());
@@ -135,7 +148,7 @@ public final class RpmCopyPolicy implements CopyPolicy {
 
         /** Adds a unit to a pair's copy unless it is already there; queues it so its children follow. */
         private void add(int pair, UUID unit, String type, Reason reason) {
-            if (inCopy.get(pair).containsKey(unit)) {
+            if (whole[pair] || inCopy.get(pair).containsKey(unit)) {
                 return;
             }
             inCopy.get(pair).put(unit, reason);
@@ -234,17 +247,20 @@ public final class RpmCopyPolicy implements CopyPolicy {
         private void solve(List<CopyPlan.Unresolved> unresolved) {
             DependencySolver.Builder builder = DependencySolver.builder();
             Map<VersionData, String> setIds = new java.util.IdentityHashMap<>();
+            Set<String> paths = pathsOnlyFileListsCanMeet();
             for (int i = 0; i < pairs.size(); i++) {
-                String source = setId(builder, setIds, sources.get(i));
-                String destination = setId(builder, setIds, destinations.get(i));
+                String source = setId(builder, setIds, sources.get(i), paths);
+                String destination = setId(builder, setIds, destinations.get(i), paths);
                 builder.pair(i, source, destination);
             }
             DependencySolver solver = builder.build();
             CopyOptions options = problem.options();
             DependencySolver.Options solverOptions = new DependencySolver.Options(options.dependencyUpgrade(), options.includeRecommends());
+            ModuleRequirements modules = new ModuleRequirements(sources, destinations, whole, inCopy);
             // A solution is closed over what it adds, but packages it adds may be module artifacts
-            // whose modules bring packages it has not seen: solve again until children bring none
-            // (each round only grows the copy, so this ends).
+            // whose modules bring packages (and require module streams that bring packages) it has
+            // not seen: solve again until children bring none (each round only grows the copy, so
+            // this ends).
             DependencySolver.Solution solution;
             Map<Integer, List<String>> selection = packageSelection();
             while (true) {
@@ -257,22 +273,51 @@ public final class RpmCopyPolicy implements CopyPolicy {
                             Reason.dependencyOf(dependentLabel(added.dependentKey()), added.capability()));
                 }
                 followChildren();
+                for (ModuleRequirements.Brought brought : modules.resolve()) {
+                    add(brought.pair(), brought.module(), Modulemd.TYPE, Reason.dependencyOf(brought.dependent(), brought.requirement()));
+                }
+                followChildren();
                 selection = packageSelection();
                 Map<Integer, List<String>> closed = new TreeMap<>();
                 solved.forEach((pair, keys) -> closed.put(pair, List.copyOf(keys)));
-                if (selection.equals(closed)) {
+                if (selection.equals(closed) && modules.allHandled()) {
                     break;
                 }
             }
             for (DependencySolver.Unresolved u : solution.unresolved()) {
                 unresolved.add(new CopyPlan.Unresolved(dependentLabel(u.dependentKey()), u.requirement()));
             }
+            unresolved.addAll(modules.unresolved());
+        }
+
+        /**
+         * The file requirements of the sources' packages that no primary file list (nor a provide
+         * that is a path) of any source or destination meets: only these are looked up in the
+         * complete file lists, so that those are never held whole.
+         */
+        private Set<String> pathsOnlyFileListsCanMeet() {
+            Set<VersionData> involved = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            involved.addAll(sources);
+            involved.addAll(destinations);
+            Set<String> paths = new TreeSet<>();
+            for (VersionData source : new java.util.LinkedHashSet<>(sources)) {
+                for (String path : source.requiredPaths) {
+                    if (involved.stream().noneMatch(data -> data.primaryPaths.contains(path))) {
+                        paths.add(path);
+                    }
+                }
+            }
+            return paths;
         }
 
         /** Per pair, the keys of the packages in the copy so far, sorted. */
         private Map<Integer, List<String>> packageSelection() {
             Map<Integer, List<String>> selection = new TreeMap<>();
             for (int i = 0; i < pairs.size(); i++) {
+                if (whole[i]) {
+                    selection.put(i, sources.get(i).packages.stream().map(PackageInfo::key).sorted().toList());
+                    continue;
+                }
                 selection.put(i, typeOf.get(i).entrySet().stream().filter(unit -> unit.getValue().equals(RpmPackage.TYPE))
                         .map(unit -> unit.getKey().toString()).sorted().toList());
             }
@@ -280,22 +325,24 @@ public final class RpmCopyPolicy implements CopyPolicy {
         }
 
         private String dependentLabel(String key) {
-            UUID id = UUID.fromString(key);
-            for (VersionData source : sources) {
-                String label = source.packageLabel.get(id);
-                if (label != null) {
-                    return RpmPackage.TYPE + ":" + label;
+            return dependentLabels.computeIfAbsent(key, k -> {
+                UUID id = UUID.fromString(k);
+                for (VersionData source : sources) {
+                    String label = source.packageLabel.get(id);
+                    if (label != null) {
+                        return RpmPackage.TYPE + ":" + label;
+                    }
                 }
-            }
-            return RpmPackage.TYPE + ":" + key;
+                return RpmPackage.TYPE + ":" + k;
+            });
         }
 
-        private static String setId(DependencySolver.Builder builder, Map<VersionData, String> ids, VersionData data) {
+        private String setId(DependencySolver.Builder builder, Map<VersionData, String> ids, VersionData data, Set<String> paths) {
             String id = ids.get(data);
             if (id == null) {
                 id = "set" + ids.size();
                 ids.put(data, id);
-                builder.packages(id, data.packages);
+                builder.packages(id, data.packagesWithFiles(problem.session(), paths));
             }
             return id;
         }
