@@ -366,8 +366,10 @@ public final class Downloader implements AutoCloseable {
         if (e instanceof ConnectException) {
             return "cannot connect" + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
-        if (e instanceof java.io.EOFException || String.valueOf(e.getMessage()).contains("EOF")) {
-            return "the connection closed before the whole body arrived";
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof java.io.EOFException || message.contains("EOF") || message.contains("content-length")) {
+            return "the connection closed before the whole body arrived" + (message.contains("bytes received")
+                    ? " (" + message + ")" : "");
         }
         if (e instanceof javax.net.ssl.SSLException) {
             return "TLS failed: " + e.getMessage();
