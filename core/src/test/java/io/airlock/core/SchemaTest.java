@@ -157,7 +157,7 @@ final class SchemaTest {
 
             try (Connection connection = db.connect()) {
                 assertThat(Schema.status(connection, List.of(new MigratedWidgetPlugin()))).containsExactly(
-                        new Schema.ModuleStatus("core", List.of(1, 2), List.of(1, 2)),
+                        new Schema.ModuleStatus("core", List.of(1, 2, 3), List.of(1, 2, 3)),
                         new Schema.ModuleStatus("test", List.of(), List.of(1)));
             }
         }
