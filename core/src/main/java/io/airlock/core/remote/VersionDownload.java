@@ -86,17 +86,19 @@ public final class VersionDownload {
             try (StagingDirectory work = airlock.workArea().temporary("download-");
                     Downloader downloader = Downloader.open(options, progress)) {
                 downloader.expectBytes(totals[1]);
-                UUID after = new UUID(0, 0); // the least in the databases' order (unsigned bytes)
-                while (true) {
-                    List<Link> chunk = chunk(version, after);
-                    if (chunk.isEmpty()) {
-                        break;
-                    }
-                    after = chunk.get(chunk.size() - 1).id();
-                    long[] done = download(chunk, downloader, work.path(), what);
+                // The next group's downloads start before this group is stored, so the network never waits for the disk.
+                long[] names = {0};
+                List<Link> current = chunk(version, new UUID(0, 0)); // the least in the databases' order (unsigned bytes)
+                List<Future<Downloader.Downloaded>> files = submit(current, downloader, work.path(), names);
+                while (!current.isEmpty()) {
+                    List<Link> next = chunk(version, current.get(current.size() - 1).id());
+                    List<Future<Downloader.Downloaded>> nextFiles = submit(next, downloader, work.path(), names);
+                    long[] done = store(current, files, what);
                     downloaded += done[0];
                     bytes += done[1];
                     alreadyStored += done[2];
+                    current = next;
+                    files = nextFiles;
                 }
                 downloader.reportProgress();
             }
@@ -177,19 +179,23 @@ public final class VersionDownload {
         }));
     }
 
-    /** Downloads one group, stores it and fills its links in one transaction; returns files, bytes and files already stored. */
-    private long[] download(List<Link> chunk, Downloader downloader, Path work, String what) {
+    /** Starts the downloads of a group (a completed null for a file already stored). */
+    private List<Future<Downloader.Downloaded>> submit(List<Link> chunk, Downloader downloader, Path work, long[] names) {
         List<Future<Downloader.Downloaded>> files = new ArrayList<>(chunk.size());
-        long alreadyStored = 0;
-        for (int i = 0; i < chunk.size(); i++) {
-            RemoteFile remote = chunk.get(i).remote();
+        for (Link link : chunk) {
+            RemoteFile remote = link.remote();
             if (remote.algorithm().equals("SHA-256") && airlock.artifacts().contains(remote.checksum())) {
                 files.add(CompletableFuture.completedFuture(null));
-                alreadyStored++;
             } else {
-                files.add(downloader.submit(remote.url(), remote.expected(MAX_BYTES), work.resolve(i + ".part")));
+                files.add(downloader.submit(remote.url(), remote.expected(MAX_BYTES), work.resolve(names[0]++ + ".part")));
             }
         }
+        return files;
+    }
+
+    /** Waits for a group's downloads, stores them and fills their links in one transaction; returns files, bytes, already stored. */
+    private long[] store(List<Link> chunk, List<Future<Downloader.Downloaded>> files, String what) {
+        long alreadyStored = 0;
         long downloaded = 0;
         long bytes = 0;
         List<Downloader.Downloaded> results = new ArrayList<>(chunk.size());
@@ -199,6 +205,8 @@ public final class VersionDownload {
             if (file != null) {
                 downloaded++;
                 bytes += file.size();
+            } else {
+                alreadyStored++;
             }
         }
         airlock.withArtifactBatch(batch -> {
