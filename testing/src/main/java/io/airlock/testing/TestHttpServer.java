@@ -52,6 +52,7 @@ public final class TestHttpServer implements AutoCloseable {
 
     private final Path root;
     private final HttpServer server;
+    private final String scheme;
     private final ExecutorService threads;
     private final AtomicLong requests = new AtomicLong();
     private final Map<String, AtomicLong> requestsByPath = new ConcurrentHashMap<>();
@@ -59,9 +60,24 @@ public final class TestHttpServer implements AutoCloseable {
     private final Map<String, Fault> alwaysFaults = new ConcurrentHashMap<>();
     private volatile String credentials;
 
-    private TestHttpServer(Path root) throws IOException {
+    private TestHttpServer(Path root, javax.net.ssl.SSLContext tls, boolean needClientCertificate) throws IOException {
         this.root = root.toAbsolutePath().normalize();
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        if (tls == null) {
+            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        } else {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls) {
+                @Override
+                public void configure(com.sun.net.httpserver.HttpsParameters parameters) {
+                    javax.net.ssl.SSLParameters ssl = tls.getDefaultSSLParameters();
+                    ssl.setNeedClientAuth(needClientCertificate);
+                    parameters.setSSLParameters(ssl);
+                }
+            });
+            this.server = https;
+        }
+        this.scheme = tls == null ? "http" : "https";
         this.threads = Executors.newFixedThreadPool(16, r -> {
             Thread thread = new Thread(r, "test-http");
             thread.setDaemon(true);
@@ -75,15 +91,24 @@ public final class TestHttpServer implements AutoCloseable {
     /** Serves the files under {@code root} (regular files only; {@code ..} refused) until closed. */
     public static TestHttpServer serve(Path root) {
         try {
-            return new TestHttpServer(root);
+            return new TestHttpServer(root, null, false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** {@code http://127.0.0.1:PORT/}. */
+    /** Serves the files under {@code root} over TLS with this context, requiring a client certificate when asked. */
+    public static TestHttpServer serveTls(Path root, javax.net.ssl.SSLContext tls, boolean needClientCertificate) {
+        try {
+            return new TestHttpServer(root, tls, needClientCertificate);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code http://127.0.0.1:PORT/} (https for a TLS server). */
     public URI url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/");
     }
 
     /** The URL of a path relative to the root. */

@@ -351,6 +351,13 @@ public final class Downloader implements AutoCloseable {
                 if (cause instanceof AirlockException airlock) {
                     throw airlock;
                 }
+                for (Throwable t = cause; t != null; t = t.getCause()) {
+                    if (t instanceof javax.net.ssl.SSLHandshakeException handshake) {
+                        // A certificate that is not trusted (or a client certificate refused) stays so: not retried.
+                        throw new AirlockException(ErrorCode.REMOTE_FAILURE, body.url + ": TLS handshake failed: "
+                                + handshake.getMessage(), handshake);
+                    }
+                }
                 if (cause instanceof IOException io) {
                     throw new Retry(describe(io), io);
                 }

@@ -233,4 +233,74 @@ final class DownloaderTest {
             assertThat(target).doesNotExist();
         }
     }
+
+    /** A self-signed certificate and its key (keytool, PKCS#12 with password "secret"), with PEM copies (openssl). */
+    private record Identity(Path keyStore, Path certificatePem, Path keyPem) {
+        static Identity create(Path directory, String name) {
+            io.airlock.testing.Tools.require("keytool", "openssl");
+            Path store = directory.resolve(name + ".p12");
+            io.airlock.testing.Tools.ok(directory, java.util.Map.of(), java.util.List.of("keytool", "-genkeypair", "-alias", name,
+                    "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name, "-ext", "san=ip:127.0.0.1",
+                    "-validity", "2", "-keystore", store.toString(), "-storepass", "secret", "-storetype", "PKCS12"));
+            Path certificate = directory.resolve(name + ".pem");
+            io.airlock.testing.Tools.ok(directory, java.util.Map.of(), java.util.List.of("keytool", "-exportcert", "-rfc", "-alias",
+                    name, "-keystore", store.toString(), "-storepass", "secret", "-file", certificate.toString()));
+            Path key = directory.resolve(name + ".key");
+            io.airlock.testing.Tools.ok(directory, java.util.Map.of(), java.util.List.of("openssl", "pkcs12", "-in", store.toString(),
+                    "-nocerts", "-nodes", "-passin", "pass:secret", "-out", key.toString()));
+            return new Identity(store, certificate, key);
+        }
+    }
+
+    /** The server's TLS context: its own key, trusting {@code client}'s certificate. */
+    private static javax.net.ssl.SSLContext serverContext(Identity server, Identity client) throws Exception {
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(server.keyStore())) {
+            keys.load(in, "secret".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory keyManagers = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        keyManagers.init(keys, "secret".toCharArray());
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("client", ClientFiles.certificates(client.certificatePem()).get(0));
+        javax.net.ssl.TrustManagerFactory trustManagers = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        trustManagers.init(trusted);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+        return context;
+    }
+
+    @Test
+    void tlsWithTheGivenAuthorityAndAClientCertificate() throws Exception {
+        try (Site site = Site.create()) {
+            Identity server = Identity.create(site.root(), "server");
+            Identity client = Identity.create(site.root(), "client");
+            try (TestHttpServer https = TestHttpServer.serveTls(site.served(), serverContext(server, client), true);
+                    Downloader downloader = Downloader.open(FAST.caCertificates(server.certificatePem())
+                            .clientCertificate(client.certificatePem(), client.keyPem()), ProgressListener.NONE)) {
+
+                Downloader.Downloaded got = downloader.fetch(https.url("Packages/a.rpm"), expected(), site.downloads().resolve("a"));
+
+                assertThat(Files.readAllBytes(got.file())).isEqualTo(BODY);
+            }
+        }
+    }
+
+    @Test
+    void anUntrustedServerCertificateFailsAtOnceNamingTheUrl() throws Exception {
+        try (Site site = Site.create()) {
+            Identity server = Identity.create(site.root(), "server");
+            Identity client = Identity.create(site.root(), "client");
+            try (TestHttpServer https = TestHttpServer.serveTls(site.served(), serverContext(server, client), false);
+                    Downloader downloader = Downloader.open(FAST, ProgressListener.NONE)) {
+                Path target = site.downloads().resolve("a");
+
+                assertThatThrownBy(() -> downloader.fetch(https.url("Packages/a.rpm"), expected(), target))
+                        .isInstanceOfSatisfying(AirlockException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_FAILURE))
+                        .hasMessageStartingWith(https.url("Packages/a.rpm") + ": TLS handshake failed: ");
+                assertThat(https.requests()).isZero();
+                assertThat(target).doesNotExist();
+            }
+        }
+    }
 }

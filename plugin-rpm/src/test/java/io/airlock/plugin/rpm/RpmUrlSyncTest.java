@@ -191,6 +191,29 @@ final class RpmUrlSyncTest {
                 + " (fixed content-length: 11, bytes received: 5) (tried 3 times)");
     }
 
+    @Test
+    void interruptingASyncStopsItsDownloadsAndLeavesNothing() throws InterruptedException {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            Path tree = tree().write(db.path("tree"));
+            airlock.repositories().create("r", RpmPlugin.NAME, null);
+            Leftovers before = leftovers(airlock, db.path("home"));
+            try (TestHttpServer server = TestHttpServer.serve(tree)) {
+                server.always(RpmRoundTripTest.NGINX.href(), Fault.SLOW);
+                RemoteOptions patient = FAST.timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30));
+
+                io.airlock.testing.Interruption<RpmRepositories.SyncResult> run = io.airlock.testing.Interruption.after(
+                        Duration.ofMillis(1500), () -> new RpmRepositories(airlock).sync("r", server.url(), patient,
+                                DownloadPolicy.IMMEDIATE, ProgressListener.NONE));
+
+                assertThat(run.failure()).get().isInstanceOfSatisfying(AirlockException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.CANCELLED));
+                assertThat(run.stoppedAfter()).isLessThan(Duration.ofSeconds(2));
+            }
+            assertThat(leftovers(airlock, db.path("home"))).isEqualTo(before);
+            assertThat(airlock.repositories().versions("r")).hasSize(1);
+        }
+    }
+
     /** A sync where nginx's file is always answered with {@code fault}: refused, nothing changed. */
     private static void refused(Fault fault, ErrorCode code, String ending) {
         try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
