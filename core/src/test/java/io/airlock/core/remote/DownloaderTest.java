@@ -151,6 +151,20 @@ final class DownloaderTest {
     }
 
     @Test
+    void aProxyReceivesTheRequestsForAnyHost() throws Exception {
+        try (Site site = Site.create(); TestHttpServer proxy = TestHttpServer.serve(site.served());
+                Downloader downloader = Downloader.open(FAST.proxy(proxy.url().resolve("/")), ProgressListener.NONE)) {
+            // A host that resolves nowhere: only the proxy can answer (this test server serves the path of the absolute URI).
+            java.net.URI url = java.net.URI.create("http://mirror.invalid/Packages/a.rpm");
+
+            Downloader.Downloaded got = downloader.fetch(url, expected(), site.downloads().resolve("a"));
+
+            assertThat(Files.readAllBytes(got.file())).isEqualTo(BODY);
+            assertThat(proxy.requests("Packages/a.rpm")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void notFoundIsAnErrorNamingTheUrl() throws Exception {
         try (Site site = Site.create(); TestHttpServer server = TestHttpServer.serve(site.served());
                 Downloader downloader = Downloader.open(FAST, ProgressListener.NONE)) {
