@@ -66,6 +66,10 @@ public final class Benchmarks {
             CopyBenchmark.run(args);
             return;
         }
+        if (args.length > 0 && args[0].equals("download")) {
+            DownloadBenchmark.run(args);
+            return;
+        }
         if (args.length > 0 && args[0].equals("startup")) {
             StartupBenchmark.run(args);
             return;
@@ -76,7 +80,8 @@ public final class Benchmarks {
                     + "       benchmarks/run rpm [--data DIR] [--dir DIR]\n"
                     + "       benchmarks/run publish [--packages N] [--dir DIR] [--appstream] [--data DIR] [--runs N] [--process]\n"
                     + "       benchmarks/run copy [--data DIR] [--dir DIR] [--sample N] [--seed S] [--runs N] [--out DIR]\n"
-                    + "       benchmarks/run startup [--units N] [--runs N] [--dir DIR] [--db JDBC_URL [--db-user U]]");
+                    + "       benchmarks/run startup [--units N] [--runs N] [--dir DIR] [--db JDBC_URL [--db-user U]]\n"
+                    + "       benchmarks/run download [--packages N] [--connections C] [--runs N] [--dir DIR]");
             System.exit(2);
         }
         Benchmarks benchmark = new Benchmarks();

@@ -226,7 +226,7 @@ final class PublishBenchmark {
     }
 
     /** Builds the packages into {@code work/R/Packages} with one rpmbuild run, unless they are there from an earlier run. */
-    private static Path generate(Path work, int packages) throws IOException, InterruptedException {
+    static Path generate(Path work, int packages) throws IOException, InterruptedException {
         Path repository = work.resolve("R");
         Path rpms = repository.resolve("Packages");
         if (Files.isDirectory(rpms)) {
@@ -270,7 +270,7 @@ final class PublishBenchmark {
         return repository;
     }
 
-    private static void command(Path directory, List<String> command) throws IOException, InterruptedException {
+    static void command(Path directory, List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).directory(directory.toFile()).inheritIO().start();
         if (process.waitFor() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " exited " + process.exitValue());

@@ -25,6 +25,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -77,6 +78,13 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "report what would be exported; write nothing")
     private boolean dryRun;
 
+    @Option(names = "--download", description = "first download the files of the versions' on-demand units (as 'airlock"
+            + " download' does), so the export carries them")
+    private boolean download;
+
+    @Mixin
+    private RemoteCommandOptions remote;
+
     @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "metadata for the table of contents")
     private Map<String, String> meta = new LinkedHashMap<>();
 
@@ -92,6 +100,12 @@ final class ExportCommand implements Callable<Integer> {
         if (directory == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--to=DIR'");
         }
+        if (!download && remote.given()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "the download options need --download");
+        }
+        if (download && dryRun) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--download downloads: it cannot go with --dry-run");
+        }
         List<VersionRef> refs = versions.stream().map(VersionRef::parse).toList();
         List<VersionRef> bases = new ArrayList<>();
         ExportRequest.Base kind = ExportRequest.Base.FULL;
@@ -103,12 +117,26 @@ final class ExportCommand implements Callable<Integer> {
         }
         // The key is loaded (and checked) before anything is exported.
         Optional<SigningKey> key = Optional.ofNullable(signingKey).map(SigningKey::load);
+        io.airlock.core.remote.RemoteOptions remoteOptions = download ? remote.remoteOptions() : null;
         ExportRequest request = new ExportRequest(refs, directory, Optional.ofNullable(name), Optional.ofNullable(exporter),
                 kind, bases, chunkSize == null ? OptionalLong.empty() : OptionalLong.of(chunkSize), allowOnDemand, dryRun, meta, key);
         ExportResult result;
         double seconds;
         try (Airlock airlock = Main.of(spec).open(); Progress progress = Progress.onTerminal(err())) {
             long start = System.nanoTime();
+            if (download) {
+                // Pinned: the export takes exactly the versions whose files were downloaded.
+                List<VersionRef> pinned = new ArrayList<>();
+                for (VersionRef ref : refs) {
+                    io.airlock.core.remote.VersionDownload.Result fetched = airlock.download(ref, remoteOptions, progress);
+                    pinned.add(fetched.version());
+                    out().printf(java.util.Locale.ROOT, "%s: downloaded %d files (%s), %d already stored%n", fetched.version(),
+                            fetched.downloaded(), Sizes.human(fetched.bytes()), fetched.alreadyStored());
+                }
+                request = new ExportRequest(pinned, request.directory(), request.name(), request.exporter(), request.base(),
+                        request.since(), request.chunkSize(), request.allowOnDemand(), request.dryRun(), request.meta(),
+                        request.signingKey());
+            }
             result = new ExportEngine(airlock).export(request, progress);
             seconds = (System.nanoTime() - start) / 1e9;
         }

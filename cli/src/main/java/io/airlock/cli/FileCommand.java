@@ -13,6 +13,7 @@ import java.util.function.BiFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -35,10 +36,27 @@ final class FileCommand implements Runnable {
         return ingest(name, (files, progress) -> files.add(name, directory, options(followSymlinks), progress));
     }
 
-    @Command(name = "sync", description = "New version: exactly the regular files under DIR (adds and removes).")
-    int sync(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "DIR") Path directory,
-            @Option(names = "--follow-symlinks", description = FOLLOW_SYMLINKS) boolean followSymlinks) {
-        return ingest(name, (files, progress) -> files.sync(name, directory, options(followSymlinks), progress));
+    @Command(name = "sync", description = "New version: exactly the regular files under DIR (adds and removes), or the files"
+            + " of the file repository published at an http:// or https:// URL (its PULP_MANIFEST), downloaded and verified.")
+    int sync(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "DIR|URL") String source,
+            @Option(names = "--follow-symlinks", description = FOLLOW_SYMLINKS) boolean followSymlinks,
+            @Option(names = "--policy", paramLabel = "immediate|on-demand", description = "for a URL: download the files now"
+                    + " (immediate, the default) or record their URLs for 'airlock download' (on-demand)") String policy,
+            @Mixin RemoteCommandOptions remote) {
+        Optional<java.net.URI> url = RemoteCommandOptions.url(spec, source);
+        if (url.isEmpty() && (policy != null || remote.given())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--policy and the download options apply to URLs only");
+        }
+        if (url.isPresent() && followSymlinks) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--follow-symlinks applies to directories only");
+        }
+        if (url.isPresent()) {
+            io.airlock.core.remote.DownloadPolicy downloadPolicy = policy == null ? io.airlock.core.remote.DownloadPolicy.IMMEDIATE
+                    : RemoteCommandOptions.policy(spec, policy);
+            io.airlock.core.remote.RemoteOptions options = remote.remoteOptions();
+            return ingest(name, (files, progress) -> files.sync(name, url.get(), options, downloadPolicy, progress));
+        }
+        return ingest(name, (files, progress) -> files.sync(name, Path.of(source), options(followSymlinks), progress));
     }
 
     /** The help text of {@code --follow-symlinks}, shared with {@code rpm sync}. */

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "airlock", mixinStandardHelpOptions = true, version = "airlock 0.1.0",
         description = "Pulp-style content repositories: ingest, publish, copy, export and import across an air gap.",
         subcommands = {PluginsCommand.class, RepoCommand.class, FileCommand.class, RpmCommand.class, ExportCommand.class,
-                ImportCommand.class, VerifyCommand.class, CopyCommand.class, KeyCommand.class, CleanupCommand.class, SchemaCommand.class, StatusCommand.class, DemoCommand.class})
+                ImportCommand.class, VerifyCommand.class, DownloadCommand.class, CopyCommand.class, KeyCommand.class, CleanupCommand.class, SchemaCommand.class, StatusCommand.class, DemoCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Spec

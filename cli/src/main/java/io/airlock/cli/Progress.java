@@ -1,5 +1,6 @@
 package io.airlock.cli;
 
+import io.airlock.core.remote.Downloader;
 import io.airlock.spi.ProgressListener;
 import java.io.PrintWriter;
 
@@ -27,7 +28,7 @@ final class Progress implements ProgressListener, AutoCloseable {
     }
 
     @Override
-    public void progress(String phase, long done, long total) {
+    public synchronized void progress(String phase, long done, long total) {
         if (!active) {
             return;
         }
@@ -36,14 +37,39 @@ final class Progress implements ProgressListener, AutoCloseable {
         if (!finished && lastLength > 0 && now - lastDraw < INTERVAL_NANOS) {
             return;
         }
+        if (!phase.equals(this.phase)) {
+            this.phase = phase;
+            phaseStart = now;
+        }
         lastDraw = now;
-        String line = line(phase, done, total);
+        String line = line(phase, done, total, now - phaseStart);
         err.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
         err.flush();
         lastLength = line.length();
     }
 
+    /** When the current phase's first event came, for the rate of byte phases. */
+    private String phase;
+    private long phaseStart;
+
     static String line(String phase, long done, long total) {
+        return line(phase, done, total, 0);
+    }
+
+    /**
+     * The line of one event; {@link Downloader#PHASE} counts bytes, shown as sizes with the rate
+     * since the phase began {@code nanos} ago.
+     */
+    static String line(String phase, long done, long total, long nanos) {
+        if (phase.equals(Downloader.PHASE)) {
+            String rate = nanos <= 0 ? "" : " " + Sizes.human((long) (done / (nanos / 1e9))) + "/s";
+            if (total <= 0) {
+                return phase + " " + Sizes.human(done) + rate;
+            }
+            int filled = (int) Math.min(WIDTH, WIDTH * done / total);
+            return phase + " [" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + Math.min(100, 100 * done / total) + "% "
+                    + Sizes.human(done) + "/" + Sizes.human(total) + rate;
+        }
         if (total <= 0) {
             return phase + " " + done;
         }
@@ -54,7 +80,7 @@ final class Progress implements ProgressListener, AutoCloseable {
 
     /** Clears the bar so that the result line starts on a clean line. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (active && lastLength > 0) {
             err.print("\r" + " ".repeat(lastLength) + "\r");
             err.flush();

@@ -2,19 +2,24 @@ package io.airlock.cli;
 
 import io.airlock.core.Airlock;
 import io.airlock.core.model.RepositoryVersion;
+import io.airlock.core.remote.DownloadPolicy;
+import io.airlock.core.remote.RemoteOptions;
 import io.airlock.core.repository.VersionRef;
 import io.airlock.plugin.rpm.RpmRepositories;
 import io.airlock.plugin.rpm.publish.Publication;
 import io.airlock.plugin.rpm.publish.PublishOptions;
 import io.airlock.plugin.rpm.publish.RepodataFile;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -31,15 +36,30 @@ final class RpmCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
     }
 
-    @Command(name = "sync", description = "New version: exactly the yum repository at REPODIR (repodata/repomd.xml and the"
-            + " package files present; absent ones become on-demand units).")
-    int sync(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "REPODIR") Path directory,
-            @Option(names = "--follow-symlinks", description = FileCommand.FOLLOW_SYMLINKS) boolean followSymlinks) {
+    @Command(name = "sync", description = "New version: exactly the yum repository at SOURCE, a directory (repodata/repomd.xml"
+            + " and the package files present; absent ones become on-demand units) or an http:// or https:// URL (metadata"
+            + " and, with --policy immediate, every package file downloaded and verified).")
+    int sync(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "REPODIR|URL") String source,
+            @Option(names = "--follow-symlinks", description = FileCommand.FOLLOW_SYMLINKS) boolean followSymlinks,
+            @Option(names = "--policy", paramLabel = "immediate|on-demand", description = "for a URL: download the package files"
+                    + " now (immediate, the default) or record their URLs for 'airlock download' (on-demand)") String policy,
+            @Mixin RemoteCommandOptions remote) {
+        Optional<URI> url = RemoteCommandOptions.url(spec, source);
+        if (url.isEmpty() && (policy != null || remote.given())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--policy and the download options apply to URLs only");
+        }
+        if (url.isPresent() && followSymlinks) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--follow-symlinks applies to directories only");
+        }
+        DownloadPolicy downloadPolicy = policy == null ? DownloadPolicy.IMMEDIATE : RemoteCommandOptions.policy(spec, policy);
+        RemoteOptions options = url.isPresent() ? remote.remoteOptions() : null;
         try (Airlock airlock = Main.of(spec).open()) {
             long start = System.nanoTime();
             RpmRepositories.SyncResult result;
             try (Progress progress = Progress.onTerminal(err())) {
-                result = new RpmRepositories(airlock).sync(name, directory, FileCommand.options(followSymlinks), progress);
+                RpmRepositories rpm = new RpmRepositories(airlock);
+                result = url.isPresent() ? rpm.sync(name, url.get(), options, downloadPolicy, progress)
+                        : rpm.sync(name, Path.of(source), FileCommand.options(followSymlinks), progress);
             }
             result.warnings().forEach(w -> err().println("warning: " + w));
             String units = result.units().entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -52,8 +72,9 @@ final class RpmCommand implements Runnable {
             } else {
                 out().println("no change: " + name + " is already at version " + airlock.repositories().get(name).latestVersion());
             }
-            out().printf("read %s; %d package files stored, %d on demand; %.1f s%n", units.isEmpty() ? "no units" : units,
-                    result.artifacts(), result.onDemand(), seconds);
+            out().printf("read %s; %d package files stored, %d on demand%s; %.1f s%n", units.isEmpty() ? "no units" : units,
+                    result.artifacts(), result.onDemand(), url.isEmpty() ? "" : "; downloaded " + result.downloads() + " files ("
+                    + Sizes.human(result.downloadedBytes()) + ")", seconds);
         }
         return 0;
     }

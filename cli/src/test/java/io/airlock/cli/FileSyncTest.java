@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.airlock.testing.TestDatabase;
+import io.airlock.testing.TestHttpServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +58,29 @@ final class FileSyncTest {
             }
             int n = files.size();
             assertThat(counts).containsExactly(List.of(0, 0, 0, 0), List.of(1, n, n, 0), List.of(2, n - 1, 0, 1));
+        }
+    }
+
+    @Test
+    void syncFromThePublicationOfAnotherInstallationOverHttp() throws IOException {
+        try (TestDatabase upstream = TestDatabase.create(); TestDatabase db = TestDatabase.create()) {
+            Map<String, byte[]> files = Trees.sample();
+            Cli.ok(upstream, "repo", "create", "isos", "--type", "file");
+            Cli.ok(upstream, "file", "sync", "isos", Trees.write(upstream.path("input"), files).toString());
+            Cli.ok(upstream, "file", "publish", "isos", upstream.path("published").toString());
+            Cli.ok(db, "repo", "create", "isos", "--type", "file");
+            try (TestHttpServer server = TestHttpServer.serve(upstream.path("published"))) {
+
+                Cli.Result sync = Cli.ok(db, "file", "sync", "isos", server.url().toString(), "--connections", "3");
+                Cli.Result again = Cli.ok(db, "file", "sync", "isos", server.url().toString());
+
+                assertThat(sync.out().strip()).isEqualTo("created version 1 of isos: " + files.size() + " units (+" + files.size()
+                        + " -0)");
+                assertThat(again.out().strip()).isEqualTo("no change: isos is already at version 1");
+                assertThat(server.requests()).isEqualTo(1 + files.size() + 1);
+                assertThat(Cli.ok(db, "repo", "content", "isos").outLines())
+                        .isEqualTo(Cli.ok(upstream, "repo", "content", "isos").outLines());
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.airlock.testing.SharedData;
 import io.airlock.testing.TestDatabase;
+import io.airlock.testing.TestHttpServer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +92,53 @@ final class RpmSyncCommandTest {
             assertThat(followed.errLines()).singleElement().asString()
                     .startsWith("error: " + repo.resolve("repodata") + " is a symbolic link to ").endsWith(", outside " + repo + ": refused");
             assertThat(Cli.ok(db, "repo", "versions", "r").outLines()).hasSize(2);
+        }
+    }
+
+    @Test
+    void syncFromAUrlOnDemandReportsWhatItDownloaded() {
+        try (TestDatabase db = TestDatabase.create();
+                TestHttpServer server = TestHttpServer.serve(SharedData.require("cs9-baseos"))) {
+            Cli.ok(db, "repo", "create", "baseos", "--type", "rpm");
+
+            Cli.Result sync = Cli.ok(db, "rpm", "sync", "baseos", server.url().toString(), "--policy", "on-demand",
+                    "--connections", "4");
+
+            assertThat(sync.outLines().get(0)).isEqualTo("created version 1 of baseos: 1166 units (+1166 -0)");
+            assertThat(sync.outLines().get(1)).startsWith("read 1125 rpm.package, 4 rpm.packagecategory, "
+                    + "3 rpm.packageenvironment, 34 rpm.packagegroup; 0 package files stored, 1125 on demand; downloaded 4 files (");
+            assertThat(sync.errLines()).singleElement().asString().startsWith("warning: other metadata repodata/");
+        }
+    }
+
+    @Test
+    void syncFromAUrlThatIsNoRepositoryIsOneErrorLine() {
+        try (TestDatabase db = TestDatabase.create(); TestHttpServer server = TestHttpServer.serve(db.path("empty"))) {
+            Cli.ok(db, "repo", "create", "r", "--type", "rpm");
+
+            Cli.Result sync = Cli.run(db, "rpm", "sync", "r", server.url().toString());
+
+            assertThat(sync.exitCode()).isEqualTo(1);
+            assertThat(sync.errLines()).containsExactly("error: " + server.url() + " is not a yum repository: "
+                    + server.url("repodata/repomd.xml") + " is not found");
+        }
+    }
+
+    @Test
+    void downloadOptionsWithADirectoryAndOtherSchemesAreUsageErrors() {
+        try (TestDatabase db = TestDatabase.create()) {
+            Cli.ok(db, "repo", "create", "r", "--type", "rpm");
+
+            Cli.Result policy = Cli.run(db, "rpm", "sync", "r", db.path("dir").toString(), "--policy", "on-demand");
+            Cli.Result ftp = Cli.run(db, "rpm", "sync", "r", "ftp://mirror/repo");
+            Cli.Result badPolicy = Cli.run(db, "rpm", "sync", "r", "https://mirror/repo", "--policy", "lazy");
+
+            assertThat(policy.exitCode()).isEqualTo(2);
+            assertThat(policy.errLines().get(0)).isEqualTo("--policy and the download options apply to URLs only");
+            assertThat(ftp.exitCode()).isEqualTo(2);
+            assertThat(ftp.errLines().get(0)).isEqualTo("only http:// and https:// URLs can be synced from, not ftp://");
+            assertThat(badPolicy.exitCode()).isEqualTo(2);
+            assertThat(badPolicy.errLines().get(0)).isEqualTo("Invalid value for option '--policy': 'lazy' (expected immediate or on-demand)");
         }
     }
 }

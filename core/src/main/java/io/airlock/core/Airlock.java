@@ -156,6 +156,15 @@ public final class Airlock implements AutoCloseable {
         return new io.airlock.core.ingest.Ingest(this).run(repository, mode, progress, work);
     }
 
+    /**
+     * Downloads the files of the on-demand units of a version from the remote locations their sync
+     * recorded, verified and stored; see {@link io.airlock.core.remote.VersionDownload}.
+     */
+    public io.airlock.core.remote.VersionDownload.Result download(io.airlock.core.repository.VersionRef ref,
+            io.airlock.core.remote.RemoteOptions options, io.airlock.spi.ProgressListener progress) {
+        return new io.airlock.core.remote.VersionDownload(this).run(ref, options, progress);
+    }
+
     /** How long a writer waits for a lock a concurrent writer holds before failing with {@code BUSY}. */
     public Duration lockTimeout() {
         return lockTimeout;

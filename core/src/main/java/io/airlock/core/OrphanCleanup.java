@@ -216,6 +216,8 @@ public final class OrphanCleanup {
                     return 0;
                 }
                 List<UUID> ids = orphans.stream().map(Content::id).toList();
+                session.createMutationQuery("delete from RemoteArtifact r where r.contentArtifactId in"
+                        + " (select ca.id from ContentArtifact ca where ca.contentId in :ids)").setParameter("ids", ids).executeUpdate();
                 session.createMutationQuery("delete from ContentArtifact where contentId in :ids")
                         .setParameter("ids", ids).executeUpdate();
                 orphans.forEach(session::remove);

@@ -6,6 +6,7 @@ import io.airlock.core.db.Jdbc;
 import io.airlock.core.export.ExportRecord;
 import io.airlock.core.model.Artifact;
 import io.airlock.core.model.ContentArtifact;
+import io.airlock.core.model.RemoteArtifact;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryContent;
 import io.airlock.core.model.RepositoryVersion;
@@ -48,11 +49,12 @@ public final class Schema {
 
     static final List<Migration> CORE_MIGRATIONS = List.of(
             Migration.of(1, "core tables and scratch tables", "io/airlock/core/schema"),
-            Migration.of(2, "repository retention, export history", "io/airlock/core/schema"));
+            Migration.of(2, "repository retention, export history", "io/airlock/core/schema"),
+            Migration.of(3, "remote locations of on-demand files", "io/airlock/core/schema"));
 
     /** The core's entities (the plugins add theirs). */
     static final List<Class<?>> CORE_ENTITIES = List.of(Content.class, Repository.class, RepositoryVersion.class,
-            RepositoryContent.class, Artifact.class, ContentArtifact.class, ExportRecord.class);
+            RepositoryContent.class, Artifact.class, ContentArtifact.class, ExportRecord.class, RemoteArtifact.class);
 
     /**
      * The engines' scratch tables, which are not entities, and their columns: checked by

@@ -23,6 +23,11 @@ public enum ErrorCode {
     STORAGE_FAILURE,
     /** The database could not be reached or refused a statement. */
     DATABASE_FAILURE,
+    /**
+     * A remote server (a mirror being synced from) could not be reached, kept failing after the
+     * retries, or answered a request with an error status.
+     */
+    REMOTE_FAILURE,
     /** The work was cancelled (the thread was interrupted). */
     CANCELLED,
     /**

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.airlock.core.db.Jdbc;
 import io.airlock.core.db.TwinInsert;
 import io.airlock.core.plugin.PluginRegistry;
+import io.airlock.core.remote.RemoteFile;
 import io.airlock.core.store.ArtifactStore;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.spi.AirlockException;
@@ -68,11 +69,23 @@ public final class ContentWriter {
         }
     }
 
-    /** A file of a unit: its relative path and the stored artifact, or empty for on demand. */
-    public record UnitFile(String relativePath, Optional<StoredArtifact> artifact) {
+    /**
+     * A file of a unit: its relative path and the stored artifact, or empty for on demand, and for
+     * an on-demand file where it can be downloaded from, when known.
+     */
+    public record UnitFile(String relativePath, Optional<StoredArtifact> artifact, Optional<RemoteFile> remote) {
         public UnitFile {
             requireNonNull(relativePath, "relativePath");
             requireNonNull(artifact, "artifact");
+            requireNonNull(remote, "remote");
+            if (artifact.isPresent() && remote.isPresent()) {
+                throw new IllegalArgumentException("a stored file has no remote location to remember: " + relativePath);
+            }
+        }
+
+        /** A stored file, or an on-demand file without a remote location. */
+        public UnitFile(String relativePath, Optional<StoredArtifact> artifact) {
+            this(relativePath, artifact, Optional.empty());
         }
     }
 
@@ -306,6 +319,63 @@ public final class ContentWriter {
                 fill.executeBatch();
             }
         }
+        writeRemotes(connection, created, reused, ids);
+    }
+
+    /**
+     * Records where on-demand files can be downloaded from: the row of a link still without an
+     * artifact is replaced (the latest sync's location wins), with two batched statements per file.
+     */
+    private static void writeRemotes(Connection connection, List<NewUnit> created, List<NewUnit> reused, Map<String, UUID> ids)
+            throws SQLException {
+        if (created.stream().allMatch(ContentWriter::noRemote) && reused.stream().allMatch(ContentWriter::noRemote)) {
+            return;
+        }
+        try (PreparedStatement delete = connection.prepareStatement("delete from remote_artifact where content_artifact_id in"
+                + " (select id from content_artifact where content_id = ? and relative_path = ?)");
+                PreparedStatement insert = connection.prepareStatement("insert into remote_artifact"
+                        + " (content_artifact_id, url, algorithm, checksum, size) select id, ?, ?, ?, ? from content_artifact"
+                        + " where content_id = ? and relative_path = ? and artifact_id is null")) {
+            int pending = 0;
+            for (List<NewUnit> group : List.of(created, reused)) {
+                for (NewUnit unit : group) {
+                    for (UnitFile file : unit.files()) {
+                        if (file.remote().isEmpty()) {
+                            continue;
+                        }
+                        RemoteFile remote = file.remote().get();
+                        UUID content = ids.get(unit.unit().keyDigest());
+                        delete.setObject(1, content);
+                        delete.setString(2, file.relativePath());
+                        delete.addBatch();
+                        insert.setString(1, remote.url().toString());
+                        insert.setString(2, remote.algorithm());
+                        insert.setString(3, remote.checksum());
+                        if (remote.size().isPresent()) {
+                            insert.setLong(4, remote.size().getAsLong());
+                        } else {
+                            insert.setNull(4, java.sql.Types.BIGINT);
+                        }
+                        insert.setObject(5, content);
+                        insert.setString(6, file.relativePath());
+                        insert.addBatch();
+                        if (++pending == BATCH_SIZE) {
+                            delete.executeBatch();
+                            insert.executeBatch();
+                            pending = 0;
+                        }
+                    }
+                }
+            }
+            if (pending > 0) {
+                delete.executeBatch();
+                insert.executeBatch();
+            }
+        }
+    }
+
+    private static boolean noRemote(NewUnit unit) {
+        return unit.files().stream().allMatch(f -> f.remote().isEmpty());
     }
 
     /**

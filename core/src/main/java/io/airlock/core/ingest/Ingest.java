@@ -355,7 +355,7 @@ public final class Ingest {
         private UnitFile store(Content unit, IngestFile file) {
             String path = RelativePaths.check(file.relativePath(), "file of " + describe(unit));
             if (file.onDemand()) {
-                return new UnitFile(path, Optional.empty());
+                return new UnitFile(path, Optional.empty(), file.remote());
             }
             if (file.storedArtifact().isPresent()) {
                 return new UnitFile(path, file.storedArtifact());

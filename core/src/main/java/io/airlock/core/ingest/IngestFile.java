@@ -2,6 +2,7 @@ package io.airlock.core.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import io.airlock.core.remote.RemoteFile;
 import io.airlock.core.store.StoredArtifact;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -22,13 +23,19 @@ public final class IngestFile {
     private final InputStream stream;
     private final StoredArtifact stored;
     private final String sha256;
+    private final RemoteFile remote;
 
     private IngestFile(String relativePath, Path file, InputStream stream, StoredArtifact stored, String sha256) {
+        this(relativePath, file, stream, stored, sha256, null);
+    }
+
+    private IngestFile(String relativePath, Path file, InputStream stream, StoredArtifact stored, String sha256, RemoteFile remote) {
         this.relativePath = requireNonNull(relativePath, "relativePath");
         this.file = file;
         this.stream = stream;
         this.stored = stored;
         this.sha256 = sha256;
+        this.remote = remote;
     }
 
     /** The bytes of a local file. */
@@ -56,7 +63,20 @@ public final class IngestFile {
         return new IngestFile(relativePath, null, null, null, null);
     }
 
-    static IngestFile stored(String relativePath, StoredArtifact artifact) {
+    /**
+     * A file whose bytes are not stored now but can be downloaded later from {@code remote}: the unit
+     * and its file are recorded without an artifact, and the remote location beside them
+     * ({@code airlock download} fetches it).
+     */
+    public static IngestFile remote(String relativePath, RemoteFile remote) {
+        return new IngestFile(relativePath, null, null, null, null, requireNonNull(remote, "remote"));
+    }
+
+    /**
+     * Bytes already in the installation's artifact store (found there by their SHA-256, e.g. with
+     * {@link io.airlock.core.store.ArtifactStore#contains}): nothing is read or written again.
+     */
+    public static IngestFile stored(String relativePath, StoredArtifact artifact) {
         return new IngestFile(relativePath, null, null, requireNonNull(artifact, "artifact"), artifact.sha256());
     }
 
@@ -79,6 +99,11 @@ public final class IngestFile {
         return file == null && stream == null && stored == null;
     }
 
+    /** Where an on-demand file can be downloaded from, when known. */
+    public Optional<RemoteFile> remote() {
+        return Optional.ofNullable(remote);
+    }
+
     Optional<Path> file() {
         return Optional.ofNullable(file);
     }
@@ -94,6 +119,6 @@ public final class IngestFile {
     @Override
     public String toString() {
         return relativePath + (file != null ? " from " + file : stream != null ? " from a stream" : stored != null
-                ? " stored as " + stored.sha256() : " on demand");
+                ? " stored as " + stored.sha256() : remote != null ? " on demand from " + remote.url() : " on demand");
     }
 }

@@ -7,12 +7,18 @@ import io.airlock.core.content.ContentFiles;
 import io.airlock.core.content.ContentWriter.UnitFile;
 import io.airlock.core.ingest.Ingest;
 import io.airlock.core.ingest.IngestFile;
+import io.airlock.core.ingest.IngestSink;
+import io.airlock.core.remote.DownloadPolicy;
+import io.airlock.core.remote.Downloader;
+import io.airlock.core.remote.RemoteFile;
+import io.airlock.core.remote.RemoteOptions;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionRef;
 import io.airlock.core.store.LocalDirectory;
 import io.airlock.core.store.OutputDirectory;
 import io.airlock.core.store.RelativePaths;
+import io.airlock.core.store.StagingDirectory;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Cancellation;
@@ -23,17 +29,20 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.Optional;
 import java.util.UUID;
 import org.hibernate.Session;
 
 /**
- * File repositories: ingest a directory ({@link #add}, {@link #sync}) and publish a version as a
+ * File repositories: ingest a directory ({@link #add}, {@link #sync}) or a published repository from a
+ * server ({@link #sync(String, URI, RemoteOptions, DownloadPolicy, ProgressListener)}) and publish a version as a
  * directory tree with a {@code PULP_MANIFEST} ({@link #publish}). Interrupting the thread cancels
  * any of them within about a second: it ends with {@link ErrorCode#CANCELLED} and leaves no
  * version, rows, stored files, staging folders or output.
@@ -73,6 +82,126 @@ public final class FileRepositories {
     public Optional<RepositoryVersion> sync(String repository, Path directory, LocalDirectory.Options options,
             ProgressListener progress) {
         return Cancellation.guard("file sync", () -> ingest(repository, directory, options, Ingest.Mode.MIRROR, progress));
+    }
+
+    /** Largest {@value #MANIFEST} downloaded. */
+    static final long MANIFEST_BYTES = 1L << 30;
+
+    /**
+     * A new version holding exactly the files of the file repository published at {@code url} (an
+     * http:// or https:// base holding a {@value #MANIFEST}, as {@link #publish} writes one). With
+     * {@link DownloadPolicy#IMMEDIATE} every file is downloaded ({@link RemoteOptions#connections()}
+     * at once) and verified against its sha256 and size before it is stored; with
+     * {@link DownloadPolicy#ON_DEMAND} each is recorded with its URL for {@code Airlock.download}.
+     * Files already in the artifact store are not downloaded again. All or nothing: a bad manifest
+     * line, a file that cannot be downloaded or does not match leaves nothing, and the error names
+     * the line or the file and URL.
+     */
+    public Optional<RepositoryVersion> sync(String repository, URI url, RemoteOptions options, DownloadPolicy policy,
+            ProgressListener progress) {
+        requireNonNull(policy, "policy");
+        return Cancellation.guard("file sync", () -> {
+            checkFileRepository(repository);
+            URI base = Downloader.check(url);
+            try (StagingDirectory work = airlock.workArea().temporary("file-sync-");
+                    Downloader downloader = Downloader.open(options, progress)) {
+                Path manifest = work.path().resolve(MANIFEST);
+                URI manifestUrl = Downloader.resolve(base, MANIFEST);
+                try {
+                    downloader.fetch(manifestUrl, Downloader.Expected.unverified(MANIFEST_BYTES), manifest);
+                } catch (AirlockException e) {
+                    if (e.code() == ErrorCode.NOT_FOUND) {
+                        throw new AirlockException(ErrorCode.NOT_FOUND, base + " is not a file repository: " + manifestUrl
+                                + " is not found", e);
+                    }
+                    throw e;
+                }
+                Optional<RepositoryVersion> version = airlock.ingest(repository, Ingest.Mode.MIRROR, ProgressListener.NONE,
+                        sink -> new RemoteSync(sink, downloader, base, policy, work.path()).run(manifest, manifestUrl)).version();
+                downloader.reportProgress();
+                return version;
+            }
+        });
+    }
+
+    /** One sync from a server: the manifest's files given to the sink, downloads a bounded window ahead. */
+    private final class RemoteSync {
+        private final IngestSink sink;
+        private final Downloader downloader;
+        private final URI base;
+        private final DownloadPolicy policy;
+        private final Path work;
+        private final java.util.ArrayDeque<Map.Entry<Manifest.Entry, Future<Downloader.Downloaded>>> window = new java.util.ArrayDeque<>();
+        private final int ahead;
+        private long next;
+
+        RemoteSync(IngestSink sink, Downloader downloader, URI base, DownloadPolicy policy, Path work) {
+            this.sink = sink;
+            this.downloader = downloader;
+            this.base = base;
+            this.policy = policy;
+            this.work = work;
+            this.ahead = 4 * downloader.options().connections();
+        }
+
+        void run(Path manifest, URI manifestUrl) {
+            try (java.io.Reader in = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
+                Manifest.read(in, manifestUrl.toString(), this::file);
+            } catch (IOException e) {
+                throw new AirlockException(ErrorCode.INVALID_INPUT, manifestUrl + ": cannot be read as UTF-8 text: " + e.getMessage(), e);
+            }
+            while (!window.isEmpty()) {
+                addOldest();
+            }
+        }
+
+        private void file(Manifest.Entry entry) {
+            String path = entry.relativePath();
+            if (airlock.artifacts().contains(entry.sha256())) {
+                try {
+                    long size = Files.size(airlock.artifacts().path(entry.sha256()));
+                    sink.add(new FileContent(path, entry.sha256()), IngestFile.stored(path, new StoredArtifact(entry.sha256(), size)));
+                    return;
+                } catch (IOException | AirlockException e) {
+                    // gone meanwhile: downloaded again
+                }
+            }
+            URI url = Downloader.resolve(base, path);
+            if (policy == DownloadPolicy.ON_DEMAND) {
+                sink.add(new FileContent(path, entry.sha256()), IngestFile.remote(path, new RemoteFile(url, "SHA-256", entry.sha256(),
+                        java.util.OptionalLong.of(entry.size()))));
+                return;
+            }
+            window.add(Map.entry(entry, downloader.submit(url, Downloader.Expected.sha256(entry.sha256(),
+                    java.util.OptionalLong.of(entry.size()), entry.size()), work.resolve(next++ + ".part"))));
+            if (window.size() >= ahead) {
+                addOldest();
+            }
+        }
+
+        /** Waits for the oldest download and gives its file to the sink. */
+        private void addOldest() {
+            Map.Entry<Manifest.Entry, Future<Downloader.Downloaded>> oldest = window.poll();
+            String path = oldest.getKey().relativePath();
+            Downloader.Downloaded file;
+            try {
+                file = oldest.getValue().get();
+            } catch (InterruptedException e) {
+                throw Cancellation.cancelled("file sync", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof AirlockException failure && failure.code() != ErrorCode.CANCELLED) {
+                    throw new AirlockException(failure.code(), "file '" + RelativePaths.printable(path) + "': " + failure.getMessage(),
+                            failure);
+                }
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+            }
+            sink.add(new FileContent(path, file.sha256()), IngestFile.of(path, file.file(), file.sha256()));
+            try {
+                Files.deleteIfExists(file.file());
+            } catch (IOException ignored) {
+                // removed with the work folder
+            }
+        }
     }
 
     private Optional<RepositoryVersion> ingest(String name, Path directory, LocalDirectory.Options options, Ingest.Mode mode,

@@ -9,6 +9,9 @@ import io.airlock.core.ingest.IngestResult;
 import io.airlock.core.ingest.IngestSink;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
+import io.airlock.core.remote.DownloadPolicy;
+import io.airlock.core.remote.Downloader;
+import io.airlock.core.remote.RemoteOptions;
 import io.airlock.core.repository.VersionRef;
 import io.airlock.core.store.LocalDirectory;
 import io.airlock.core.store.RelativePaths;
@@ -24,6 +27,7 @@ import io.airlock.spi.ErrorCode;
 import io.airlock.spi.ProgressListener;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -34,13 +38,16 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RPM repositories: ingest a yum repository directory ({@link #sync}) and publish a version as one
+ * RPM repositories: ingest a yum repository from a directory or a server ({@link #sync}) and publish a version as one
  * ({@link #publish}, through {@link RpmPublisher}).
  */
 public final class RpmRepositories {
@@ -71,10 +78,16 @@ public final class RpmRepositories {
      * units read per type, package files stored, packages without a file (on demand), and warnings.
      */
     public record SyncResult(Optional<RepositoryVersion> version, Map<String, Long> units, long artifacts, long onDemand,
-            List<String> warnings) {
+            List<String> warnings, long downloads, long downloadedBytes) {
         public SyncResult {
             units = Map.copyOf(units);
             warnings = List.copyOf(warnings);
+        }
+
+        /** A sync that downloaded nothing (from a directory). */
+        public SyncResult(Optional<RepositoryVersion> version, Map<String, Long> units, long artifacts, long onDemand,
+                List<String> warnings) {
+            this(version, units, artifacts, onDemand, warnings, 0, 0);
         }
     }
 
@@ -100,15 +113,45 @@ public final class RpmRepositories {
             checkRpmRepository(repository);
             Repodata repodata = Repodata.open(LocalDirectory.open(directory, options));
             repodata.warnings().forEach(w -> LOG.warn("{}", w));
-            Sync sync = new Sync(repodata);
+            Sync sync = new Sync(repodata, null);
             IngestResult result = airlock.ingest(repository, Ingest.Mode.MIRROR, progress, sync::run);
             return new SyncResult(result.version(), sync.counts, sync.stored, sync.onDemand, repodata.warnings());
+        });
+    }
+
+    /**
+     * Makes a new version of {@code repository} holding exactly the yum repository at {@code url}
+     * (an http:// or https:// base: {@code URL/repodata/repomd.xml}), as {@link #sync(String, Path,
+     * LocalDirectory.Options, ProgressListener)} does for a directory, with the same result for the
+     * same tree. The metadata is downloaded to a work folder first, each file verified against
+     * repomd.xml; with {@link DownloadPolicy#IMMEDIATE} every package file is then downloaded
+     * ({@link RemoteOptions#connections()} at once, while the packages are written) and verified
+     * against primary's checksum and size before it is stored; with {@link DownloadPolicy#ON_DEMAND}
+     * each is recorded with its URL, checksum and size for {@code Airlock.download}. Files already
+     * in the artifact store (by SHA-256) are not downloaded again. All or nothing, as the directory
+     * sync: on any failure (a package that cannot be downloaded, a wrong body) nothing is left, and
+     * the error names the package and URL. {@code progress} receives {@link Downloader#PHASE}.
+     */
+    public SyncResult sync(String repository, URI url, RemoteOptions options, DownloadPolicy policy, ProgressListener progress) {
+        return Cancellation.guard(CANCEL, () -> {
+            checkRpmRepository(repository);
+            try (RemoteYumRepository remote = RemoteYumRepository.open(airlock, url, options, policy, progress)) {
+                Repodata repodata = Repodata.open(remote.fetchMetadata());
+                repodata.warnings().forEach(w -> LOG.warn("{}", w));
+                Sync sync = new Sync(repodata, remote);
+                IngestResult result = airlock.ingest(repository, Ingest.Mode.MIRROR, ProgressListener.NONE, sync::run);
+                remote.downloader().reportProgress();
+                return new SyncResult(result.version(), sync.counts, sync.stored, sync.onDemand, repodata.warnings(),
+                        remote.downloader().files(), remote.downloader().bytes());
+            }
         });
     }
 
     /** One sync's reading: the units it gives the ingest's sink, and what it counted. */
     private static final class Sync {
         private final Repodata repodata;
+        /** Where package files come from when the repository is on a server; null for a directory. */
+        private final RemoteYumRepository remote;
         private final Map<String, Long> counts = new TreeMap<>();
         private final Semaphore ahead = new Semaphore(AHEAD_KIB);
         private int pendingUnits;
@@ -117,8 +160,9 @@ public final class RpmRepositories {
         private long stored;
         private long onDemand;
 
-        Sync(Repodata repodata) {
+        Sync(Repodata repodata, RemoteYumRepository remote) {
             this.repodata = repodata;
+            this.remote = remote;
         }
 
         void run(IngestSink sink) {
@@ -132,7 +176,7 @@ public final class RpmRepositories {
         }
 
         /** A package read ahead with its file, and the permits of {@link #ahead} it holds until it is written. */
-        private record Ahead(RpmPackage unit, IngestFile file, long size, int kib) {
+        private record Ahead(RpmPackage unit, Future<IngestFile> file, long size, int kib) {
         }
 
         /**
@@ -174,7 +218,16 @@ public final class RpmRepositories {
                 for (Object item = queue.take(); item != end; item = queue.take()) {
                     Ahead read = (Ahead) item;
                     pendingKib += read.kib();
-                    add(sink, read.unit(), List.of(read.file()), read.size());
+                    IngestFile file = file(read.file());
+                    add(sink, read.unit(), List.of(file), read.size());
+                    if (file.onDemand()) {
+                        onDemand++;
+                    } else {
+                        stored++;
+                    }
+                    if (remote != null) {
+                        remote.stored(read.file(), file);
+                    }
                 }
                 finished = true;
             } catch (InterruptedException e) {
@@ -193,6 +246,21 @@ public final class RpmRepositories {
                 throw error;
             } else if (failure != null) {
                 throw new IllegalStateException(failure);
+            }
+        }
+
+        /** The file of a package read ahead, once stored (local) or downloaded and verified (remote). */
+        private static IngestFile file(Future<IngestFile> file) throws InterruptedException {
+            try {
+                return file.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(e.getCause());
             }
         }
 
@@ -238,18 +306,21 @@ public final class RpmRepositories {
             pendingKib = 0;
         }
 
-        /** The package's file, stored now (on the reader's thread) when it is under the directory, otherwise on demand. */
-        private IngestFile packageFile(IngestSink sink, RpmPackage unit) {
+        /**
+         * The package's file: from a server, downloading (or on demand); from a directory, stored now
+         * (on the reader's thread) when it is under the directory, otherwise on demand.
+         */
+        private Future<IngestFile> packageFile(IngestSink sink, RpmPackage unit) throws InterruptedException {
             String where = "package " + unit.nevra() + " (location " + unit.locationHref() + ")";
             String href = RelativePaths.check(unit.locationHref(), where);
+            if (remote != null) {
+                return remote.packageFile(unit, href, where);
+            }
             Optional<Path> file = unit.locationBase() != null ? Optional.empty() : repodata.directory().file(href, where);
             if (file.isEmpty()) {
-                onDemand++;
-                return IngestFile.onDemand(href);
+                return CompletableFuture.completedFuture(IngestFile.onDemand(href));
             }
-            IngestFile stored = store(sink, unit, href, file.get(), where);
-            this.stored++;
-            return stored;
+            return CompletableFuture.completedFuture(store(sink, unit, href, file.get(), where));
         }
 
         /**

@@ -32,12 +32,12 @@ import org.junit.jupiter.api.Test;
 @Tag("persistence")
 final class RpmRoundTripTest {
 
-    private static final YumRepo.Pkg BASH = YumRepo.Pkg.of("bash", "5.1.8", "6.el9", "x86_64")
+    static final YumRepo.Pkg BASH = YumRepo.Pkg.of("bash", "5.1.8", "6.el9", "x86_64")
             .requires("      <rpm:entry name=\"/bin/sh\" pre=\"1\"/>\n      <rpm:entry name=\"libc.so.6(GLIBC_2.34)(64bit)\"/>\n"
                     + "      <rpm:entry name=\"(bash-completion if sh-utils)\"/>\n")
             .provides("      <rpm:entry name=\"/bin/bash\"/>\n      <rpm:entry name=\"config(bash)\" flags=\"EQ\" epoch=\"0\" ver=\"5.1.8\" rel=\"6.el9\"/>\n")
             .files("    <file>/usr/bin/bash</file>\n    <file type=\"dir\">/etc/bash.d</file>\n    <file type=\"ghost\">/var/log/bash</file>\n");
-    private static final YumRepo.Pkg NGINX = new YumRepo.Pkg("nginx", "1", "1.22.1", "1.module", "x86_64", "nginx bytes".getBytes(),
+    static final YumRepo.Pkg NGINX = new YumRepo.Pkg("nginx", "1", "1.22.1", "1.module", "x86_64", "nginx bytes".getBytes(),
             "      <rpm:entry name=\"bash\" flags=\"GE\" epoch=\"0\" ver=\"4\"/>\n", "", "");
     private static final YumRepo.Pkg GLIBC = YumRepo.Pkg.of("glibc", "2.34", "60.el9", "x86_64").onDemand();
 
