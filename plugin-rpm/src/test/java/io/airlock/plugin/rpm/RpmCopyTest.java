@@ -371,8 +371,9 @@ final class RpmCopyTest {
 
             CopyResult result = copy(airlock, true, Entry.whole("apps", "apps-dst"), Entry.whole("base", "base-dst").withContent());
 
+            // Each synced version holds its repomd's revision and tags as one unit, which a whole version brings.
             assertThat(added(result, 0)).isEqualTo(Map.of("rpm.package:app-1.0-1.x86_64", "requested",
-                    "rpm.package:viewer-1.0-1.x86_64", "requested"));
+                    "rpm.package:viewer-1.0-1.x86_64", "requested", "rpm.repo_metadata:repomd", "requested"));
             assertThat(added(result, 1)).containsOnlyKeys("rpm.package:libfoo-1.2-1.x86_64", "rpm.package:helper-2.0-1.noarch",
                     "rpm.package:data-1.0-1.noarch");
             assertThat(result.unresolved()).isEmpty();
