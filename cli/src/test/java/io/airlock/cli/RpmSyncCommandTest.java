@@ -104,9 +104,10 @@ final class RpmSyncCommandTest {
             Cli.Result sync = Cli.ok(db, "rpm", "sync", "baseos", server.url().toString(), "--policy", "on-demand",
                     "--connections", "4");
 
-            assertThat(sync.outLines().get(0)).isEqualTo("created version 1 of baseos: 1166 units (+1166 -0)");
+            assertThat(sync.outLines().get(0)).isEqualTo("created version 1 of baseos: 1167 units (+1167 -0)");
             assertThat(sync.outLines().get(1)).startsWith("read 1125 rpm.package, 4 rpm.packagecategory, "
-                    + "3 rpm.packageenvironment, 34 rpm.packagegroup; 0 package files stored, 1125 on demand; downloaded 4 files (");
+                    + "3 rpm.packageenvironment, 34 rpm.packagegroup, 1 rpm.repo_metadata; 0 package files stored, 1125 on demand;"
+                    + " downloaded 4 files (");
             assertThat(sync.errLines()).singleElement().asString().startsWith("warning: other metadata repodata/");
         }
     }
