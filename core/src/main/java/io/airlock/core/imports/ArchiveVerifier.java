@@ -165,6 +165,15 @@ public final class ArchiveVerifier {
                 }
 
                 @Override
+                public void membersAdded(int repository, List<String> keyDigests, String where) {
+                    // order, counts and disjointness checked by the scanner; the result only an import can check
+                }
+
+                @Override
+                public void membersRemoved(int repository, List<String> keyDigests, String where) {
+                }
+
+                @Override
                 public void endOfMembership(int repository) {
                 }
             });
