@@ -175,7 +175,10 @@ public final class ImportEngine {
         private long linkLine;
         private long memberLine;
         private String membershipWhere;
-        /** Per repository: the destination's latest version found to hold a delta's base membership, or -1. */
+        /**
+         * Per repository with a membership delta: the destination's latest version found to hold the
+         * base membership, or, negated minus one, found to hold the delta's result already.
+         */
         private final List<Integer> baseChecked = new ArrayList<>();
         private long deltaLine;
         private String addedWhere;
@@ -236,14 +239,16 @@ public final class ImportEngine {
             // Before any artifact is stored: a delta applies only to a destination that holds its base.
             for (int i = 0; i < destinations.size(); i++) {
                 int index = i;
-                baseChecked.add(manifest.repositories().get(i).delta().isEmpty() ? -1
+                baseChecked.add(manifest.repositories().get(i).delta().isEmpty() ? Integer.MIN_VALUE
                         : session.doReturningWork(c -> checkBase(c, index, destinations.get(index).latestVersion())));
             }
         }
 
         /**
          * Refuses a membership delta unless version {@code latest} of its destination has exactly
-         * the delta's base membership (same sha256 of its keys, same count); returns {@code latest}.
+         * the delta's base membership (same sha256 of its keys, same count), or has its result
+         * already (the export was imported before: importing it again changes nothing). Returns
+         * {@code latest}, negated minus one when the result is there already.
          */
         private int checkBase(java.sql.Connection connection, int repository, int latest) throws java.sql.SQLException {
             Manifest.ExportedRepository exported = manifest.repositories().get(repository);
@@ -251,20 +256,19 @@ public final class ImportEngine {
             Repository destination = destinations.get(repository);
             io.airlock.core.archive.MembershipKeys.Summary held = io.airlock.core.archive.MembershipKeys.summarize(connection,
                     destination.id(), latest, "import");
-            if (!held.sha256().equals(delta.baseSha256()) || held.count() != delta.baseCount()) {
-                throw new AirlockException(ErrorCode.CONFLICT, source + " holds " + exported.name() + "@" + exported.version()
-                        + " as changes to its version " + exported.baseVersion().orElseThrow() + " (" + delta.baseCount()
-                        + " units), but destination repository '" + destination.name() + "' does not hold that version's units"
-                        + " (its latest version " + latest + " has " + held.count() + (held.count() == delta.baseCount()
-                        ? " other" : "") + " units); import the full export, or an export made with --full-membership");
+            if (held.sha256().equals(delta.baseSha256()) && held.count() == delta.baseCount()) {
+                return latest;
             }
-            return latest;
+            if (held.sha256().equals(exported.membershipSha256()) && held.count() == exported.contentCount()) {
+                return -latest - 1;
+            }
+            throw new AirlockException(ErrorCode.CONFLICT, source + " holds " + exported.name() + "@" + exported.version()
+                    + " as changes to its version " + exported.baseVersion().orElseThrow() + " (" + delta.baseCount()
+                    + " units), but destination repository '" + destination.name() + "' does not hold that version's units"
+                    + " (its latest version " + latest + " has " + held.count() + (held.count() == delta.baseCount()
+                    ? " other" : "") + " units); import the full export, or an export made with --full-membership");
         }
 
-        /**
-         * An artifact counts as present only when a row names it: a row commits after its file was
-         * synced, while a file without a row may be a leftover of an interrupted run.
-         */
         @Override
         public void artifactsListed(List<StoredArtifact> next) {
             known.clear();
@@ -693,7 +697,7 @@ public final class ImportEngine {
 
         /**
          * A membership delta: under the destination's lock, its latest version must still be the
-         * base (checked again if it moved since the manifest); every removed key must be in it and
+         * base, or the result already (checked again if it moved since the manifest); every removed key must be in the base and
          * no added key; every added key must name a unit. The complete membership (the latest
          * version's keys less the removed, plus the added) is staged as kind M, as a complete list
          * would be, and the version made from it must have the manifest's sha256 and count.
@@ -704,13 +708,19 @@ public final class ImportEngine {
             VersionDraft draft = airlock.repositories().draft(session, destination.name(), VersionDraft.Mode.REPLACE,
                     OptionalInt.empty());
             int latest = draft.number() - 1;
-            if (latest != baseChecked.get(repository)) {
-                timed("check base again", () -> session.doWork(c -> checkBase(c, repository, latest)));
+            int checked = baseChecked.get(repository);
+            if (latest != checked && -latest - 1 != checked) {
+                checked = session.doReturningWork(c -> checkBase(c, repository, latest));
             }
+            // The result is there already: the version stays as it is (and is checked against the manifest below).
+            boolean applied = checked < 0;
             String inLatest = "select 1 from content c join repository_content rc on rc.content_id = c.id where c.key_digest = s.digest"
                     + " and rc.repository_id = ? and rc.version_added <= ? and (rc.version_removed is null or rc.version_removed > ?)";
             String base = " of the base membership, which '" + destination.name() + "' holds (its version " + latest + ")";
             timed("check delta", () -> session.doWork(connection -> {
+                if (applied) {
+                    return;
+                }
                 firstRow(connection, "select s.line, s.digest from import_key s where s.run_id = ? and s.kind = 'D' and s.repo_index = ?"
                         + " and not exists (" + inLatest + ") order by s.line", destination, latest, repository,
                         (line, digest) -> new AirlockException(ErrorCode.ARCHIVE_INVALID, removedWhere + ": key digest " + digest
@@ -728,8 +738,8 @@ public final class ImportEngine {
                 try (PreparedStatement kept = connection.prepareStatement("insert into import_key (run_id, kind, repo_index, line, digest)"
                         + " select ?, 'M', ?, 0, c.key_digest from content c join repository_content rc on rc.content_id = c.id"
                         + " where rc.repository_id = ? and rc.version_added <= ? and (rc.version_removed is null or rc.version_removed > ?)"
-                        + " and not exists (select 1 from import_key d where d.run_id = ? and d.kind = 'D' and d.repo_index = ?"
-                        + " and d.digest = c.key_digest)");
+                        + (applied ? "" : " and not exists (select 1 from import_key d where d.run_id = ? and d.kind = 'D'"
+                        + " and d.repo_index = ? and d.digest = c.key_digest)"));
                         PreparedStatement added = connection.prepareStatement("insert into import_key (run_id, kind, repo_index, line, digest)"
                                 + " select run_id, 'M', repo_index, line, digest from import_key where run_id = ? and kind = 'A' and repo_index = ?")) {
                     kept.setObject(1, runId);
@@ -737,12 +747,16 @@ public final class ImportEngine {
                     kept.setObject(3, destination.id());
                     kept.setInt(4, latest);
                     kept.setInt(5, latest);
-                    kept.setObject(6, runId);
-                    kept.setInt(7, repository);
+                    if (!applied) {
+                        kept.setObject(6, runId);
+                        kept.setInt(7, repository);
+                    }
                     kept.executeUpdate();
-                    added.setObject(1, runId);
-                    added.setInt(2, repository);
-                    added.executeUpdate();
+                    if (!applied) {
+                        added.setObject(1, runId);
+                        added.setInt(2, repository);
+                        added.executeUpdate();
+                    }
                 }
             }));
             membershipWhere = addedWhere;

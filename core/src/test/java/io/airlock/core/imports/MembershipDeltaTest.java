@@ -94,6 +94,26 @@ final class MembershipDeltaTest {
     }
 
     @Test
+    void importingADeltaAgainChangesNothing() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            baseImported(upstream, up, downstream);
+            addWidgets(upstream, "d");
+            removeWidget(upstream, "a");
+            Path delta = incremental(upstream, up, "delta", false);
+            ImportEngine importer = new ImportEngine(downstream);
+            importer.importArchive(ImportRequest.of(delta), ProgressListener.NONE);
+            Snapshot before = Snapshot.of(downstream, down);
+
+            ImportResult again = importer.importArchive(ImportRequest.of(delta), ProgressListener.NONE);
+
+            assertThat(again.repositories().get(0).version()).isEmpty();
+            assertThat(Snapshot.of(downstream, down)).isEqualTo(before);
+            assertThat(contentOf(downstream, "r")).isEqualTo(contentOf(upstream, "r")).containsOnlyKeys("b", "c", "d");
+        }
+    }
+
+    @Test
     void aFullMembershipIncrementalMirrorsTheVersionIntoADriftedDestination() throws IOException {
         try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
                 Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
