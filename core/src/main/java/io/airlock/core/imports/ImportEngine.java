@@ -181,8 +181,6 @@ public final class ImportEngine {
          */
         private final List<Integer> baseChecked = new ArrayList<>();
         private long deltaLine;
-        private String addedWhere;
-        private String removedWhere;
         private long artifactsWritten;
         private long artifactsReused;
         private long bytesWritten;
@@ -269,6 +267,10 @@ public final class ImportEngine {
                     ? " other" : "") + " units); import the full export, or an export made with --full-membership");
         }
 
+        /**
+         * An artifact counts as present only when a row names it: a row commits after its file was
+         * synced, while a file without a row may be a leftover of an interrupted run.
+         */
         @Override
         public void artifactsListed(List<StoredArtifact> next) {
             known.clear();
@@ -642,13 +644,11 @@ public final class ImportEngine {
 
         @Override
         public void membersAdded(int repository, List<String> keyDigests, String where) {
-            addedWhere = where;
             insertDelta('A', repository, keyDigests);
         }
 
         @Override
         public void membersRemoved(int repository, List<String> keyDigests, String where) {
-            removedWhere = where;
             insertDelta('D', repository, keyDigests);
         }
 
@@ -705,6 +705,8 @@ public final class ImportEngine {
         private void endOfDelta(int repository) {
             Manifest.ExportedRepository exported = manifest.repositories().get(repository);
             Repository destination = destinations.get(repository);
+            String addedWhere = source + ", " + io.airlock.core.archive.ArchiveNames.membershipAddedEntry(repository);
+            String removedWhere = source + ", " + io.airlock.core.archive.ArchiveNames.membershipRemovedEntry(repository);
             VersionDraft draft = airlock.repositories().draft(session, destination.name(), VersionDraft.Mode.REPLACE,
                     OptionalInt.empty());
             int latest = draft.number() - 1;
