@@ -68,6 +68,10 @@ final class ExportCommand implements Callable<Integer> {
         List<String> since;
     }
 
+    @Option(names = "--full-membership", description = "with --incremental or --since: carry each version's complete"
+            + " membership list instead of its changes to the base, for a destination that may not hold the base")
+    private boolean fullMembership;
+
     @Option(names = "--chunk-size", paramLabel = "SIZE", converter = Sizes.class,
             description = "cut the export into files of SIZE (e.g. 64M, 1G); one .tar otherwise")
     private Long chunkSize;
@@ -106,6 +110,10 @@ final class ExportCommand implements Callable<Integer> {
         if (download && dryRun) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--download downloads: it cannot go with --dry-run");
         }
+        if (fullMembership && base == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--full-membership needs --incremental or --since (a full export always carries complete memberships)");
+        }
         List<VersionRef> refs = versions.stream().map(VersionRef::parse).toList();
         List<VersionRef> bases = new ArrayList<>();
         ExportRequest.Base kind = ExportRequest.Base.FULL;
@@ -119,7 +127,8 @@ final class ExportCommand implements Callable<Integer> {
         Optional<SigningKey> key = Optional.ofNullable(signingKey).map(SigningKey::load);
         io.airlock.core.remote.RemoteOptions remoteOptions = download ? remote.remoteOptions() : null;
         ExportRequest request = new ExportRequest(refs, directory, Optional.ofNullable(name), Optional.ofNullable(exporter),
-                kind, bases, chunkSize == null ? OptionalLong.empty() : OptionalLong.of(chunkSize), allowOnDemand, dryRun, meta, key);
+                kind, bases, chunkSize == null ? OptionalLong.empty() : OptionalLong.of(chunkSize), allowOnDemand, dryRun, meta, key,
+                fullMembership);
         ExportResult result;
         double seconds;
         try (Airlock airlock = Main.of(spec).open(); Progress progress = Progress.onTerminal(err())) {

@@ -164,6 +164,45 @@ final class ExportImportCommandTest {
     }
 
     @Test
+    void aDriftedDestinationRefusesADeltaAndTakesAFullMembershipExport() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create()) {
+            Path input = Trees.write(up.path("input"), Trees.sample());
+            Path usb = up.path("usb");
+            Cli.ok(up, "repo", "create", "isos", "--type", "file");
+            Cli.ok(up, "file", "add", "isos", input.toString());
+            Cli.ok(up, "export", "isos", "--to", usb.toString(), "--name", "full", "--exporter", "usb");
+            Cli.ok(down, "import", usb.resolve("full-toc.json").toString(), "--create-repositories");
+            Files.writeString(input.resolve("new.txt"), "new upstream");
+            Cli.ok(up, "file", "sync", "isos", input.toString());
+            Cli.ok(up, "export", "isos", "--to", usb.toString(), "--name", "delta", "--since", "isos@1");
+            Cli.ok(up, "export", "isos", "--to", usb.toString(), "--name", "whole", "--since", "isos@1", "--full-membership");
+            Path local = Trees.write(down.path("local"),
+                    java.util.Map.of("local.txt", "only downstream".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Cli.ok(down, "file", "add", "isos", local.toString());
+
+            Cli.Result refused = Cli.run(down, "import", usb.resolve("delta-toc.json").toString());
+            Cli.Result imported = Cli.ok(down, "import", usb.resolve("whole-toc.json").toString());
+
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.errLines()).containsExactly("error: export " + usb.resolve("delta-toc.json") + " holds isos@2 as"
+                    + " changes to its version 1 (" + Trees.sample().size() + " units), but destination repository 'isos' does not"
+                    + " hold that version's units (its latest version 2 has " + (Trees.sample().size() + 1) + " units);"
+                    + " import the full export, or an export made with --full-membership");
+            assertThat(imported.outLines().get(0)).isEqualTo("isos -> isos: version 3 (" + (Trees.sample().size() + 1) + " units)");
+            assertThat(Cli.ok(down, "repo", "content", "isos", "--json").outLines())
+                    .containsExactlyInAnyOrderElementsOf(Cli.ok(up, "repo", "content", "isos", "--json").outLines());
+        }
+    }
+
+    @Test
+    void fullMembershipWithoutAnIncrementalExportIsAUsageError() {
+        Cli.Result result = Cli.run("export", "isos", "--to", "/tmp/x", "--full-membership");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--full-membership needs --incremental or --since");
+    }
+
+    @Test
     void aChunkSizeThatIsNotASizeIsAUsageError() {
         Cli.Result result = Cli.run("export", "isos", "--to", "/tmp/x", "--chunk-size", "lots");
 

@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
 public final class ArchiveNames {
 
     public static final String FORMAT = "airlock-export";
+    /** The format of an archive whose memberships are all complete lists: what every Airlock reads. */
     public static final int FORMAT_VERSION = 1;
+    /** The format of an archive with at least one membership delta ({@code membership/<n>.added} and {@code .removed}). */
+    public static final int DELTA_FORMAT_VERSION = 2;
 
     public static final String MANIFEST = "manifest.json";
     public static final String ARTIFACT_LIST = "artifacts.jsonl";
@@ -59,6 +62,16 @@ public final class ArchiveNames {
         return "membership/" + index + ".keys";
     }
 
+    /** The entry of the keys a membership delta adds to its base's membership. */
+    public static String membershipAddedEntry(int index) {
+        return "membership/" + index + ".added";
+    }
+
+    /** The entry of the keys a membership delta removes from its base's membership. */
+    public static String membershipRemovedEntry(int index) {
+        return "membership/" + index + ".removed";
+    }
+
     /** The sha256 an artifact entry name carries, or null when the name is not an artifact entry. */
     public static String artifactSha256(String entryName) {
         var matcher = ARTIFACT.matcher(entryName);
@@ -76,21 +89,29 @@ public final class ArchiveNames {
 
     /**
      * Checks the {@code format_version} of a TOC or manifest: an integer JSON number equal to
-     * {@link #FORMAT_VERSION}, nothing else (no {@code 1.0}, no {@code "1"}, no number that only
-     * truncates to 1). The message names the value as read and the versions supported.
+     * {@link #FORMAT_VERSION} or {@link #DELTA_FORMAT_VERSION}, nothing else (no {@code 1.0}, no
+     * {@code "1"}, no number that only truncates to 1). The message names the value as read and the
+     * versions supported. Returns the version.
      */
-    static void checkFormatVersion(JsonNode root, String where) {
+    static int checkFormatVersion(JsonNode root, String where) {
         JsonNode version = root.get("format_version");
         if (version == null) {
-            throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": 'format_version' is missing (this Airlock reads version "
-                    + FORMAT_VERSION + ")");
+            throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": 'format_version' is missing (" + SUPPORTED + ")");
         }
         // Compared as a BigInteger: a long or int view would truncate 18446744073709551617 to 1.
-        if (!version.isIntegralNumber() || !version.bigIntegerValue().equals(java.math.BigInteger.valueOf(FORMAT_VERSION))) {
-            throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": format version " + io.airlock.core.store.RelativePaths.printable(version.toString())
-                    + " is not supported (this Airlock reads version " + FORMAT_VERSION + ")");
+        if (version.isIntegralNumber()) {
+            java.math.BigInteger value = version.bigIntegerValue();
+            for (int supported : new int[] {FORMAT_VERSION, DELTA_FORMAT_VERSION}) {
+                if (value.equals(java.math.BigInteger.valueOf(supported))) {
+                    return supported;
+                }
+            }
         }
+        throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": format version " + io.airlock.core.store.RelativePaths.printable(version.toString())
+                + " is not supported (" + SUPPORTED + ")");
     }
+
+    private static final String SUPPORTED = "this Airlock reads versions " + FORMAT_VERSION + " and " + DELTA_FORMAT_VERSION;
 
     /** The repository index a membership entry name carries, or -1. */
     public static int membershipIndex(String entryName) {

@@ -65,7 +65,22 @@ public final class ArchiveScanner {
         /** The key digests of the i-th repository's membership, in ascending order, in batches. */
         void members(int repository, java.util.List<String> keyDigests, String where);
 
-        /** The i-th repository's membership is complete and its digest checked. */
+        /**
+         * For a repository whose membership is a delta: the key digests it adds to the base's
+         * membership, in ascending order, in batches.
+         */
+        void membersAdded(int repository, java.util.List<String> keyDigests, String where);
+
+        /**
+         * For a repository whose membership is a delta: the key digests it removes from the base's
+         * membership, in ascending order, in batches (after every added one).
+         */
+        void membersRemoved(int repository, java.util.List<String> keyDigests, String where);
+
+        /**
+         * The i-th repository's membership is complete: a complete list with its digest checked, or
+         * a delta whose entries are well-formed and disjoint (its result is checked by the importer).
+         */
         void endOfMembership(int repository);
     }
 
@@ -214,28 +229,86 @@ public final class ArchiveScanner {
 
         for (int i = 0; i < manifest.repositories().size(); i++) {
             Manifest.ExportedRepository repository = manifest.repositories().get(i);
-            entry = expect(reader.next(), ArchiveNames.membershipEntry(i), source);
-            String where = source + ", " + entry.name();
-            if (entry.size() != repository.contentCount() * 32) {
-                throw invalid(where + " has " + entry.size() + " bytes, not 32 for each of the "
-                        + repository.contentCount() + " units of " + repository.name());
+            if (repository.delta().isPresent()) {
+                readDelta(i, repository, repository.delta().get(), source, sink);
+            } else {
+                entry = expect(reader.next(), ArchiveNames.membershipEntry(i), source);
+                String where = source + ", " + entry.name();
+                checkKeyEntrySize(entry, repository.contentCount(), where, "units of " + repository.name());
+                MessageDigest digest = Sha256.newDigest();
+                int index = i;
+                readKeys(entry, repository.contentCount(), where, digest::update, batch -> sink.members(index, batch, where));
+                String actual = HexFormat.of().formatHex(digest.digest());
+                if (!actual.equals(repository.membershipSha256())) {
+                    throw invalid(where + " has sha256 " + actual + " but the manifest says " + repository.membershipSha256());
+                }
             }
-            readMembership(entry, i, repository, where, sink);
             sink.endOfMembership(i);
         }
         reader.finish();
         return manifest;
     }
 
-    private void readMembership(ArchiveReader.Entry entry, int index, Manifest.ExportedRepository repository, String where,
+    /**
+     * Reads a delta's two entries: the added keys (spooled, 32 bytes each), then the removed keys,
+     * merged against the spool as they come, so that a key both added and removed is refused
+     * without holding either list in memory.
+     */
+    private void readDelta(int index, Manifest.ExportedRepository repository, Manifest.MembershipDelta delta, String source,
             Sink sink) throws IOException {
-        MessageDigest digest = Sha256.newDigest();
+        ArchiveReader.Entry added = expect(reader.next(), ArchiveNames.membershipAddedEntry(index), source);
+        String addedWhere = source + ", " + added.name();
+        checkKeyEntrySize(added, delta.added(), addedWhere, "keys added to " + repository.name());
+        Path spool = Files.createTempFile(scratch, "membership-added-", ".keys");
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 1 << 16)) {
+                readKeys(added, delta.added(), addedWhere, key -> out.write(key), batch -> sink.membersAdded(index, batch, addedWhere));
+            }
+            ArchiveReader.Entry removed = expect(reader.next(), ArchiveNames.membershipRemovedEntry(index), source);
+            String removedWhere = source + ", " + removed.name();
+            checkKeyEntrySize(removed, delta.removed(), removedWhere, "keys removed from " + repository.name());
+            try (InputStream addedKeys = new BufferedInputStream(Files.newInputStream(spool), 1 << 16)) {
+                byte[] next = new byte[32];
+                boolean[] more = {addedKeys.readNBytes(next, 0, 32) == 32};
+                readKeys(removed, delta.removed(), removedWhere, key -> {
+                    while (more[0] && Arrays.compareUnsigned(next, key) < 0) {
+                        more[0] = addedKeys.readNBytes(next, 0, 32) == 32;
+                    }
+                    if (more[0] && Arrays.equals(next, key)) {
+                        throw invalid(removedWhere + ": key " + HexFormat.of().formatHex(key) + " is also in " + added.name());
+                    }
+                }, batch -> sink.membersRemoved(index, batch, removedWhere));
+            }
+        } finally {
+            Files.deleteIfExists(spool);
+        }
+    }
+
+    /** Refuses a key entry that does not hold exactly {@code count} keys of 32 bytes. */
+    private static void checkKeyEntrySize(ArchiveReader.Entry entry, long count, String where, String what) {
+        // Divided, not multiplied: a hostile count times 32 could overflow to the entry's size.
+        if (entry.size() % 32 != 0 || entry.size() / 32 != count) {
+            throw invalid(where + " has " + entry.size() + " bytes, not 32 for each of the " + count + " " + what);
+        }
+    }
+
+    private interface KeyVisitor {
+        void visit(byte[] key) throws IOException;
+    }
+
+    private interface BatchVisitor {
+        void visit(java.util.List<String> keyDigests);
+    }
+
+    /** Reads {@code count} keys of 32 bytes in strictly ascending order, handing each to {@code each} and batches of hex to {@code batches}. */
+    private static void readKeys(ArchiveReader.Entry entry, long count, String where, KeyVisitor each, BatchVisitor batches)
+            throws IOException {
         InputStream in = new BufferedInputStream(entry.content(), 1 << 16);
         HexFormat hex = HexFormat.of();
         byte[] key = new byte[32];
         byte[] previous = null;
         java.util.List<String> batch = new java.util.ArrayList<>(MEMBER_BATCH);
-        for (long i = 0; i < repository.contentCount(); i++) {
+        for (long i = 0; i < count; i++) {
             if (in.readNBytes(key, 0, 32) != 32) {
                 throw invalid(where + " ends early");
             }
@@ -243,20 +316,16 @@ public final class ArchiveScanner {
                 throw invalid(where + ": keys are not in strictly ascending order at key " + i);
             }
             previous = key.clone();
-            digest.update(key);
+            each.visit(key);
             batch.add(hex.formatHex(key));
             if (batch.size() == MEMBER_BATCH) {
                 Cancellation.check("reading " + where);
-                sink.members(index, batch, where);
+                batches.visit(batch);
                 batch = new java.util.ArrayList<>(MEMBER_BATCH);
             }
         }
         if (!batch.isEmpty()) {
-            sink.members(index, batch, where);
-        }
-        String actual = hex.formatHex(digest.digest());
-        if (!actual.equals(repository.membershipSha256())) {
-            throw invalid(where + " has sha256 " + actual + " but the manifest says " + repository.membershipSha256());
+            batches.visit(batch);
         }
     }
 

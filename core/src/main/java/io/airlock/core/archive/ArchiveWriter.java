@@ -40,6 +40,7 @@ public final class ArchiveWriter implements AutoCloseable {
     private final TarArchiveOutputStream tar;
     private final Instant created = Instant.now();
     private final Thread cleanupOnExit;
+    private int formatVersion = ArchiveNames.FORMAT_VERSION;
     private volatile boolean committed;
     private boolean signatureMoved;
 
@@ -76,6 +77,11 @@ public final class ArchiveWriter implements AutoCloseable {
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);
+    }
+
+    /** The format version the TOC declares (the manifest's); {@link ArchiveNames#FORMAT_VERSION} unless set. */
+    public void formatVersion(int version) {
+        this.formatVersion = version;
     }
 
     /** A temporary file in the staging directory, for spooling an entry whose size is not known yet. */
@@ -138,7 +144,7 @@ public final class ArchiveWriter implements AutoCloseable {
         tar.finish();
         tar.close();
         List<Toc.TocFile> files = chunks.files();
-        Toc toc = new Toc(exportName, created, chunkSize, files, meta);
+        Toc toc = new Toc(exportName, created, chunkSize, files, meta, formatVersion);
         Path tocStaged = staging.resolve(ArchiveNames.tocName(exportName));
         byte[] tocBytes = toc.toBytes();
         Files.write(tocStaged, tocBytes);

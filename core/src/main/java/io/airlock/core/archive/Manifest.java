@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** The manifest of an export (docs/archive-format.md), parsed and checked. */
-public record Manifest(String producer, List<PluginVersion> plugins, List<ExportedRepository> repositories,
+public record Manifest(int formatVersion, String producer, List<PluginVersion> plugins, List<ExportedRepository> repositories,
         Map<String, Long> content, long artifacts, long artifactBytes, long contentArtifacts) {
 
     public Manifest {
@@ -32,9 +32,32 @@ public record Manifest(String producer, List<PluginVersion> plugins, List<Export
         }
     }
 
+    /**
+     * An exported repository version. {@code contentCount} and {@code membershipSha256} describe its
+     * complete membership, whether the archive carries it whole or as a {@code delta} against the
+     * base version's membership.
+     */
     public record ExportedRepository(String name, String family, int version, Optional<Integer> baseVersion,
-            long contentCount, String membershipSha256) {
+            long contentCount, String membershipSha256, Optional<MembershipDelta> delta) {
+        public ExportedRepository {
+            requireNonNull(delta, "delta");
+        }
     }
+
+    /**
+     * A membership carried as the keys added to and removed from the base version's membership,
+     * which has {@code baseCount} keys and the sha256 {@code baseSha256} (of its keys as a
+     * {@code membership/<n>.keys} entry would hold them).
+     */
+    public record MembershipDelta(String baseSha256, long baseCount, long added, long removed) {
+        public MembershipDelta {
+            requireNonNull(baseSha256, "baseSha256");
+        }
+    }
+
+    /** The fields of a membership delta: all of them or none. */
+    private static final List<String> DELTA_FIELDS = List.of("base_membership_sha256", "base_content_count", "added_count",
+            "removed_count");
 
     /** As repositories are named (see Repositories), so that names in messages stay short. */
     private static final java.util.regex.Pattern REPOSITORY_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
@@ -53,7 +76,7 @@ public record Manifest(String producer, List<PluginVersion> plugins, List<Export
         if (!ArchiveNames.FORMAT.equals(text(root, "format", where))) {
             throw invalid(where + ": format is not " + ArchiveNames.FORMAT);
         }
-        ArchiveNames.checkFormatVersion(root, where);
+        int formatVersion = ArchiveNames.checkFormatVersion(root, where);
         String producer = text(root, "producer", where);
         List<PluginVersion> plugins = new ArrayList<>();
         for (JsonNode plugin : array(root, "plugins", where)) {
@@ -77,9 +100,10 @@ public record Manifest(String producer, List<PluginVersion> plugins, List<Export
                 throw invalid(at + ": '" + io.airlock.core.store.RelativePaths.printable(name) + "' of family '"
                         + io.airlock.core.store.RelativePaths.printable(family) + "' is not a repository name and family");
             }
-            repositories.add(new ExportedRepository(name, family, versionNumber(repo, at),
-                    base == null || base.isNull() ? Optional.empty() : Optional.of(base.asInt()),
-                    number(repo, "content_count", at), membership));
+            long contentCount = number(repo, "content_count", at);
+            Optional<Integer> baseVersion = base == null || base.isNull() ? Optional.empty() : Optional.of(base.asInt());
+            repositories.add(new ExportedRepository(name, family, versionNumber(repo, at), baseVersion, contentCount, membership,
+                    delta(repo, at, formatVersion, baseVersion, contentCount)));
         }
         if (repositories.isEmpty()) {
             throw invalid(where + " lists no repositories");
@@ -100,8 +124,45 @@ public record Manifest(String producer, List<PluginVersion> plugins, List<Export
         if (artifacts == null || !artifacts.isObject()) {
             throw invalid(where + ": 'artifacts' is missing or not an object");
         }
-        return new Manifest(producer, plugins, repositories, content, number(artifacts, "count", where + ", artifacts"),
+        return new Manifest(formatVersion, producer, plugins, repositories, content, number(artifacts, "count", where + ", artifacts"),
                 number(artifacts, "bytes", where + ", artifacts"), number(root, "content_artifacts", where));
+    }
+
+    /**
+     * A repository's membership delta, when the manifest declares one: only in format version 2,
+     * only against a base version, with all four fields, and with counts that add up (the base's
+     * keys, less the removed, plus the added, are the version's).
+     */
+    private static Optional<MembershipDelta> delta(JsonNode repo, String at, int formatVersion, Optional<Integer> baseVersion,
+            long contentCount) {
+        List<String> present = DELTA_FIELDS.stream().filter(repo::has).toList();
+        if (present.isEmpty()) {
+            return Optional.empty();
+        }
+        if (present.size() != DELTA_FIELDS.size()) {
+            throw invalid(at + ": '" + DELTA_FIELDS.stream().filter(f -> !repo.has(f)).findFirst().orElseThrow()
+                    + "' is missing beside '" + present.get(0) + "'");
+        }
+        if (formatVersion < ArchiveNames.DELTA_FORMAT_VERSION) {
+            throw invalid(at + ": a membership delta ('base_membership_sha256') needs format version "
+                    + ArchiveNames.DELTA_FORMAT_VERSION + ", not " + formatVersion);
+        }
+        if (baseVersion.isEmpty()) {
+            throw invalid(at + ": a membership delta needs a 'base_version'");
+        }
+        String baseSha256 = text(repo, "base_membership_sha256", at);
+        if (!Sha256.isHex(baseSha256)) {
+            throw invalid(at + ": 'base_membership_sha256' is not a sha256");
+        }
+        long baseCount = number(repo, "base_content_count", at);
+        long added = number(repo, "added_count", at);
+        long removed = number(repo, "removed_count", at);
+        // In this order no step overflows: removed <= baseCount, and contentCount - added >= 0.
+        if (removed > baseCount || added > contentCount || baseCount - removed != contentCount - added) {
+            throw invalid(at + ": the base's " + baseCount + " units less " + removed + " removed plus " + added
+                    + " added are not the 'content_count' " + contentCount);
+        }
+        return Optional.of(new MembershipDelta(baseSha256, baseCount, added, removed));
     }
 
     private static Iterable<JsonNode> array(JsonNode node, String field, String where) {

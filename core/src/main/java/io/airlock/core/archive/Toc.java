@@ -21,8 +21,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
-/** The table of contents of an export: its chunk files with sizes and digests, and user metadata. */
-public record Toc(String exportName, Instant created, OptionalLong chunkSize, List<TocFile> files, Map<String, String> meta) {
+/**
+ * The table of contents of an export: its chunk files with sizes and digests, user metadata, and
+ * the archive's format version (the manifest's: 2 when a membership is a delta, so that an Airlock
+ * reading only version 1 refuses the export at its TOC).
+ */
+public record Toc(String exportName, Instant created, OptionalLong chunkSize, List<TocFile> files, Map<String, String> meta,
+        int formatVersion) {
 
     private static final int MAX_TOC_BYTES = 64 << 20;
 
@@ -32,6 +37,11 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
         requireNonNull(chunkSize, "chunkSize");
         files = List.copyOf(files);
         meta = Map.copyOf(meta);
+    }
+
+    /** A TOC of format version 1. */
+    public Toc(String exportName, Instant created, OptionalLong chunkSize, List<TocFile> files, Map<String, String> meta) {
+        this(exportName, created, chunkSize, files, meta, ArchiveNames.FORMAT_VERSION);
     }
 
     /** One file of the stream. */
@@ -54,7 +64,7 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
     public byte[] toBytes() throws IOException {
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("format", ArchiveNames.FORMAT);
-        root.put("format_version", ArchiveNames.FORMAT_VERSION);
+        root.put("format_version", formatVersion);
         root.put("created", created.toString());
         if (chunkSize.isPresent()) {
             root.put("chunk_size", chunkSize.getAsLong());
@@ -122,7 +132,7 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
         if (!ArchiveNames.FORMAT.equals(format)) {
             throw invalid(where + ": format '" + io.airlock.core.store.RelativePaths.printable(format) + "' is not " + ArchiveNames.FORMAT);
         }
-        ArchiveNames.checkFormatVersion(root, where);
+        int formatVersion = ArchiveNames.checkFormatVersion(root, where);
         Instant created;
         try {
             created = Instant.parse(text(root, "created", where));
@@ -188,7 +198,7 @@ public record Toc(String exportName, Instant created, OptionalLong chunkSize, Li
                 meta.put(field.getKey(), field.getValue().asText());
             }
         }
-        return new Toc(exportName, created, chunkSize, files, meta);
+        return new Toc(exportName, created, chunkSize, files, meta, formatVersion);
     }
 
     private static String exportName(Path file, String where) {

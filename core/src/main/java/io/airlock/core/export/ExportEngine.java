@@ -9,6 +9,8 @@ import io.airlock.core.Airlock;
 import io.airlock.core.archive.ArchiveNames;
 import io.airlock.core.archive.ArchiveWriter;
 import io.airlock.core.archive.Json;
+import io.airlock.core.archive.Manifest;
+import io.airlock.core.archive.MembershipKeys;
 import io.airlock.core.archive.Toc;
 import io.airlock.core.content.ContentFiles;
 import io.airlock.core.content.ContentWriter.UnitFile;
@@ -32,7 +34,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,6 +43,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -65,7 +67,6 @@ public final class ExportEngine {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExportEngine.class);
 
     private static final int BATCH = 1000;
-    private static final int KEY_BATCH = 10_000;
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final Airlock airlock;
@@ -133,7 +134,7 @@ public final class ExportEngine {
                 t.repository().name(), t.repository().family(), t.version().number(),
                 t.base().map(RepositoryVersion::number), t.version().contentCount())).toList();
         if (request.dryRun()) {
-            long bytes = estimateBytes(counts, targets);
+            long bytes = estimateBytes(counts, targets, request.fullMembership());
             int files = request.chunkSize().isPresent() ? (int) Math.max(1, (bytes + request.chunkSize().getAsLong() - 1)
                     / request.chunkSize().getAsLong()) : 1;
             return new ExportResult(name, Optional.empty(), exported, counts.content(), counts.artifacts(),
@@ -141,20 +142,32 @@ public final class ExportEngine {
         }
         Toc toc;
         try (ArchiveWriter writer = new ArchiveWriter(request.directory(), name, request.chunkSize(), airlock.workArea())) {
-            List<String> membershipDigests = new ArrayList<>();
-            List<Path> membershipFiles = new ArrayList<>();
+            List<Membership> memberships = new ArrayList<>();
             long spooling = System.nanoTime();
             for (Target target : targets) {
-                Path spool = writer.spoolFile("membership");
-                membershipDigests.add(session.doReturningWork(c -> writeMembership(c, target.version(), spool)));
-                membershipFiles.add(spool);
+                Path keys = writer.spoolFile("membership");
+                if (target.base().isPresent() && !request.fullMembership()) {
+                    Path removed = writer.spoolFile("membership-removed");
+                    memberships.add(session.doReturningWork(c -> writeDelta(c, target, keys, removed)));
+                } else {
+                    memberships.add(session.doReturningWork(c -> writeMembership(c, target.version(), keys)));
+                }
             }
             LOG.debug("spooled membership in {} ms", (System.nanoTime() - spooling) / 1_000_000);
-            writer.putBytes(ArchiveNames.MANIFEST, manifest(targets, counts, membershipDigests));
+            boolean delta = memberships.stream().anyMatch(m -> m.delta().isPresent());
+            int formatVersion = delta ? ArchiveNames.DELTA_FORMAT_VERSION : ArchiveNames.FORMAT_VERSION;
+            writer.formatVersion(formatVersion);
+            writer.putBytes(ArchiveNames.MANIFEST, manifest(targets, counts, memberships, formatVersion));
             writeArtifacts(session, writer, scratch, counts, progress);
             writeContent(session, writer, scratch, counts, progress);
-            for (int i = 0; i < membershipFiles.size(); i++) {
-                writer.putFile(ArchiveNames.membershipEntry(i), membershipFiles.get(i));
+            for (int i = 0; i < memberships.size(); i++) {
+                Membership membership = memberships.get(i);
+                if (membership.delta().isPresent()) {
+                    writer.putFile(ArchiveNames.membershipAddedEntry(i), membership.keys());
+                    writer.putFile(ArchiveNames.membershipRemovedEntry(i), membership.removed().orElseThrow());
+                } else {
+                    writer.putFile(ArchiveNames.membershipEntry(i), membership.keys());
+                }
             }
             session.doWork(connection -> connection.rollback(beforeSelection));
             List<UUID> records = request.exporter().map(exporter -> record(session, exporter, name, targets)).orElse(List.of());
@@ -392,21 +405,24 @@ public final class ExportEngine {
         return new Counts(content, artifacts, bytes, links);
     }
 
-    private static long estimateBytes(Counts counts, List<Target> targets) {
+    private static long estimateBytes(Counts counts, List<Target> targets, boolean fullMembership) {
         long tar = 2 * 512; // end-of-archive blocks
         tar += counts.artifacts() * 1024 + counts.artifactBytes(); // header + padding (at most one block) + bytes
         long units = counts.content().values().stream().mapToLong(Long::longValue).sum();
         tar += units * 400 + counts.links() * 160 + counts.artifacts() * 90; // rows, links, artifact list: typical sizes
-        tar += targets.stream().mapToLong(t -> t.version().contentCount() * 32).sum();
+        // A delta holds at least the difference in size of the two memberships (what it holds exactly needs the merge).
+        tar += targets.stream().mapToLong(t -> t.base().isPresent() && !fullMembership
+                ? 1024 + Math.abs(t.version().contentCount() - t.base().get().contentCount()) * 32
+                : t.version().contentCount() * 32).sum();
         return tar;
     }
 
     // --- writing ---------------------------------------------------------------------------
 
-    private byte[] manifest(List<Target> targets, Counts counts, List<String> membershipDigests) throws IOException {
+    private byte[] manifest(List<Target> targets, Counts counts, List<Membership> memberships, int formatVersion) throws IOException {
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("format", ArchiveNames.FORMAT);
-        root.put("format_version", ArchiveNames.FORMAT_VERSION);
+        root.put("format_version", formatVersion);
         root.put("producer", "airlock " + Airlock.VERSION);
         root.put("created", Instant.now().toString());
         ArrayNode plugins = root.putArray("plugins");
@@ -429,8 +445,13 @@ public final class ExportEngine {
             } else {
                 repo.putNull("base_version");
             }
-            repo.put("content_count", t.version().contentCount());
-            repo.put("membership_sha256", membershipDigests.get(i));
+            Membership membership = memberships.get(i);
+            repo.put("content_count", membership.count());
+            repo.put("membership_sha256", membership.sha256());
+            membership.delta().ifPresent(d -> repo.put("base_membership_sha256", d.baseSha256())
+                    .put("base_content_count", d.baseCount())
+                    .put("added_count", d.added())
+                    .put("removed_count", d.removed()));
         }
         ObjectNode content = root.putObject("content");
         counts.content().forEach(content::put);
@@ -439,37 +460,79 @@ public final class ExportEngine {
         return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
-    /** Writes the sorted key digests of a version, 32 bytes each; returns the file's sha256. */
-    private static String writeMembership(Connection connection, RepositoryVersion version, Path file) throws SQLException {
-        MessageDigest digest = Sha256.newDigest();
-        long written = 0;
+    /**
+     * A version's spooled membership: its complete key list ({@code keys}), or, for a delta, the
+     * added keys ({@code keys}) and the removed ones; the complete membership's sha256 and count.
+     */
+    private record Membership(Path keys, Optional<Path> removed, String sha256, long count, Optional<Manifest.MembershipDelta> delta) {
+    }
+
+    /** Writes the sorted key digests of a version, 32 bytes each. */
+    private static Membership writeMembership(Connection connection, RepositoryVersion version, Path file) throws SQLException {
+        MembershipKeys.Summary summary;
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-                // Walks the unique key_digest index, which is already in order, and probes membership;
-                // sorting a join's result would make the database spill and merge every key.
-                PreparedStatement query = connection.prepareStatement(
-                        "select c.key_digest from content c where exists (select 1 from repository_content rc"
-                                + " where rc.content_id = c.id and " + VersionMembership.sql("rc") + ") order by c.key_digest")) {
-            VersionMembership.bind(query, 1, version);
-            query.setFetchSize(KEY_BATCH);
-            HexFormat hex = HexFormat.of();
-            try (ResultSet keys = query.executeQuery()) {
-                while (keys.next()) {
-                    byte[] raw = hex.parseHex(keys.getString(1));
-                    out.write(raw);
-                    digest.update(raw);
-                    if (++written % KEY_BATCH == 0) {
-                        checkInterrupt();
-                    }
-                }
+                MembershipKeys keys = MembershipKeys.open(connection, version.repositoryId(), version.number(), "export")) {
+            for (byte[] key = keys.next(); key != null; key = keys.next()) {
+                out.write(key);
             }
+            summary = keys.summary();
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot spool membership: " + e.getMessage(), e);
         }
-        if (written != version.contentCount()) {
-            throw new IllegalStateException("version " + version.number() + " counts " + version.contentCount()
-                    + " units but has " + written);
+        checkCount(version, summary.count());
+        return new Membership(file, Optional.empty(), summary.sha256(), summary.count(), Optional.empty());
+    }
+
+    /**
+     * Writes the keys a version adds to its base's membership and those it removes, 32 bytes each,
+     * ascending: a merge of the two versions' key streams, which also digests both memberships
+     * whole (the base's for the importer to check its destination against, the version's for the
+     * result).
+     */
+    private static Membership writeDelta(Connection connection, Target target, Path addedFile, Path removedFile) throws SQLException {
+        RepositoryVersion version = target.version();
+        RepositoryVersion base = target.base().orElseThrow();
+        long added = 0;
+        long removed = 0;
+        MembershipKeys.Summary now;
+        MembershipKeys.Summary before;
+        try (OutputStream addedOut = new BufferedOutputStream(Files.newOutputStream(addedFile), 1 << 16);
+                OutputStream removedOut = new BufferedOutputStream(Files.newOutputStream(removedFile), 1 << 16);
+                MembershipKeys versionKeys = MembershipKeys.open(connection, version.repositoryId(), version.number(), "export");
+                MembershipKeys baseKeys = MembershipKeys.open(connection, base.repositoryId(), base.number(), "export")) {
+            byte[] v = versionKeys.next();
+            byte[] b = baseKeys.next();
+            while (v != null || b != null) {
+                int order = v == null ? 1 : b == null ? -1 : Arrays.compareUnsigned(v, b);
+                if (order < 0) {
+                    addedOut.write(v);
+                    added++;
+                    v = versionKeys.next();
+                } else if (order > 0) {
+                    removedOut.write(b);
+                    removed++;
+                    b = baseKeys.next();
+                } else {
+                    v = versionKeys.next();
+                    b = baseKeys.next();
+                }
+            }
+            now = versionKeys.summary();
+            before = baseKeys.summary();
+        } catch (IOException e) {
+            throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot spool membership: " + e.getMessage(), e);
         }
-        return HexFormat.of().formatHex(digest.digest());
+        checkCount(version, now.count());
+        checkCount(base, before.count());
+        return new Membership(addedFile, Optional.of(removedFile), now.sha256(), now.count(),
+                Optional.of(new Manifest.MembershipDelta(before.sha256(), before.count(), added, removed)));
+    }
+
+    private static void checkCount(RepositoryVersion version, long keys) {
+        if (keys != version.contentCount()) {
+            throw new IllegalStateException("version " + version.number() + " counts " + version.contentCount()
+                    + " units but has " + keys);
+        }
     }
 
     private void writeArtifacts(Session session, ArchiveWriter writer, UUID scratch, Counts counts, ProgressListener progress)

@@ -24,10 +24,12 @@ import java.util.OptionalLong;
  * @param dryRun report what would be exported and write nothing
  * @param meta user metadata for the TOC
  * @param signingKey sign the TOC with this key ({@code NAME-toc.json.sig}); unsigned when empty
+ * @param fullMembership an incremental export carries each version's complete membership list instead
+ *        of its delta against the base, so it can be imported into a destination that does not hold the base
  */
 public record ExportRequest(List<VersionRef> versions, Path directory, Optional<String> name, Optional<String> exporter,
         Base base, List<VersionRef> since, OptionalLong chunkSize, boolean allowOnDemand, boolean dryRun,
-        Map<String, String> meta, Optional<SigningKey> signingKey) {
+        Map<String, String> meta, Optional<SigningKey> signingKey, boolean fullMembership) {
 
     /** What an export is relative to. */
     public enum Base {
@@ -48,6 +50,13 @@ public record ExportRequest(List<VersionRef> versions, Path directory, Optional<
         requireNonNull(signingKey, "signingKey");
     }
 
+    /** An export whose incremental memberships are deltas. */
+    public ExportRequest(List<VersionRef> versions, Path directory, Optional<String> name, Optional<String> exporter,
+            Base base, List<VersionRef> since, OptionalLong chunkSize, boolean allowOnDemand, boolean dryRun,
+            Map<String, String> meta, Optional<SigningKey> signingKey) {
+        this(versions, directory, name, exporter, base, since, chunkSize, allowOnDemand, dryRun, meta, signingKey, false);
+    }
+
     /** An unsigned export. */
     public ExportRequest(List<VersionRef> versions, Path directory, Optional<String> name, Optional<String> exporter,
             Base base, List<VersionRef> since, OptionalLong chunkSize, boolean allowOnDemand, boolean dryRun,
@@ -62,35 +71,40 @@ public record ExportRequest(List<VersionRef> versions, Path directory, Optional<
     }
 
     public ExportRequest withName(String value) {
-        return new ExportRequest(versions, directory, Optional.of(value), exporter, base, since, chunkSize, allowOnDemand, dryRun, meta, signingKey);
+        return new ExportRequest(versions, directory, Optional.of(value), exporter, base, since, chunkSize, allowOnDemand, dryRun, meta, signingKey, fullMembership);
     }
 
     public ExportRequest withExporter(String value) {
-        return new ExportRequest(versions, directory, name, Optional.of(value), base, since, chunkSize, allowOnDemand, dryRun, meta, signingKey);
+        return new ExportRequest(versions, directory, name, Optional.of(value), base, since, chunkSize, allowOnDemand, dryRun, meta, signingKey, fullMembership);
     }
 
     public ExportRequest incremental() {
-        return new ExportRequest(versions, directory, name, exporter, Base.LAST_EXPORT, List.of(), chunkSize, allowOnDemand, dryRun, meta, signingKey);
+        return new ExportRequest(versions, directory, name, exporter, Base.LAST_EXPORT, List.of(), chunkSize, allowOnDemand, dryRun, meta, signingKey, fullMembership);
     }
 
     public ExportRequest since(List<VersionRef> bases) {
-        return new ExportRequest(versions, directory, name, exporter, Base.SINCE, bases, chunkSize, allowOnDemand, dryRun, meta, signingKey);
+        return new ExportRequest(versions, directory, name, exporter, Base.SINCE, bases, chunkSize, allowOnDemand, dryRun, meta, signingKey, fullMembership);
     }
 
     public ExportRequest withChunkSize(long bytes) {
-        return new ExportRequest(versions, directory, name, exporter, base, since, OptionalLong.of(bytes), allowOnDemand, dryRun, meta, signingKey);
+        return new ExportRequest(versions, directory, name, exporter, base, since, OptionalLong.of(bytes), allowOnDemand, dryRun, meta, signingKey, fullMembership);
     }
 
     public ExportRequest allowingOnDemand() {
-        return new ExportRequest(versions, directory, name, exporter, base, since, chunkSize, true, dryRun, meta, signingKey);
+        return new ExportRequest(versions, directory, name, exporter, base, since, chunkSize, true, dryRun, meta, signingKey, fullMembership);
     }
 
     public ExportRequest asDryRun() {
-        return new ExportRequest(versions, directory, name, exporter, base, since, chunkSize, allowOnDemand, true, meta, signingKey);
+        return new ExportRequest(versions, directory, name, exporter, base, since, chunkSize, allowOnDemand, true, meta, signingKey, fullMembership);
     }
 
     public ExportRequest signedWith(SigningKey key) {
         return new ExportRequest(versions, directory, name, exporter, base, since, chunkSize, allowOnDemand, dryRun, meta,
-                Optional.of(key));
+                Optional.of(key), fullMembership);
+    }
+
+    /** Incremental memberships as complete lists (not deltas against the base). */
+    public ExportRequest withFullMembership() {
+        return new ExportRequest(versions, directory, name, exporter, base, since, chunkSize, allowOnDemand, dryRun, meta, signingKey, true);
     }
 }

@@ -38,7 +38,8 @@ import java.util.Optional;
 /**
  * Runs every check of an export that needs no database: the TOC and each chunk's size and
  * sha256, the tar entries, the manifest and its counts, every artifact's sha256, every JSON line,
- * the membership digests, that the export's plugins are installed in a compatible version, that
+ * the membership digests (for a membership delta: its entries' order, sizes, counts and that no
+ * key is both added and removed; the result needs the destination), that the export's plugins are installed in a compatible version, that
  * every row reads as its type, and that every link names a unit the export carries, once per path,
  * with a file matching the unit's own digest (for artifacts the export carries). With trusted keys,
  * first the signature of the TOC: an export not signed by one of them is refused before anything
@@ -162,6 +163,15 @@ public final class ArchiveVerifier {
                 @Override
                 public void members(int repository, List<String> keyDigests, String where) {
                     // order and digest checked by the scanner
+                }
+
+                @Override
+                public void membersAdded(int repository, List<String> keyDigests, String where) {
+                    // order, counts and disjointness checked by the scanner; the result only an import can check
+                }
+
+                @Override
+                public void membersRemoved(int repository, List<String> keyDigests, String where) {
                 }
 
                 @Override

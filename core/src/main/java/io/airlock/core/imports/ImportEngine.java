@@ -175,6 +175,12 @@ public final class ImportEngine {
         private long linkLine;
         private long memberLine;
         private String membershipWhere;
+        /**
+         * Per repository with a membership delta: the destination's latest version found to hold the
+         * base membership, or, negated minus one, found to hold the delta's result already.
+         */
+        private final List<Integer> baseChecked = new ArrayList<>();
+        private long deltaLine;
         private long artifactsWritten;
         private long artifactsReused;
         private long bytesWritten;
@@ -228,6 +234,37 @@ public final class ImportEngine {
                             + "' does not exist; create it, map it with --map " + exported.name() + "=NAME, or pass --create-repositories");
                 }
             }
+            // Before any artifact is stored: a delta applies only to a destination that holds its base.
+            for (int i = 0; i < destinations.size(); i++) {
+                int index = i;
+                baseChecked.add(manifest.repositories().get(i).delta().isEmpty() ? Integer.MIN_VALUE
+                        : session.doReturningWork(c -> checkBase(c, index, destinations.get(index).latestVersion())));
+            }
+        }
+
+        /**
+         * Refuses a membership delta unless version {@code latest} of its destination has exactly
+         * the delta's base membership (same sha256 of its keys, same count), or has its result
+         * already (the export was imported before: importing it again changes nothing). Returns
+         * {@code latest}, negated minus one when the result is there already.
+         */
+        private int checkBase(java.sql.Connection connection, int repository, int latest) throws java.sql.SQLException {
+            Manifest.ExportedRepository exported = manifest.repositories().get(repository);
+            Manifest.MembershipDelta delta = exported.delta().orElseThrow();
+            Repository destination = destinations.get(repository);
+            io.airlock.core.archive.MembershipKeys.Summary held = io.airlock.core.archive.MembershipKeys.summarize(connection,
+                    destination.id(), latest, "import");
+            if (held.sha256().equals(delta.baseSha256()) && held.count() == delta.baseCount()) {
+                return latest;
+            }
+            if (held.sha256().equals(exported.membershipSha256()) && held.count() == exported.contentCount()) {
+                return -latest - 1;
+            }
+            throw new AirlockException(ErrorCode.CONFLICT, source + " holds " + exported.name() + "@" + exported.version()
+                    + " as changes to its version " + exported.baseVersion().orElseThrow() + " (" + delta.baseCount()
+                    + " units), but destination repository '" + destination.name() + "' does not hold that version's units"
+                    + " (its latest version " + latest + " has " + held.count() + (held.count() == delta.baseCount()
+                    ? " other" : "") + " units); import the full export, or an export made with --full-membership");
         }
 
         /**
@@ -606,7 +643,40 @@ public final class ImportEngine {
         }
 
         @Override
+        public void membersAdded(int repository, List<String> keyDigests, String where) {
+            insertDelta('A', repository, keyDigests);
+        }
+
+        @Override
+        public void membersRemoved(int repository, List<String> keyDigests, String where) {
+            insertDelta('D', repository, keyDigests);
+        }
+
+        /** Records a delta's added (A) or removed (D) keys in import_key, lines numbered in the order read. */
+        private void insertDelta(char kind, int repository, List<String> keyDigests) {
+            session.doWork(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement("insert into import_key"
+                        + " (run_id, kind, repo_index, line, digest) values (?, ?, ?, ?, ?)")) {
+                    for (String digest : keyDigests) {
+                        insert.setObject(1, runId);
+                        insert.setString(2, String.valueOf(kind));
+                        insert.setInt(3, repository);
+                        insert.setLong(4, ++deltaLine);
+                        insert.setString(5, digest);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+            });
+            checkInterrupt();
+        }
+
+        @Override
         public void endOfMembership(int repository) {
+            if (manifest.repositories().get(repository).delta().isPresent()) {
+                endOfDelta(repository);
+                return;
+            }
             Manifest.ExportedRepository exported = manifest.repositories().get(repository);
             timed("check membership", () -> session.doWork(connection -> firstMissing(connection, "select s.line, s.digest from import_key s where s.run_id = ?"
                     + " and s.kind = 'M' and s.repo_index = " + repository
@@ -623,6 +693,116 @@ public final class ImportEngine {
             checkInterrupt();
             timed("create version", () -> versions.add(draft.commit()));
             progress.progress("repositories", repository + 1, manifest.repositories().size());
+        }
+
+        /**
+         * A membership delta: under the destination's lock, its latest version must still be the
+         * base, or the result already (checked again if it moved since the manifest); every removed key must be in the base and
+         * no added key; every added key must name a unit. The complete membership (the latest
+         * version's keys less the removed, plus the added) is staged as kind M, as a complete list
+         * would be, and the version made from it must have the manifest's sha256 and count.
+         */
+        private void endOfDelta(int repository) {
+            Manifest.ExportedRepository exported = manifest.repositories().get(repository);
+            Repository destination = destinations.get(repository);
+            String addedWhere = source + ", " + io.airlock.core.archive.ArchiveNames.membershipAddedEntry(repository);
+            String removedWhere = source + ", " + io.airlock.core.archive.ArchiveNames.membershipRemovedEntry(repository);
+            VersionDraft draft = airlock.repositories().draft(session, destination.name(), VersionDraft.Mode.REPLACE,
+                    OptionalInt.empty());
+            int latest = draft.number() - 1;
+            int checked = baseChecked.get(repository);
+            if (latest != checked && -latest - 1 != checked) {
+                checked = session.doReturningWork(c -> checkBase(c, repository, latest));
+            }
+            // The result is there already: the version stays as it is (and is checked against the manifest below).
+            boolean applied = checked < 0;
+            String inLatest = "select 1 from content c join repository_content rc on rc.content_id = c.id where c.key_digest = s.digest"
+                    + " and rc.repository_id = ? and rc.version_added <= ? and (rc.version_removed is null or rc.version_removed > ?)";
+            String base = " of the base membership, which '" + destination.name() + "' holds (its version " + latest + ")";
+            timed("check delta", () -> session.doWork(connection -> {
+                if (applied) {
+                    return;
+                }
+                firstRow(connection, "select s.line, s.digest from import_key s where s.run_id = ? and s.kind = 'D' and s.repo_index = ?"
+                        + " and not exists (" + inLatest + ") order by s.line", destination, latest, repository,
+                        (line, digest) -> new AirlockException(ErrorCode.ARCHIVE_INVALID, removedWhere + ": key digest " + digest
+                                + " is removed but is not one" + base));
+                firstRow(connection, "select s.line, s.digest from import_key s where s.run_id = ? and s.kind = 'A' and s.repo_index = ?"
+                        + " and exists (" + inLatest + ") order by s.line", destination, latest, repository,
+                        (line, digest) -> new AirlockException(ErrorCode.ARCHIVE_INVALID, addedWhere + ": key digest " + digest
+                                + " is added but is already one" + base));
+                firstRow(connection, "select s.line, s.digest from import_key s where s.run_id = ? and s.kind = 'A' and s.repo_index = ?"
+                        + " and not exists (select 1 from content c where c.key_digest = s.digest) order by s.line", null, 0, repository,
+                        (line, digest) -> new AirlockException(ErrorCode.NOT_FOUND, addedWhere + ": unit with key digest " + digest
+                                + " of " + exported.name() + "@" + exported.version() + " is neither in the export nor in this installation"));
+            }));
+            timed("stage membership", () -> session.doWork(connection -> {
+                try (PreparedStatement kept = connection.prepareStatement("insert into import_key (run_id, kind, repo_index, line, digest)"
+                        + " select ?, 'M', ?, 0, c.key_digest from content c join repository_content rc on rc.content_id = c.id"
+                        + " where rc.repository_id = ? and rc.version_added <= ? and (rc.version_removed is null or rc.version_removed > ?)"
+                        + (applied ? "" : " and not exists (select 1 from import_key d where d.run_id = ? and d.kind = 'D'"
+                        + " and d.repo_index = ? and d.digest = c.key_digest)"));
+                        PreparedStatement added = connection.prepareStatement("insert into import_key (run_id, kind, repo_index, line, digest)"
+                                + " select run_id, 'M', repo_index, line, digest from import_key where run_id = ? and kind = 'A' and repo_index = ?")) {
+                    kept.setObject(1, runId);
+                    kept.setInt(2, repository);
+                    kept.setObject(3, destination.id());
+                    kept.setInt(4, latest);
+                    kept.setInt(5, latest);
+                    if (!applied) {
+                        kept.setObject(6, runId);
+                        kept.setInt(7, repository);
+                    }
+                    kept.executeUpdate();
+                    if (!applied) {
+                        added.setObject(1, runId);
+                        added.setInt(2, repository);
+                        added.executeUpdate();
+                    }
+                }
+            }));
+            membershipWhere = addedWhere;
+            timed("check paths", () -> session.doWork(connection -> checkPaths(connection, repository, destination.name())));
+            timed("stage version", () -> draft.addSelected("select c.id from import_key s join content c on c.key_digest = s.digest"
+                    + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ?", runId, repository));
+            checkInterrupt();
+            timed("create version", () -> versions.add(draft.commit()));
+            int made = versions.get(repository).map(RepositoryVersion::number).orElse(latest);
+            timed("check result", () -> session.doWork(connection -> {
+                io.airlock.core.archive.MembershipKeys.Summary result = io.airlock.core.archive.MembershipKeys.summarize(connection,
+                        destination.id(), made, "import");
+                if (!result.sha256().equals(exported.membershipSha256()) || result.count() != exported.contentCount()) {
+                    throw new AirlockException(ErrorCode.ARCHIVE_INVALID, addedWhere + " and "
+                            + io.airlock.core.archive.ArchiveNames.membershipRemovedEntry(repository) + " applied to the base give " + result.count()
+                            + " units with membership sha256 " + result.sha256() + ", but the manifest says " + exported.contentCount()
+                            + " units with sha256 " + exported.membershipSha256());
+                }
+            }));
+            progress.progress("repositories", repository + 1, manifest.repositories().size());
+        }
+
+        /**
+         * Throws the exception {@code failure} builds for the first row (line, digest) of {@code sql},
+         * if any. Its parameters: the run, the repository index, then, with a destination, the
+         * destination's id and {@code version} twice (a {@code VersionMembership} condition).
+         */
+        private void firstRow(java.sql.Connection connection, String sql, Repository destination, int version, int repository,
+                java.util.function.BiFunction<Long, String, AirlockException> failure) throws java.sql.SQLException {
+            try (PreparedStatement query = connection.prepareStatement(sql)) {
+                query.setObject(1, runId);
+                query.setInt(2, repository);
+                if (destination != null) {
+                    query.setObject(3, destination.id());
+                    query.setInt(4, version);
+                    query.setInt(5, version);
+                }
+                query.setMaxRows(1);
+                try (ResultSet rows = query.executeQuery()) {
+                    if (rows.next()) {
+                        throw failure.apply(rows.getLong(1), rows.getString(2));
+                    }
+                }
+            }
         }
 
         /**

@@ -159,6 +159,14 @@ final class ArchiveScannerFuzzTest {
         }
 
         @Override
+        public void membersAdded(int repository, List<String> keyDigests, String where) {
+        }
+
+        @Override
+        public void membersRemoved(int repository, List<String> keyDigests, String where) {
+        }
+
+        @Override
         public void endOfMembership(int repository) {
         }
     }

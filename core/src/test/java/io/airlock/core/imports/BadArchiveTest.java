@@ -93,13 +93,13 @@ final class BadArchiveTest {
         try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
                 Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
             Path toc = goodExport(upstream, up, OptionalLong.empty());
-            TamperedArchives.editToc(toc, root -> root.put("format_version", 2));
+            TamperedArchives.editToc(toc, root -> root.put("format_version", 3));
             existingState(downstream);
 
             AirlockException refused = refused(downstream, down, toc);
 
             assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
-            assertThat(refused).hasMessage("table of contents " + toc + ": format version 2 is not supported (this Airlock reads version 1)");
+            assertThat(refused).hasMessage("table of contents " + toc + ": format version 3 is not supported (this Airlock reads versions 1 and 2)");
         }
     }
 
@@ -444,14 +444,14 @@ final class BadArchiveTest {
         try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
                 Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
             Path toc = tamper(goodExport(upstream, up, OptionalLong.empty()), up,
-                    items -> TamperedArchives.editJson(items, "manifest.json", m -> m.put("format_version", 2)));
+                    items -> TamperedArchives.editJson(items, "manifest.json", m -> m.put("format_version", 3)));
             existingState(downstream);
 
             AirlockException refused = refused(downstream, down, toc);
 
             assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
-            assertThat(refused).hasMessage("export " + toc + ", manifest.json: format version 2 is not supported"
-                    + " (this Airlock reads version 1)");
+            assertThat(refused).hasMessage("export " + toc + ", manifest.json: format version 3 is not supported"
+                    + " (this Airlock reads versions 1 and 2)");
         }
     }
 
@@ -606,14 +606,14 @@ final class BadArchiveTest {
     }
 
     @Test
-    void anIncrementalExportWhoseBaseIsMissingChangesNothing() throws IOException {
+    void anIncrementalExportWithAFullMembershipWhoseBaseIsMissingChangesNothing() throws IOException {
         try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
                 Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
             upstream.repositories().create("r", "test", null);
             addWidgets(upstream, "a");
             addWidgets(upstream, "b");
             Path toc = new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("exports"))
-                    .since(List.of(VersionRef.of("r", 1))), ProgressListener.NONE).toc().orElseThrow();
+                    .since(List.of(VersionRef.of("r", 1))).withFullMembership(), ProgressListener.NONE).toc().orElseThrow();
             existingState(downstream);
 
             AirlockException refused = refused(downstream, down, toc);
@@ -822,7 +822,7 @@ final class BadArchiveTest {
 
             assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
             assertThat(refused).hasMessage("export " + toc + ", manifest.json: format version 18446744073709551617 is not supported"
-                    + " (this Airlock reads version 1)");
+                    + " (this Airlock reads versions 1 and 2)");
         }
     }
 
@@ -838,7 +838,7 @@ final class BadArchiveTest {
 
             assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
             assertThat(refused).hasMessage("table of contents " + toc + ": format version 18446744073709551617 is not supported"
-                    + " (this Airlock reads version 1)");
+                    + " (this Airlock reads versions 1 and 2)");
         }
     }
 
@@ -854,7 +854,7 @@ final class BadArchiveTest {
 
             assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
             assertThat(refused).hasMessage("table of contents " + toc + ": format version 1.0 is not supported"
-                    + " (this Airlock reads version 1)");
+                    + " (this Airlock reads versions 1 and 2)");
         }
     }
 
@@ -976,7 +976,246 @@ final class BadArchiveTest {
         }
     }
 
+    // --- membership deltas ---
+
+    @Test
+    void deltaEntriesOutOfOrderAreRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = tamper(deltaExport(upstream, up, downstream), up, items -> {
+                int added = TamperedArchives.indexOf(items, "membership/0.added");
+                items.add(added, items.remove(TamperedArchives.indexOf(items, "membership/0.removed")));
+            });
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ": found entry 'membership/0.removed' where 'membership/0.added' belongs");
+        }
+    }
+
+    @Test
+    void deltaKeysNotInAscendingOrderAreRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            byte[] descending = MembershipDeltaTest.keys(widgetDigest("d"), widgetDigest("e"));
+            byte[] swapped = new byte[64];
+            System.arraycopy(descending, 32, swapped, 0, 32);
+            System.arraycopy(descending, 0, swapped, 32, 32);
+            Path toc = tamper(deltaExport(upstream, up, downstream), up,
+                    items -> TamperedArchives.replace(items, "membership/0.added", item -> item.withBytes(swapped)));
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", membership/0.added: keys are not in strictly ascending order at key 1");
+            assertThat(verifyRefusal(downstream, toc)).hasMessage(refused.getMessage());
+        }
+    }
+
+    @Test
+    void aDuplicateDeltaKeyIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = tamper(deltaExport(upstream, up, downstream), up, items -> TamperedArchives.replace(items, "membership/0.added",
+                    item -> item.withBytes(MembershipDeltaTest.keys(widgetDigest("d"), widgetDigest("d")))));
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", membership/0.added: keys are not in strictly ascending order at key 1");
+        }
+    }
+
+    @Test
+    void aDeltaEntryOfTheWrongSizeIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = tamper(deltaExport(upstream, up, downstream), up, items -> TamperedArchives.replace(items,
+                    "membership/0.removed", item -> item.withBytes(Arrays.copyOf(item.bytes(), 33))));
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", membership/0.removed has 33 bytes, not 32 for each of the 1 keys"
+                    + " removed from r");
+            assertThat(verifyRefusal(downstream, toc)).hasMessage(refused.getMessage());
+        }
+    }
+
+    @Test
+    void aDeltaInAFullExportIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = tamper(deltaExport(upstream, up, downstream), up, items -> TamperedArchives.editJson(items, "manifest.json",
+                    m -> ((ObjectNode) m.withArray("repositories").get(0)).putNull("base_version")));
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", manifest.json, repositories[0]: a membership delta needs a 'base_version'");
+            assertThat(verifyRefusal(downstream, toc)).hasMessage(refused.getMessage());
+        }
+    }
+
+    @Test
+    void aDeltaInAFormatVersion1ManifestIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = tamper(deltaExport(upstream, up, downstream), up,
+                    items -> TamperedArchives.editJson(items, "manifest.json", m -> m.put("format_version", 1)));
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", manifest.json, repositories[0]: a membership delta"
+                    + " ('base_membership_sha256') needs format version 2, not 1");
+        }
+    }
+
+    @Test
+    void deltaCountsThatDoNotAddUpAreRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = tamper(deltaExport(upstream, up, downstream), up, items -> TamperedArchives.editJson(items, "manifest.json",
+                    m -> ((ObjectNode) m.withArray("repositories").get(0)).put("added_count", 3)));
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", manifest.json, repositories[0]: the base's 3 units less 1 removed"
+                    + " plus 3 added are not the 'content_count' 4");
+        }
+    }
+
+    @Test
+    void aFullListBesideADeltaIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            byte[] complete = MembershipDeltaTest.keys(widgetDigest("a"), widgetDigest("c"), widgetDigest("d"), widgetDigest("e"));
+            Path before = tamper(deltaExport(upstream, up, downstream), up, items -> items.add(
+                    TamperedArchives.indexOf(items, "membership/0.added"), Item.file("membership/0.keys", complete)));
+            Path after = TamperedArchives.tamper(before, up.path("tampered-after"), BAD,
+                    items -> items.add(items.remove(TamperedArchives.indexOf(items, "membership/0.keys"))));
+
+            AirlockException first = refused(downstream, down, before);
+            AirlockException last = refused(downstream, down, after);
+
+            assertThat(first).hasMessage("export " + before + ": found entry 'membership/0.keys' where 'membership/0.added' belongs");
+            assertThat(last).hasMessage("export " + after + " has an unexpected entry 'membership/0.keys' after its last entry");
+        }
+    }
+
+    @Test
+    void aKeyBothAddedAndRemovedIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = tamper(deltaExport(upstream, up, downstream), up, items -> {
+                TamperedArchives.replace(items, "membership/0.removed",
+                        item -> item.withBytes(MembershipDeltaTest.keys(widgetDigest("b"), widgetDigest("d"))));
+                TamperedArchives.editJson(items, "manifest.json",
+                        m -> ((ObjectNode) m.withArray("repositories").get(0)).put("removed_count", 2).put("content_count", 3));
+            });
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", membership/0.removed: key " + widgetDigest("d")
+                    + " is also in membership/0.added");
+            assertThat(verifyRefusal(downstream, toc)).hasMessage(refused.getMessage());
+        }
+    }
+
+    @Test
+    void aRemovedKeyNotInTheBaseIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = tamper(deltaExport(upstream, up, downstream), up, items -> TamperedArchives.replace(items,
+                    "membership/0.removed", item -> item.withBytes(MembershipDeltaTest.keys(widgetDigest("x")))));
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", membership/0.removed: key digest " + widgetDigest("x")
+                    + " is removed but is not one of the base membership, which 'r' holds (its version 1)");
+        }
+    }
+
+    @Test
+    void anAddedKeyAlreadyInTheBaseIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = tamper(deltaExport(upstream, up, downstream), up, items -> TamperedArchives.replace(items,
+                    "membership/0.added", item -> item.withBytes(MembershipDeltaTest.keys(widgetDigest("a"), widgetDigest("d")))));
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", membership/0.added: key digest " + widgetDigest("a")
+                    + " is added but is already one of the base membership, which 'r' holds (its version 1)");
+        }
+    }
+
+    @Test
+    void anAddedKeyOfNoUnitIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = tamper(deltaExport(upstream, up, downstream), up, items -> TamperedArchives.replace(items,
+                    "membership/0.added", item -> item.withBytes(MembershipDeltaTest.keys(widgetDigest("d"), widgetDigest("zz")))));
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.NOT_FOUND);
+            assertThat(refused).hasMessage("export " + toc + ", membership/0.added: unit with key digest " + widgetDigest("zz")
+                    + " of r@3 is neither in the export nor in this installation");
+        }
+    }
+
+    @Test
+    void aDeltaWhoseResultDoesNotMatchTheManifestIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            String other = "0".repeat(64);
+            Path toc = tamper(deltaExport(upstream, up, downstream), up, items -> TamperedArchives.editJson(items, "manifest.json",
+                    m -> ((ObjectNode) m.withArray("repositories").get(0)).put("membership_sha256", other)));
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessageStartingWith("export " + toc + ", membership/0.added and membership/0.removed applied to"
+                    + " the base give 4 units with membership sha256 ").hasMessageEndingWith(", but the manifest says 4 units with sha256 "
+                    + other);
+        }
+    }
+
+    @Test
+    void aDeltaWhoseBaseDigestDoesNotMatchTheDestinationIsRefused() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            Path toc = tamper(deltaExport(upstream, up, downstream), up, items -> TamperedArchives.editJson(items, "manifest.json",
+                    m -> ((ObjectNode) m.withArray("repositories").get(0)).put("base_membership_sha256", "1".repeat(64))));
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.CONFLICT);
+            assertThat(refused).hasMessage("export " + toc + " holds r@3 as changes to its version 1 (3 units), but destination"
+                    + " repository 'r' does not hold that version's units (its latest version 1 has 3 other units);"
+                    + " import the full export, or an export made with --full-membership");
+        }
+    }
+
     // --- helpers ---
+
+    /**
+     * Downstream r holds widgets a, b and c, imported from upstream's version 1; upstream then added d
+     * and e and removed b (version 3): exporter usb's incremental export of it, "delta"; its TOC.
+     */
+    private static Path deltaExport(Airlock upstream, TestDatabase up, Airlock downstream) {
+        MembershipDeltaTest.baseImported(upstream, up, downstream);
+        addWidgets(upstream, "d", "e");
+        MembershipDeltaTest.removeWidget(upstream, "b");
+        return MembershipDeltaTest.incremental(upstream, up, "delta", false);
+    }
 
     /** Upstream: repository r with widgets a, b and c, one file each; exported whole as "good"; returns the TOC. */
     private static Path goodExport(Airlock upstream, TestDatabase up, OptionalLong chunkSize) {

@@ -208,10 +208,11 @@ final class ConnectionsPerOperationTest {
                     .withExporter("usb"), ProgressListener.NONE);
             addWidgets(upstream, "b");
             Path delta = exporter.export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("x")).withName("delta")
-                    .withExporter("usb").incremental(), ProgressListener.NONE).toc().orElseThrow();
+                    .withExporter("usb").incremental().withFullMembership(), ProgressListener.NONE).toc().orElseThrow();
             downstream.repositories().create("r", "test", null);
 
-            // The incremental export's artifact is stored before its membership names a unit of the base, which is missing.
+            // The incremental export's artifact is stored before its complete membership names a unit of the base, which is missing
+            // (a delta would be refused before any artifact is stored, its base not being downstream).
             assertThatThrownBy(() -> new ImportEngine(downstream).importArchive(ImportRequest.of(delta), ProgressListener.NONE))
                     .isInstanceOf(AirlockException.class)
                     .hasMessageContaining("is neither in the export nor in this installation");
