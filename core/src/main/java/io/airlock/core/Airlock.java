@@ -625,9 +625,11 @@ public final class Airlock implements AutoCloseable {
             };
             // The ORM is built now only when start-up needs it: to check every plugin before a
             // migration touches the database (so a refused plugin leaves it as it was), to run the
-            // schema update of plugins without migrations, or to validate. Otherwise the first
-            // command that needs it builds it (short read-only commands never do).
-            boolean ormNow = schemaAction == SchemaAction.VALIDATE || !unmigrated.isEmpty()
+            // schema update of plugins without migrations, to validate, or because the host passed
+            // Hibernate properties (which may ask Hibernate itself to act at start, e.g. its schema
+            // generation). Otherwise the first command that needs it builds it (short read-only
+            // commands never do).
+            boolean ormNow = schemaAction == SchemaAction.VALIDATE || !unmigrated.isEmpty() || !properties.isEmpty()
                     || schemaAction == SchemaAction.MIGRATE && SchemaMigrator.pending(connections, modules, database);
             SessionFactory sessionFactory = null;
             if (ormNow) {
