@@ -3,6 +3,7 @@ package io.airlock.core.remote;
 import static java.util.Objects.requireNonNull;
 
 import io.airlock.core.Airlock;
+import io.airlock.core.Throwables;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionRef;
 import io.airlock.core.store.StagingDirectory;
@@ -269,13 +270,7 @@ public final class VersionDownload {
             if (e.getCause() instanceof AirlockException failure && failure.code() != ErrorCode.CANCELLED) {
                 throw new AirlockException(failure.code(), link.unit() + " (file " + link.path() + "): " + failure.getMessage(), failure);
             }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw Throwables.unchecked(e.getCause());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.airlock.plugin.rpm;
 
 import io.airlock.core.Airlock;
+import io.airlock.core.Throwables;
 import io.airlock.core.ingest.IngestFile;
 import io.airlock.core.remote.DownloadPolicy;
 import io.airlock.core.remote.Downloader;
@@ -226,13 +227,7 @@ final class RemoteYumRepository implements AutoCloseable {
         } catch (InterruptedException e) {
             throw Cancellation.cancelled("download", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw Throwables.unchecked(e.getCause());
         }
     }
 

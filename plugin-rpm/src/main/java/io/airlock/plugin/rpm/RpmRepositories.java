@@ -3,6 +3,7 @@ package io.airlock.plugin.rpm;
 import static java.util.Objects.requireNonNull;
 
 import io.airlock.core.Airlock;
+import io.airlock.core.Throwables;
 import io.airlock.core.ingest.Ingest;
 import io.airlock.core.ingest.IngestFile;
 import io.airlock.core.ingest.IngestResult;
@@ -240,12 +241,8 @@ public final class RpmRepositories {
                 joinQuietly(reader);
             }
             Throwable failure = readerFailure.get();
-            if (failure instanceof RuntimeException runtime) {
-                throw runtime;
-            } else if (failure instanceof Error error) {
-                throw error;
-            } else if (failure != null) {
-                throw new IllegalStateException(failure);
+            if (failure != null) {
+                throw Throwables.unchecked(failure);
             }
         }
 
@@ -254,13 +251,7 @@ public final class RpmRepositories {
             try {
                 return file.get();
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw new IllegalStateException(e.getCause());
+                throw Throwables.unchecked(e.getCause());
             }
         }
 

@@ -1,5 +1,6 @@
 package io.airlock.plugin.rpm.publish;
 
+import io.airlock.core.Throwables;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
 import java.io.IOException;
@@ -86,13 +87,7 @@ final class PackageWriters implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AirlockException(ErrorCode.CANCELLED, "publication cancelled");
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw Throwables.unchecked(e.getCause());
         } finally {
             pending.clear();
         }
