@@ -89,10 +89,10 @@ public final class VersionDownload {
                 downloader.expectBytes(totals[1]);
                 // The next group's downloads start before this group is stored, so the network never waits for the disk.
                 long[] names = {0};
-                List<Link> current = chunk(version, new UUID(0, 0)); // the least in the databases' order (unsigned bytes)
+                List<Link> current = chunk(version, pinned, new UUID(0, 0)); // the least in the databases' order (unsigned bytes)
                 List<Future<Downloader.Downloaded>> files = submit(current, downloader, work.path(), names);
                 while (!current.isEmpty()) {
-                    List<Link> next = chunk(version, current.get(current.size() - 1).id());
+                    List<Link> next = chunk(version, pinned, current.get(current.size() - 1).id());
                     List<Future<Downloader.Downloaded>> nextFiles = submit(next, downloader, work.path(), names);
                     long[] done = store(current, files, what);
                     downloaded += done[0];
@@ -153,31 +153,37 @@ public final class VersionDownload {
     }
 
     /** The next {@value #CHUNK} on-demand links after {@code after}, by id. */
-    private List<Link> chunk(RepositoryVersion version, UUID after) {
-        return airlock.inRolledBackTransaction(session -> session.doReturningWork(c -> {
-            List<Link> links = new ArrayList<>();
-            try (PreparedStatement select = prepare(c, "select ca.id, c.content_type, c.label, ca.relative_path, r.url, r.algorithm,"
-                    + " r.checksum, r.size" + LINKS + " and ca.id > ? order by ca.id", version)) {
-                select.setObject(4, after);
-                select.setMaxRows(CHUNK);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        long size = rows.getLong(8);
-                        OptionalLong known = rows.wasNull() ? OptionalLong.empty() : OptionalLong.of(size);
-                        String unit = rows.getString(2) + ":" + rows.getString(3);
-                        RemoteFile remote;
-                        try {
-                            remote = new RemoteFile(URI.create(rows.getString(5)), rows.getString(6), rows.getString(7), known);
-                        } catch (IllegalArgumentException | AirlockException e) {
-                            throw new AirlockException(ErrorCode.INVALID_INPUT, unit + " (file " + rows.getString(4)
-                                    + "): its recorded remote location is not valid: " + e.getMessage(), e);
-                        }
-                        links.add(new Link(rows.getObject(1, UUID.class), unit, rows.getString(4), remote));
+    private List<Link> chunk(RepositoryVersion version, VersionRef pinned, UUID after) {
+        return airlock.inRolledBackTransaction(session -> {
+            // Not deleted while its links are read (NOT_FOUND when it was deleted since the last group).
+            airlock.repositories().versionForReading(session, pinned);
+            return session.doReturningWork(c -> links(c, version, after));
+        });
+    }
+
+    private static List<Link> links(Connection c, RepositoryVersion version, UUID after) throws SQLException {
+        List<Link> links = new ArrayList<>();
+        try (PreparedStatement select = prepare(c, "select ca.id, c.content_type, c.label, ca.relative_path, r.url, r.algorithm,"
+                + " r.checksum, r.size" + LINKS + " and ca.id > ? order by ca.id", version)) {
+            select.setObject(4, after);
+            select.setMaxRows(CHUNK);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    long size = rows.getLong(8);
+                    OptionalLong known = rows.wasNull() ? OptionalLong.empty() : OptionalLong.of(size);
+                    String unit = rows.getString(2) + ":" + rows.getString(3);
+                    RemoteFile remote;
+                    try {
+                        remote = new RemoteFile(URI.create(rows.getString(5)), rows.getString(6), rows.getString(7), known);
+                    } catch (IllegalArgumentException | AirlockException e) {
+                        throw new AirlockException(ErrorCode.INVALID_INPUT, unit + " (file " + rows.getString(4)
+                                + "): its recorded remote location is not valid: " + e.getMessage(), e);
                     }
+                    links.add(new Link(rows.getObject(1, UUID.class), unit, rows.getString(4), remote));
                 }
             }
-            return links;
-        }));
+        }
+        return links;
     }
 
     /** Starts the downloads of a group (a completed null for a file already stored). */

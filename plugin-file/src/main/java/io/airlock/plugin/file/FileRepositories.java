@@ -240,7 +240,7 @@ public final class FileRepositories {
 
     private Publication publish(Session session, VersionRef ref, Path outputDirectory) {
         checkFileRepository(session, ref.repository());
-        RepositoryVersion version = airlock.repositories().version(session, ref);
+        RepositoryVersion version = airlock.repositories().versionForReading(session, ref); // kept until published
         Path target = outputDirectory.toAbsolutePath().normalize();
         return OutputDirectory.write(airlock.workArea(), outputDirectory, ref.toString(), staging -> {
             long[] totals = {0, 0};
