@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.airlock.core.Airlock;
 import io.airlock.core.remote.DownloadPolicy;
+import io.airlock.core.remote.DownloadedFiles;
 import io.airlock.core.remote.RemoteOptions;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
@@ -80,6 +81,32 @@ final class RpmSyncResumeTest {
                 assertThat(healthy.requests(failing)).isEqualTo(1);
                 assertThat(packageRequests(healthy, repository)).isEqualTo(1);
             }
+        }
+    }
+
+    @Test
+    void aCleanupRemovesTheDigestEntriesOfTheFilesItRemoves() throws IOException {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = RpmTests.open(db)) {
+            Path repository = sha512Repository(db.path("fixture"));
+            Path digests = db.path("home").resolve("artifacts").resolve(DownloadedFiles.DIGESTS);
+            airlock.repositories().create("r", RpmPlugin.NAME, null);
+            try (TestHttpServer server = TestHttpServer.serve(repository)) {
+                new RpmRepositories(airlock).sync("r", server.url(), FAST, DownloadPolicy.IMMEDIATE, ProgressListener.NONE);
+            }
+            assertThat(entries(digests)).hasSize(RpmFixture.PACKAGES.size());
+            airlock.cleanup(false);
+            assertThat(entries(digests)).as("files still stored keep their entries").hasSize(RpmFixture.PACKAGES.size());
+            airlock.repositories().delete("r");
+
+            airlock.cleanup(false);
+
+            assertThat(entries(digests)).isEmpty();
+        }
+    }
+
+    private static List<Path> entries(Path digests) throws IOException {
+        try (Stream<Path> files = Files.walk(digests)) {
+            return files.filter(Files::isRegularFile).toList();
         }
     }
 
