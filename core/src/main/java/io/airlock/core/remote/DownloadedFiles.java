@@ -71,11 +71,12 @@ public final class DownloadedFiles implements AutoCloseable {
         try {
             Path file = airlock.artifacts().path(sha256);
             long size = Files.size(file);
-            if (remote.size().isPresent() && remote.size().getAsLong() != size) {
-                return Optional.empty();
-            }
-            if (!remote.algorithm().equals("SHA-256") && !remote.checksum().equals(digest(file, remote.algorithm()))) {
-                return Optional.empty();
+            if (!remote.algorithm().equals("SHA-256")) {
+                // Found through the index, a hint: the file must be what the metadata describes.
+                if (remote.size().isPresent() && remote.size().getAsLong() != size
+                        || !remote.checksum().equals(digest(file, remote.algorithm()))) {
+                    return Optional.empty();
+                }
             }
             return Optional.of(new StoredArtifact(sha256, size));
         } catch (IOException | AirlockException e) {
