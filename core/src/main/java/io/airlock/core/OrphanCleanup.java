@@ -1,8 +1,10 @@
 package io.airlock.core;
 
 import io.airlock.core.content.ContentWriter;
+import io.airlock.core.remote.DownloadedFiles;
 import io.airlock.core.store.ArtifactStore;
 import io.airlock.core.store.FileSystemArtifactStore;
+import io.airlock.core.store.Sha256;
 import io.airlock.core.store.StagingDirectory;
 import io.airlock.core.store.WorkArea;
 import io.airlock.spi.AirlockException;
@@ -38,7 +40,8 @@ import java.util.stream.Stream;
  * into place, when its TOC never arrived), and the artifact files their batch logs name that no
  * artifact row names.</li>
  * <li><b>Orphans</b> (a full pass, {@code airlock cleanup}): content in no repository version,
- * artifact rows no content uses, and stored files no artifact row names.</li>
+ * artifact rows no content uses, stored files no artifact row names (such as the downloads a failed
+ * sync kept), and the entries of the downloads' digest index whose file is gone.</li>
  * </ul>
  * A stored file without a row is removed only if no live batch is writing it: its name is looked up
  * in the live runs' batch logs, and the file is first moved aside and put back if it was written
@@ -108,7 +111,36 @@ public final class OrphanCleanup {
         try (Unrecorded unrecorded = new Unrecorded(totals, dryRun, started.minus(grace), List.of())) {
             store().forEach(started, unrecorded::candidate);
         }
+        removeStaleDigests(totals, dryRun);
         return totals.result(dryRun);
+    }
+
+    /**
+     * Removes the entries of the downloads' digest index ({@link DownloadedFiles}) that name a file
+     * no longer stored (and their half-written temporary files): counted as temporary files. An
+     * entry is only a hint, so one removed while a sync writes it costs at most a download.
+     */
+    private void removeStaleDigests(Totals totals, boolean dryRun) {
+        Path digests = store().root().resolve(DownloadedFiles.DIGESTS);
+        if (!Files.isDirectory(digests, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.walk(digests)) {
+            for (Path entry : (Iterable<Path>) entries.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))::iterator) {
+                String sha256;
+                try {
+                    sha256 = Files.readString(entry, StandardCharsets.US_ASCII).strip();
+                } catch (IOException e) {
+                    continue; // removed meanwhile
+                }
+                if (entry.getFileName().toString().endsWith(".part") || !Sha256.isHex(sha256) || !store().contains(sha256)) {
+                    totals.temporaryFiles++;
+                    remove(entry, dryRun);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + digests + ": " + e, e);
+        }
     }
 
     private WorkArea workArea() {

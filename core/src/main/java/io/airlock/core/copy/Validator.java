@@ -70,12 +70,12 @@ final class Validator {
             String place = "config[" + i + "].";
             sources[i] = repository(entry.source().repository(), i, Problems.SOURCE, place + RequestParser.SOURCE);
             if (sources[i] != null) {
-                sourceVersions[i] = version(entry.source(), i, Problems.SOURCE, place + RequestParser.SOURCE);
+                sourceVersions[i] = version(entry.source(), i, Problems.SOURCE, place + RequestParser.SOURCE, true);
             }
             destinations[i] = repository(entry.destination(), i, Problems.DESTINATION, place + RequestParser.DEST);
             OptionalInt base = entry.destinationBase();
             if (destinations[i] != null && base.isPresent()) {
-                version(VersionRef.of(entry.destination(), base.getAsInt()), i, Problems.BASE, place + RequestParser.BASE);
+                version(VersionRef.of(entry.destination(), base.getAsInt()), i, Problems.BASE, place + RequestParser.BASE, false);
             }
             if (base.isPresent()) {
                 Integer first = baseGivenBy.putIfAbsent(entry.destination(), i);
@@ -185,10 +185,14 @@ final class Validator {
         return found.get();
     }
 
-    private RepositoryVersion version(VersionRef ref, int entry, int position, String place) {
+    /** The version, {@code read}: locked against deletion until the copy ends (a source). */
+    private RepositoryVersion version(VersionRef ref, int entry, int position, String place, boolean read) {
         try {
-            return airlock.repositories().version(session, ref);
+            return read ? airlock.repositories().versionForReading(session, ref) : airlock.repositories().version(session, ref);
         } catch (AirlockException e) {
+            if (e.code() == ErrorCode.BUSY || e.code() == ErrorCode.CANCELLED) {
+                throw e; // not a problem of the request
+            }
             problems.at(entry, position, e.code(), place + ": " + e.getMessage());
             return null;
         }

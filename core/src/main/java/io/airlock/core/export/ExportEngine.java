@@ -220,12 +220,14 @@ public final class ExportEngine {
             airlock.plugins().plugin(repository.family()).orElseThrow(() -> new AirlockException(ErrorCode.PLUGIN_INVALID,
                     "repository '" + repository.name() + "' holds " + repository.family() + " content, but no plugin '"
                             + repository.family() + "' is installed"));
-            RepositoryVersion version = airlock.repositories().version(session, ref);
+            // Both locked against deletion until the export ends.
+            RepositoryVersion version = airlock.repositories().versionForReading(session, ref);
             Optional<RepositoryVersion> base = switch (request.base()) {
                 case FULL -> Optional.empty();
                 case SINCE -> Optional.ofNullable(since.remove(ref.repository()))
-                        .map(b -> airlock.repositories().version(session, b));
-                case LAST_EXPORT -> Optional.of(lastExported(session, request.exporter().orElseThrow(), repository));
+                        .map(b -> airlock.repositories().versionForReading(session, b));
+                case LAST_EXPORT -> Optional.of(airlock.repositories().versionForReading(session, VersionRef.of(repository.name(),
+                        lastExported(session, request.exporter().orElseThrow(), repository).number())));
             };
             if (base.isPresent() && base.get().number() > version.number()) {
                 throw new AirlockException(ErrorCode.INVALID_INPUT, "base version " + base.get().number() + " of '"

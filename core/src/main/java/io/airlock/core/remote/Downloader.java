@@ -219,6 +219,19 @@ public final class Downloader implements AutoCloseable {
     }
 
     /**
+     * Like {@link #submit(URI, Expected, Path)}, then hands the verified download to {@code then} on
+     * the download thread: e.g. {@link DownloadedFiles#keep}, so that each file is kept as soon as it
+     * is complete, whatever happens to the others.
+     */
+    public <T> Future<T> submit(URI url, Expected expected, Path target, java.util.function.Function<Downloaded, T> then) {
+        requireNonNull(url, "url");
+        requireNonNull(expected, "expected");
+        requireNonNull(target, "target");
+        requireNonNull(then, "then");
+        return workers.submit(() -> then.apply(fetch(url, expected, target)));
+    }
+
+    /**
      * Downloads {@code url} to {@code target} (created or replaced), retrying as the options say,
      * and returns it verified. On any failure {@code target} is removed.
      */

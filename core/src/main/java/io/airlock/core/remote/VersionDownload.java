@@ -12,8 +12,6 @@ import io.airlock.spi.AirlockException;
 import io.airlock.spi.Cancellation;
 import io.airlock.spi.ErrorCode;
 import io.airlock.spi.ProgressListener;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -38,10 +35,12 @@ import java.util.concurrent.Future;
  * fills its link, so the version can be exported or published with its files.
  *
  * <p>Resumable rather than all or nothing: the files are handled {@value #CHUNK} at a time, and
- * each group is stored, made durable and recorded in one transaction before the next begins. A
- * failure (or cancellation) keeps the groups recorded before it and leaves nothing of the group
- * it interrupted; running the download again fetches only what is still missing. Files already in
- * the artifact store (by SHA-256) are linked without a download.
+ * each group is made durable and recorded in one transaction before the next begins. A failure
+ * (or cancellation) keeps the groups recorded before it and records nothing of the group it
+ * interrupted, but the files of that group already downloaded stay in the artifact store
+ * ({@link DownloadedFiles}); running the download again fetches only what is still missing. Files
+ * already in the artifact store (by their checksum) are linked without a download; downloaded
+ * files are moved, not copied, into the store.
  */
 public final class VersionDownload {
 
@@ -85,16 +84,17 @@ public final class VersionDownload {
             long bytes = 0;
             long alreadyStored = 0;
             try (StagingDirectory work = airlock.workArea().temporary("download-");
+                    DownloadedFiles downloads = DownloadedFiles.open(airlock);
                     Downloader downloader = Downloader.open(options, progress)) {
                 downloader.expectBytes(totals[1]);
                 // The next group's downloads start before this group is stored, so the network never waits for the disk.
                 long[] names = {0};
-                List<Link> current = chunk(version, new UUID(0, 0)); // the least in the databases' order (unsigned bytes)
-                List<Future<Downloader.Downloaded>> files = submit(current, downloader, work.path(), names);
+                List<Link> current = chunk(version, pinned, new UUID(0, 0)); // the least in the databases' order (unsigned bytes)
+                List<Pending> files = submit(current, downloads, downloader, work.path(), names);
                 while (!current.isEmpty()) {
-                    List<Link> next = chunk(version, current.get(current.size() - 1).id());
-                    List<Future<Downloader.Downloaded>> nextFiles = submit(next, downloader, work.path(), names);
-                    long[] done = store(current, files, what);
+                    List<Link> next = chunk(version, pinned, current.get(current.size() - 1).id());
+                    List<Pending> nextFiles = submit(next, downloads, downloader, work.path(), names);
+                    long[] done = store(current, files, downloads, what);
                     downloaded += done[0];
                     bytes += done[1];
                     alreadyStored += done[2];
@@ -153,93 +153,81 @@ public final class VersionDownload {
     }
 
     /** The next {@value #CHUNK} on-demand links after {@code after}, by id. */
-    private List<Link> chunk(RepositoryVersion version, UUID after) {
-        return airlock.inRolledBackTransaction(session -> session.doReturningWork(c -> {
-            List<Link> links = new ArrayList<>();
-            try (PreparedStatement select = prepare(c, "select ca.id, c.content_type, c.label, ca.relative_path, r.url, r.algorithm,"
-                    + " r.checksum, r.size" + LINKS + " and ca.id > ? order by ca.id", version)) {
-                select.setObject(4, after);
-                select.setMaxRows(CHUNK);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        long size = rows.getLong(8);
-                        OptionalLong known = rows.wasNull() ? OptionalLong.empty() : OptionalLong.of(size);
-                        String unit = rows.getString(2) + ":" + rows.getString(3);
-                        RemoteFile remote;
-                        try {
-                            remote = new RemoteFile(URI.create(rows.getString(5)), rows.getString(6), rows.getString(7), known);
-                        } catch (IllegalArgumentException | AirlockException e) {
-                            throw new AirlockException(ErrorCode.INVALID_INPUT, unit + " (file " + rows.getString(4)
-                                    + "): its recorded remote location is not valid: " + e.getMessage(), e);
-                        }
-                        links.add(new Link(rows.getObject(1, UUID.class), unit, rows.getString(4), remote));
-                    }
-                }
-            }
-            return links;
-        }));
+    private List<Link> chunk(RepositoryVersion version, VersionRef pinned, UUID after) {
+        return airlock.inRolledBackTransaction(session -> {
+            // Not deleted while its links are read (NOT_FOUND when it was deleted since the last group).
+            airlock.repositories().versionForReading(session, pinned);
+            return session.doReturningWork(c -> links(c, version, after));
+        });
     }
 
-    /** Starts the downloads of a group (a completed null for a file already stored). */
-    private List<Future<Downloader.Downloaded>> submit(List<Link> chunk, Downloader downloader, Path work, long[] names) {
-        List<Future<Downloader.Downloaded>> files = new ArrayList<>(chunk.size());
+    private static List<Link> links(Connection c, RepositoryVersion version, UUID after) throws SQLException {
+        List<Link> links = new ArrayList<>();
+        try (PreparedStatement select = prepare(c, "select ca.id, c.content_type, c.label, ca.relative_path, r.url, r.algorithm,"
+                + " r.checksum, r.size" + LINKS + " and ca.id > ? order by ca.id", version)) {
+            select.setObject(4, after);
+            select.setMaxRows(CHUNK);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    long size = rows.getLong(8);
+                    OptionalLong known = rows.wasNull() ? OptionalLong.empty() : OptionalLong.of(size);
+                    String unit = rows.getString(2) + ":" + rows.getString(3);
+                    RemoteFile remote;
+                    try {
+                        remote = new RemoteFile(URI.create(rows.getString(5)), rows.getString(6), rows.getString(7), known);
+                    } catch (IllegalArgumentException | AirlockException e) {
+                        throw new AirlockException(ErrorCode.INVALID_INPUT, unit + " (file " + rows.getString(4)
+                                + "): its recorded remote location is not valid: " + e.getMessage(), e);
+                    }
+                    links.add(new Link(rows.getObject(1, UUID.class), unit, rows.getString(4), remote));
+                }
+            }
+        }
+        return links;
+    }
+
+    /** A file of a group: found in the store, or being downloaded. */
+    private record Pending(StoredArtifact found, Future<StoredArtifact> download) {
+    }
+
+    /** Starts the downloads of a group, but of files already stored. */
+    private List<Pending> submit(List<Link> chunk, DownloadedFiles downloads, Downloader downloader, Path work, long[] names) {
+        List<Pending> files = new ArrayList<>(chunk.size());
         for (Link link : chunk) {
             RemoteFile remote = link.remote();
-            if (remote.algorithm().equals("SHA-256") && airlock.artifacts().contains(remote.checksum())) {
-                files.add(CompletableFuture.completedFuture(null));
-            } else {
-                files.add(downloader.submit(remote.url(), remote.expected(MAX_BYTES), work.resolve(names[0]++ + ".part")));
-            }
+            Optional<StoredArtifact> found = downloads.find(remote);
+            files.add(found.isPresent() ? new Pending(found.get(), null)
+                    : new Pending(null, downloads.download(downloader, remote, MAX_BYTES, work.resolve(names[0]++ + ".part"))));
         }
         return files;
     }
 
-    /** Waits for a group's downloads, stores them and fills their links in one transaction; returns files, bytes, already stored. */
-    private long[] store(List<Link> chunk, List<Future<Downloader.Downloaded>> files, String what) {
+    /**
+     * Waits for a group's downloads (each moved into the store as it completed, and kept there
+     * whatever happens to the others), then makes them durable and fills the group's links in one transaction;
+     * returns files, bytes, already stored.
+     */
+    private long[] store(List<Link> chunk, List<Pending> files, DownloadedFiles downloads, String what) {
         long alreadyStored = 0;
         long downloaded = 0;
         long bytes = 0;
-        List<Downloader.Downloaded> results = new ArrayList<>(chunk.size());
+        Map<UUID, StoredArtifact> stored = new LinkedHashMap<>();
         for (int i = 0; i < chunk.size(); i++) {
-            Downloader.Downloaded file = await(files.get(i), chunk.get(i), what);
-            results.add(file);
-            if (file != null) {
-                downloaded++;
-                bytes += file.size();
-            } else {
+            Cancellation.check(what);
+            Link link = chunk.get(i);
+            Pending file = files.get(i);
+            if (file.found() != null) {
                 alreadyStored++;
+                stored.put(link.id(), file.found());
+                continue;
             }
+            StoredArtifact download = await(file.download(), link, what); // kept as it completed
+            downloaded++;
+            bytes += download.size();
+            stored.put(link.id(), download);
         }
-        airlock.withArtifactBatch(batch -> {
-            Map<UUID, StoredArtifact> stored = new LinkedHashMap<>();
-            for (int i = 0; i < chunk.size(); i++) {
-                Cancellation.check(what);
-                Downloader.Downloaded file = results.get(i);
-                Link link = chunk.get(i);
-                if (file == null) {
-                    try {
-                        String sha256 = link.remote().checksum();
-                        stored.put(link.id(), new StoredArtifact(sha256, Files.size(airlock.artifacts().path(sha256))));
-                    } catch (IOException e) {
-                        throw new AirlockException(ErrorCode.BUSY, link.unit() + ": its file left the store meanwhile; retry", e);
-                    }
-                    continue;
-                }
-                try (InputStream in = Files.newInputStream(file.file())) {
-                    stored.put(link.id(), batch.put(in, Optional.of(file.sha256())));
-                } catch (IOException e) {
-                    throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot read " + file.file() + ": " + e.getMessage(), e);
-                }
-                try {
-                    Files.deleteIfExists(file.file());
-                } catch (IOException ignored) {
-                    // removed with the work folder
-                }
-            }
-            batch.sync();
-            airlock.inTransaction(session -> session.doReturningWork(c -> record(c, stored)));
-            return null;
-        });
+        downloads.sync();
+        airlock.inTransaction(session -> session.doReturningWork(c -> record(c, stored)));
         return new long[] {downloaded, bytes, alreadyStored};
     }
 
@@ -261,7 +249,7 @@ public final class VersionDownload {
         }
     }
 
-    private static Downloader.Downloaded await(Future<Downloader.Downloaded> file, Link link, String what) {
+    private static StoredArtifact await(Future<StoredArtifact> file, Link link, String what) {
         try {
             return file.get();
         } catch (InterruptedException e) {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -169,6 +170,29 @@ public final class Repositories {
     }
 
     /**
+     * The version, locked against deletion until the caller's transaction ends: what a copy, export
+     * or download takes on every version it reads. Readers do not block each other on PostgreSQL
+     * (on H2, which has no shared row locks, two readers of one version take turns); a deletion of
+     * the version or its repository meanwhile is refused as {@code BUSY}, and retention leaves the
+     * version for a later pass. Waits at most the lock timeout for a deletion in progress, after
+     * which the version may be gone ({@code NOT_FOUND}).
+     */
+    public RepositoryVersion versionForReading(Session session, VersionRef ref) {
+        RepositoryVersion version = version(session, ref);
+        VersionRef pinned = VersionRef.of(ref.repository(), version.number());
+        try {
+            session.doWork(connection -> VersionLocks.lockForReading(connection, version.id(), airlock.lockTimeout(),
+                    "waiting to read " + pinned));
+        } catch (RuntimeException e) {
+            AirlockException busy = Jdbc.busy(e, pinned.toString(), airlock.lockTimeout());
+            throw busy != null ? busy : e;
+        }
+        // Deleted while this waited for a deletion to commit: read again, NOT_FOUND naming it.
+        session.detach(version);
+        return version(session, pinned);
+    }
+
+    /**
      * Streams the units of a version in batches of at most {@code batchSize}, ordered by id; only
      * units of {@code type} when given. The session is cleared between batches, so memory stays flat.
      */
@@ -315,13 +339,20 @@ public final class Repositories {
 
     /**
      * Deletes a repository: its versions, membership rows and export records, in one transaction
-     * under its row lock (it waits for a version being built). Its content and artifacts stay until
-     * {@link Airlock#cleanup} removes what no version holds any more.
+     * under its row lock (it waits for a version being built). Refused as {@code BUSY}, changing
+     * nothing, while a copy, export or download reads one of its versions (see
+     * {@link #versionForReading}). Its content and artifacts stay until {@link Airlock#cleanup}
+     * removes what no version holds any more.
      */
     public void delete(String name) {
         airlock.inTransaction(session -> {
             Repository repository = lock(session, name);
             session.doWork(connection -> {
+                Set<Integer> held = VersionLocks.lockForDeletion(connection, repository.id(), numbers(connection, repository.id()),
+                        List.of());
+                if (!held.isEmpty()) {
+                    throw VersionLocks.beingRead(name, held, "repository '" + name + "' cannot be deleted now");
+                }
                 for (String table : List.of("repository_content", "repository_version", "export_record")) {
                     VersionDraft.update(connection, "delete from " + table + " where repository_id = ?", repository.id());
                 }
@@ -349,7 +380,15 @@ public final class Repositories {
                         + repository.name() + "' and cannot be deleted (delete the repository, or make a new version first)");
             }
             session.detach(version);
-            session.doWork(connection -> VersionDeletion.delete(connection, repository.id(), number));
+            session.doWork(connection -> {
+                Set<Integer> held = VersionLocks.lockForDeletion(connection, repository.id(), List.of(number),
+                        List.of(VersionDeletion.successor(connection, repository.id(), number)));
+                if (!held.isEmpty()) {
+                    throw VersionLocks.beingRead(repository.name(), held, "version " + number + " of repository '"
+                            + repository.name() + "' cannot be deleted now");
+                }
+                VersionDeletion.delete(connection, repository.id(), number);
+            });
             return null;
         });
     }
@@ -419,6 +458,20 @@ public final class Repositories {
             edits.accept(draft);
             return draft.commit();
         });
+    }
+
+    private static List<Integer> numbers(java.sql.Connection connection, UUID repository) throws SQLException {
+        List<Integer> numbers = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "select number from repository_version where repository_id = ? order by number")) {
+            query.setObject(1, repository);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    numbers.add(rows.getInt(1));
+                }
+            }
+        }
+        return numbers;
     }
 
     static void checkName(String name) {

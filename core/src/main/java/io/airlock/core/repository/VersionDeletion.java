@@ -29,10 +29,15 @@ final class VersionDeletion {
     private VersionDeletion() {
     }
 
+    /** The version after {@code number}, which exists and is not the latest. */
+    static int successor(Connection connection, UUID repository, int number) throws SQLException {
+        return neighbour(connection, "select min(number) from repository_version where repository_id = ? and number > ?",
+                repository, number);
+    }
+
     /** Deletes version {@code number}, which exists and is not the latest. */
     static void delete(Connection connection, UUID repository, int number) throws SQLException {
-        int next = neighbour(connection, "select min(number) from repository_version where repository_id = ? and number > ?",
-                repository, number);
+        int next = successor(connection, repository, number);
         update(connection, "delete from repository_content where repository_id = ? and version_added = ? and version_removed = ?",
                 repository, number, next);
         // A unit removed at N and added again at M: the older row takes over the newer row's end.
@@ -71,7 +76,12 @@ final class VersionDeletion {
         update(connection, "delete from repository_version where repository_id = ? and number = ?", repository, number);
     }
 
-    /** Deletes the oldest versions until {@code keep} remain; the numbers deleted, oldest first. */
+    /**
+     * Deletes the oldest versions until {@code keep} remain; the numbers deleted, oldest first. A
+     * version being read (by a copy, export or download, see {@link VersionLocks}), or whose
+     * successor is being read on H2, is skipped without waiting: it stays until a later version's
+     * retention finds it free, so a reader is never failed and retention never waits for one.
+     */
     static List<Integer> retain(Connection connection, UUID repository, int keep) throws SQLException {
         List<Integer> numbers = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(
@@ -83,9 +93,14 @@ final class VersionDeletion {
                 }
             }
         }
-        List<Integer> deleted = List.copyOf(numbers.subList(0, Math.max(0, numbers.size() - keep)));
-        for (int number : deleted) {
-            delete(connection, repository, number);
+        List<Integer> candidates = List.copyOf(numbers.subList(0, Math.max(0, numbers.size() - keep)));
+        List<Integer> deleted = new ArrayList<>();
+        for (int number : candidates) {
+            if (VersionLocks.lockForDeletion(connection, repository, List.of(number),
+                    List.of(successor(connection, repository, number))).isEmpty()) {
+                delete(connection, repository, number);
+                deleted.add(number);
+            }
         }
         return deleted;
     }

@@ -17,6 +17,14 @@ public interface ArtifactBatch extends AutoCloseable {
     /** Like {@link ArtifactStore#put(InputStream, Optional)}, without forcing the file to disk yet. */
     StoredArtifact put(InputStream in, Optional<String> expectedSha256);
 
+    /**
+     * Moves {@code file} into the store as the artifact {@code sha256}, which the caller computed
+     * while writing it (a verified download): renamed into place when it is on the store's
+     * filesystem (its work area is), copied and verified otherwise. The file is gone afterwards.
+     * Like {@link #put}, not forced to disk before {@link #sync()}.
+     */
+    StoredArtifact adopt(java.nio.file.Path file, String sha256);
+
     /** Forces every file written by this batch, and their directories, to disk. */
     void sync();
 

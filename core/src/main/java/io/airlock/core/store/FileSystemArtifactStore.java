@@ -193,6 +193,39 @@ public final class FileSystemArtifactStore implements ArtifactStore {
             return written.artifact();
         }
 
+        @Override
+        public StoredArtifact adopt(Path file, String sha256) {
+            checkDigest(sha256);
+            try {
+                long size = Files.size(file);
+                record(sha256);
+                // As write does after logging: a cleaner that started before the line keeps the file.
+                Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now()));
+                Path target = location(sha256);
+                Files.createDirectories(target.getParent());
+                try {
+                    // Replaces a file already there, as an unforced put does: it may be an unsynced leftover.
+                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    // Another filesystem: copied (and hashed again) as put copies.
+                    StoredArtifact copied;
+                    try (InputStream in = Files.newInputStream(file)) {
+                        copied = put(in, Optional.of(sha256));
+                    }
+                    Files.deleteIfExists(file);
+                    return copied;
+                }
+                created++;
+                dirty = true;
+                return new StoredArtifact(sha256, size);
+            } catch (NoSuchFileException e) {
+                throw new AirlockException(ErrorCode.NOT_FOUND, "file not found: " + file, e);
+            } catch (IOException e) {
+                throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot move " + file + " into artifact store " + root + ": "
+                        + e, e);
+            }
+        }
+
         /**
          * Logs a file before it is renamed into place, and handed to the operating system at once,
          * so a killed process's log names every file it may have left. The temporary file is then

@@ -188,6 +188,39 @@ final class FileSystemArtifactStoreTest {
     }
 
     @Test
+    void adoptingAFileRenamesItIntoPlaceWithoutWritingItAgain() throws IOException {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        Path downloaded = Files.write(Files.createDirectories(root.resolve("tmp/download")).resolve("1.part"), HELLO);
+        Object inode = Files.readAttributes(downloaded, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+
+        try (ArtifactBatch batch = store.batch()) {
+            StoredArtifact stored = batch.adopt(downloaded, HELLO_SHA256);
+            batch.sync();
+
+            assertThat(stored).isEqualTo(new StoredArtifact(HELLO_SHA256, HELLO.length));
+            assertThat(batch.created()).isEqualTo(1);
+        }
+
+        assertThat(downloaded).doesNotExist();
+        assertThat(store.path(HELLO_SHA256)).hasBinaryContent(HELLO);
+        assertThat(Files.readAttributes(store.path(HELLO_SHA256), java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+                .as("the same file, renamed").isEqualTo(inode);
+    }
+
+    @Test
+    void anAdoptedFileIsRemovedWhenItsBatchIsDiscarded() throws IOException {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        Path downloaded = Files.write(Files.createDirectories(root.resolve("tmp/download")).resolve("1.part"), HELLO);
+
+        try (ArtifactBatch batch = store.batch()) {
+            batch.adopt(downloaded, HELLO_SHA256);
+            batch.discard(shas -> java.util.Set.of());
+        }
+
+        assertThat(store.contains(HELLO_SHA256)).isFalse();
+    }
+
+    @Test
     void discardingABatchRemovesWhatItCreatedExceptWhatIsKept() throws IOException {
         FileSystemArtifactStore store = new FileSystemArtifactStore(root);
         StoredArtifact kept;

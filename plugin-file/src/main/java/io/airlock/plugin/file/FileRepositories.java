@@ -9,6 +9,7 @@ import io.airlock.core.ingest.Ingest;
 import io.airlock.core.ingest.IngestFile;
 import io.airlock.core.ingest.IngestSink;
 import io.airlock.core.remote.DownloadPolicy;
+import io.airlock.core.remote.DownloadedFiles;
 import io.airlock.core.remote.Downloader;
 import io.airlock.core.remote.RemoteFile;
 import io.airlock.core.remote.RemoteOptions;
@@ -93,9 +94,11 @@ public final class FileRepositories {
      * {@link DownloadPolicy#IMMEDIATE} every file is downloaded ({@link RemoteOptions#connections()}
      * at once) and verified against its sha256 and size before it is stored; with
      * {@link DownloadPolicy#ON_DEMAND} each is recorded with its URL for {@code Airlock.download}.
-     * Files already in the artifact store are not downloaded again. All or nothing: a bad manifest
-     * line, a file that cannot be downloaded or does not match leaves nothing, and the error names
-     * the line or the file and URL.
+     * Files already in the artifact store are not downloaded again. All or nothing in the database:
+     * a bad manifest line, a file that cannot be downloaded or does not match leaves no version, and
+     * the error names the line or the file and URL; the files downloaded and verified before the
+     * failure stay in the artifact store ({@link DownloadedFiles}), so the next sync does not
+     * download them again ({@code airlock cleanup} removes them if none follows).
      */
     public Optional<RepositoryVersion> sync(String repository, URI url, RemoteOptions options, DownloadPolicy policy,
             ProgressListener progress) {
@@ -104,6 +107,7 @@ public final class FileRepositories {
             checkFileRepository(repository);
             URI base = Downloader.check(url);
             try (StagingDirectory work = airlock.workArea().temporary("file-sync-");
+                    DownloadedFiles downloads = DownloadedFiles.open(airlock);
                     Downloader downloader = Downloader.open(options, progress)) {
                 Path manifest = work.path().resolve(MANIFEST);
                 URI manifestUrl = Downloader.resolve(base, MANIFEST);
@@ -117,7 +121,8 @@ public final class FileRepositories {
                     throw e;
                 }
                 Optional<RepositoryVersion> version = airlock.ingest(repository, Ingest.Mode.MIRROR, ProgressListener.NONE,
-                        sink -> new RemoteSync(sink, downloader, base, policy, work.path()).run(manifest, manifestUrl)).version();
+                        sink -> new RemoteSync(sink, downloader, downloads, base, policy, work.path()).run(manifest, manifestUrl))
+                        .version();
                 downloader.reportProgress();
                 return version;
             }
@@ -128,16 +133,18 @@ public final class FileRepositories {
     private final class RemoteSync {
         private final IngestSink sink;
         private final Downloader downloader;
+        private final DownloadedFiles downloads;
         private final URI base;
         private final DownloadPolicy policy;
         private final Path work;
-        private final java.util.ArrayDeque<Map.Entry<Manifest.Entry, Future<Downloader.Downloaded>>> window = new java.util.ArrayDeque<>();
+        private final java.util.ArrayDeque<Map.Entry<Manifest.Entry, Future<StoredArtifact>>> window = new java.util.ArrayDeque<>();
         private final int ahead;
         private long next;
 
-        RemoteSync(IngestSink sink, Downloader downloader, URI base, DownloadPolicy policy, Path work) {
+        RemoteSync(IngestSink sink, Downloader downloader, DownloadedFiles downloads, URI base, DownloadPolicy policy, Path work) {
             this.sink = sink;
             this.downloader = downloader;
+            this.downloads = downloads;
             this.base = base;
             this.policy = policy;
             this.work = work;
@@ -153,27 +160,24 @@ public final class FileRepositories {
             while (!window.isEmpty()) {
                 addOldest();
             }
+            downloads.sync(); // before the ingest commits rows naming the files
         }
 
         private void file(Manifest.Entry entry) {
             String path = entry.relativePath();
-            if (airlock.artifacts().contains(entry.sha256())) {
-                try {
-                    long size = Files.size(airlock.artifacts().path(entry.sha256()));
-                    sink.add(new FileContent(path, entry.sha256()), IngestFile.stored(path, new StoredArtifact(entry.sha256(), size)));
-                    return;
-                } catch (IOException | AirlockException e) {
-                    // gone meanwhile: downloaded again
-                }
-            }
             URI url = Downloader.resolve(base, path);
-            if (policy == DownloadPolicy.ON_DEMAND) {
-                sink.add(new FileContent(path, entry.sha256()), IngestFile.remote(path, new RemoteFile(url, "SHA-256", entry.sha256(),
-                        java.util.OptionalLong.of(entry.size()))));
+            RemoteFile remote = new RemoteFile(url, "SHA-256", entry.sha256(), java.util.OptionalLong.of(entry.size()));
+            Optional<StoredArtifact> stored = downloads.find(remote);
+            if (stored.isPresent()) {
+                sink.add(new FileContent(path, entry.sha256()), IngestFile.stored(path, stored.get()));
                 return;
             }
-            window.add(Map.entry(entry, downloader.submit(url, Downloader.Expected.sha256(entry.sha256(),
-                    java.util.OptionalLong.of(entry.size()), entry.size()), work.resolve(next++ + ".part"))));
+            if (policy == DownloadPolicy.ON_DEMAND) {
+                sink.add(new FileContent(path, entry.sha256()), IngestFile.remote(path, remote));
+                return;
+            }
+            // Kept in the store as soon as it is verified, even if the sync fails afterwards.
+            window.add(Map.entry(entry, downloads.download(downloader, remote, entry.size(), work.resolve(next++ + ".part"))));
             if (window.size() >= ahead) {
                 addOldest();
             }
@@ -181,9 +185,9 @@ public final class FileRepositories {
 
         /** Waits for the oldest download and gives its file to the sink. */
         private void addOldest() {
-            Map.Entry<Manifest.Entry, Future<Downloader.Downloaded>> oldest = window.poll();
+            Map.Entry<Manifest.Entry, Future<StoredArtifact>> oldest = window.poll();
             String path = oldest.getKey().relativePath();
-            Downloader.Downloaded file;
+            StoredArtifact file;
             try {
                 file = oldest.getValue().get();
             } catch (InterruptedException e) {
@@ -195,12 +199,7 @@ public final class FileRepositories {
                 }
                 throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
             }
-            sink.add(new FileContent(path, file.sha256()), IngestFile.of(path, file.file(), file.sha256()));
-            try {
-                Files.deleteIfExists(file.file());
-            } catch (IOException ignored) {
-                // removed with the work folder
-            }
+            sink.add(new FileContent(path, file.sha256()), IngestFile.stored(path, file));
         }
     }
 
@@ -240,7 +239,7 @@ public final class FileRepositories {
 
     private Publication publish(Session session, VersionRef ref, Path outputDirectory) {
         checkFileRepository(session, ref.repository());
-        RepositoryVersion version = airlock.repositories().version(session, ref);
+        RepositoryVersion version = airlock.repositories().versionForReading(session, ref); // kept until published
         Path target = outputDirectory.toAbsolutePath().normalize();
         return OutputDirectory.write(airlock.workArea(), outputDirectory, ref.toString(), staging -> {
             long[] totals = {0, 0};

@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
@@ -111,6 +112,38 @@ final class FileUrlSyncTest {
     }
 
     @Test
+    void aFailedSyncKeepsWhatItDownloadedAndTheNextSyncFetchesOnlyTheRest() {
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = FileRepositoriesTest.open(db)) {
+            Path published = published(db, files());
+            airlock.repositories().create("down", FilePlugin.NAME, null);
+            FileRepositories repositories = new FileRepositories(airlock);
+            Leftovers before = leftovers(airlock, db.path("artifacts"));
+            // One connection: downloads run in the manifest's order, those ahead of f007 are complete when it fails.
+            RemoteOptions one = FAST.connections(1);
+            try (TestHttpServer failing = TestHttpServer.serve(published)) {
+                failing.always("isos/f007.bin", Fault.ERROR_500);
+
+                assertThatThrownBy(() -> repositories.sync("down", failing.url(), one, DownloadPolicy.IMMEDIATE, ProgressListener.NONE))
+                        .isInstanceOfSatisfying(AirlockException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_FAILURE))
+                        .hasMessageStartingWith("file 'isos/f007.bin': ");
+            }
+            assertThat(leftovers(airlock, db.path("artifacts")).rows()).as("the database").isEqualTo(before.rows());
+            List<String> kept = files().entrySet().stream().filter(f -> airlock.artifacts().contains(FileTrees.sha256(f.getValue())))
+                    .map(Map.Entry::getKey).toList();
+            assertThat(kept).isNotEmpty().doesNotContain("isos/f007.bin");
+
+            try (TestHttpServer healthy = TestHttpServer.serve(published)) {
+                repositories.sync("down", healthy.url(), one, DownloadPolicy.IMMEDIATE, ProgressListener.NONE);
+
+                assertThat(healthy.requests()).isEqualTo(1 + files().size() - kept.size());
+                assertThat(kept).allSatisfy(path -> assertThat(healthy.requests(path)).as(path).isZero());
+                assertThat(healthy.requests("isos/f007.bin")).isEqualTo(1);
+            }
+            assertThat(FileTrees.versionContents(airlock, "down").get(1)).isEqualTo(FileTrees.keys(files()));
+        }
+    }
+
+    @Test
     void aWrongFileIsRefusedNamingItAndItsUrlAndLeavesNothing() {
         try (TestDatabase db = TestDatabase.create(); Airlock airlock = FileRepositoriesTest.open(db);
                 TestHttpServer server = TestHttpServer.serve(published(db, files()))) {
@@ -122,6 +155,10 @@ final class FileUrlSyncTest {
                     ProgressListener.NONE))
                     .isInstanceOfSatisfying(AirlockException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CHECKSUM_MISMATCH))
                     .hasMessageStartingWith("file 'isos/f007.bin': " + server.url("isos/f007.bin") + ": the body's SHA-256 is ");
+            assertThat(leftovers(airlock, db.path("artifacts")).rows()).isEqualTo(before.rows());
+            assertThat(airlock.artifacts().contains(FileTrees.sha256(files().get("isos/f007.bin")))).isFalse();
+            // The files verified before the refusal stay for the next sync, until a cleanup removes them.
+            airlock.cleanup(false);
             assertThat(leftovers(airlock, db.path("artifacts"))).isEqualTo(before);
             assertThat(airlock.repositories().versions("down")).hasSize(1);
         }

@@ -4,6 +4,7 @@ import io.airlock.core.Airlock;
 import io.airlock.core.Throwables;
 import io.airlock.core.ingest.IngestFile;
 import io.airlock.core.remote.DownloadPolicy;
+import io.airlock.core.remote.DownloadedFiles;
 import io.airlock.core.remote.Downloader;
 import io.airlock.core.remote.RemoteFile;
 import io.airlock.core.remote.RemoteOptions;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -35,9 +37,11 @@ import java.util.concurrent.Semaphore;
  * A yum repository on a server, for a sync: its metadata is downloaded into a work folder laid out
  * as the repository is (so the directory readers read it unchanged), each file verified against
  * repomd.xml's checksum; its package files are downloaded on the download threads as the packages
- * are read, verified against primary's checksum and size, or recorded with their URL (on demand).
- * Files already in the artifact store (by SHA-256) are not downloaded again. Closing it stops the
- * downloads and removes the work folder.
+ * are read, verified against primary's checksum and size, and moved into the artifact store as
+ * each completes ({@link DownloadedFiles}: kept there when the sync fails, so the next one does not
+ * download them again), or recorded with their URL (on demand). Files already in the artifact
+ * store (by SHA-256, or primary's other checksum through the store's index) are not downloaded
+ * again. Closing it stops the downloads, makes the kept files durable and removes the work folder.
  */
 final class RemoteYumRepository implements AutoCloseable {
 
@@ -51,6 +55,7 @@ final class RemoteYumRepository implements AutoCloseable {
     private final DownloadPolicy policy;
     private final StagingDirectory work;
     private final Downloader downloader;
+    private final DownloadedFiles downloads;
     private final Path mirror;
     private final Path packages;
     /** Package files downloaded and not yet stored: bounds the work folder's size. */
@@ -63,6 +68,7 @@ final class RemoteYumRepository implements AutoCloseable {
         this.policy = policy;
         this.work = work;
         this.downloader = downloader;
+        this.downloads = DownloadedFiles.open(airlock);
         this.mirror = work.path().resolve("repository");
         this.packages = work.path().resolve("packages");
         this.ahead = new Semaphore(4 * downloader.options().connections());
@@ -136,21 +142,17 @@ final class RemoteYumRepository implements AutoCloseable {
         return directory;
     }
 
+    /** Forces the package files moved into the store so far to disk: before the sync's commit. */
+    void syncDownloads() {
+        downloads.sync();
+    }
+
     /**
-     * The file of a package: already stored (its SHA-256 is in the store), downloading (immediate
+     * The file of a package: already stored (found by primary's checksum), downloading (immediate
      * policy) or recorded with its URL (on demand). A {@code location_base} that is an http(s) URL is
      * where the file is; another base (a local medium) makes an on-demand file without a URL.
      */
     Future<IngestFile> packageFile(RpmPackage unit, String href, String where) throws InterruptedException {
-        String sha256 = unit.checksumType().equalsIgnoreCase("sha256") ? unit.pkgId().toLowerCase(Locale.ROOT) : null;
-        if (sha256 != null && airlock.artifacts().contains(sha256)) {
-            try {
-                long size = Files.size(airlock.artifacts().path(sha256));
-                return CompletableFuture.completedFuture(IngestFile.stored(href, new StoredArtifact(sha256, size)));
-            } catch (IOException | AirlockException e) {
-                // removed meanwhile: downloaded again
-            }
-        }
         URI url;
         if (unit.locationBase() == null) {
             url = Downloader.resolve(base, href);
@@ -171,32 +173,34 @@ final class RemoteYumRepository implements AutoCloseable {
         Long declared = unit.sizePackage();
         OptionalLong size = declared == null || declared <= 0 ? OptionalLong.empty() : OptionalLong.of(declared);
         RemoteFile remote = new RemoteFile(url, algorithm, unit.pkgId(), size);
+        Optional<StoredArtifact> stored = downloads.find(remote);
+        if (stored.isPresent()) {
+            return CompletableFuture.completedFuture(IngestFile.stored(href, stored.get()));
+        }
         if (policy == DownloadPolicy.ON_DEMAND) {
             return CompletableFuture.completedFuture(IngestFile.remote(href, remote));
         }
         ahead.acquire();
         Path target = packages.resolve(next++ + ".rpm");
-        Future<Downloader.Downloaded> download = downloader.submit(url, remote.expected(PACKAGE_BYTES), target);
-        return new Downloading(download, href, sha256, where);
+        // Moved into the store as soon as it is verified, and kept there if the sync fails afterwards.
+        return new Downloading(downloads.download(downloader, remote, PACKAGE_BYTES, target), href, where);
     }
 
     /** A package file being downloaded: the file to give the ingest once it is verified. */
     private final class Downloading extends CompletableFuture<IngestFile> {
-        private final Future<Downloader.Downloaded> download;
+        private final Future<StoredArtifact> download;
         private final String href;
-        private final String sha256;
         private final String where;
 
-        Downloading(Future<Downloader.Downloaded> download, String href, String sha256, String where) {
+        Downloading(Future<StoredArtifact> download, String href, String where) {
             this.download = download;
             this.href = href;
-            this.sha256 = sha256;
             this.where = where;
         }
 
         @Override
         public IngestFile get() {
-            Downloader.Downloaded file;
+            StoredArtifact file;
             try {
                 file = await(download);
             } catch (AirlockException e) {
@@ -205,23 +209,18 @@ final class RemoteYumRepository implements AutoCloseable {
                 }
                 throw new AirlockException(e.code(), where + ": " + e.getMessage(), e);
             }
-            return sha256 == null ? IngestFile.of(href, file.file()) : IngestFile.of(href, file.file(), file.sha256());
+            return IngestFile.stored(href, file);
         }
     }
 
-    /** Once the ingest stored a file this gave: its downloaded copy goes and one more download may start. */
+    /** Once the ingest took a file this gave: one more download may start. */
     void stored(Future<IngestFile> given, IngestFile file) {
-        if (given instanceof Downloading downloading) {
+        if (given instanceof Downloading) {
             ahead.release();
-            try {
-                Files.deleteIfExists(await(downloading.download).file());
-            } catch (IOException ignored) {
-                // removed with the work folder
-            }
         }
     }
 
-    private static Downloader.Downloaded await(Future<Downloader.Downloaded> download) {
+    private static <T> T await(Future<T> download) {
         try {
             return download.get();
         } catch (InterruptedException e) {
@@ -236,7 +235,11 @@ final class RemoteYumRepository implements AutoCloseable {
         try {
             downloader.close();
         } finally {
-            work.close();
+            try {
+                downloads.close();
+            } finally {
+                work.close();
+            }
         }
     }
 }

@@ -174,6 +174,9 @@ public final class RpmRepositories {
             repodata.readMetadataFiles(sink, (unit, file) -> add(sink, unit, List.of(file), 0));
             repodata.repoMetadata().ifPresent(unit -> add(sink, unit, List.of(), 0));
             flush(sink);
+            if (remote != null) {
+                remote.syncDownloads(); // with the ingest's own files, before its commit
+            }
         }
 
         /** A package read ahead with its file, and the permits of {@link #ahead} it holds until it is written. */

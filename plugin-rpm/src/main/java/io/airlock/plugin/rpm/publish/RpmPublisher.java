@@ -109,7 +109,7 @@ public final class RpmPublisher {
                 throw new AirlockException(ErrorCode.CONFLICT, "repository '" + ref.repository() + "' holds "
                         + repository.family() + " content, not rpm content");
             }
-            RepositoryVersion version = airlock.repositories().version(session, ref);
+            RepositoryVersion version = airlock.repositories().versionForReading(session, ref); // kept until published
             VersionRef pinned = VersionRef.of(ref.repository(), version.number());
             if (!options.allowOnDemand()) {
                 refuseOnDemand(session, version, pinned);
