@@ -70,6 +70,10 @@ public final class Benchmarks {
             DownloadBenchmark.run(args);
             return;
         }
+        if (args.length > 0 && args[0].equals("large")) {
+            LargeFilesBenchmark.run(args);
+            return;
+        }
         if (args.length > 0 && args[0].equals("startup")) {
             StartupBenchmark.run(args);
             return;
@@ -81,7 +85,8 @@ public final class Benchmarks {
                     + "       benchmarks/run publish [--packages N] [--dir DIR] [--appstream] [--data DIR] [--runs N] [--process]\n"
                     + "       benchmarks/run copy [--data DIR] [--dir DIR] [--sample N] [--seed S] [--runs N] [--out DIR]\n"
                     + "       benchmarks/run startup [--units N] [--runs N] [--dir DIR] [--db JDBC_URL [--db-user U]]\n"
-                    + "       benchmarks/run download [--packages N] [--connections C] [--runs N] [--dir DIR]");
+                    + "       benchmarks/run download [--packages N] [--connections C] [--runs N] [--dir DIR]\n"
+                    + "       benchmarks/run large [--files N] [--size SIZE] [--runs N] [--dir DIR]   (whole processes beside tar)");
             System.exit(2);
         }
         Benchmarks benchmark = new Benchmarks();
@@ -443,7 +448,7 @@ public final class Benchmarks {
         }
     }
 
-    private static long parseSize(String text) {
+    static long parseSize(String text) {
         String value = text.toUpperCase(Locale.ROOT);
         long unit = switch (value.charAt(value.length() - 1)) {
             case 'K' -> 1L << 10;
@@ -454,7 +459,7 @@ public final class Benchmarks {
         return Long.parseLong(unit == 1 ? value : value.substring(0, value.length() - 1)) * unit;
     }
 
-    private static String bytes(long bytes) {
+    static String bytes(long bytes) {
         if (bytes < 1 << 20) {
             return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
         }

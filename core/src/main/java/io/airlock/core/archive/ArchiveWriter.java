@@ -118,7 +118,7 @@ public final class ArchiveWriter implements AutoCloseable {
     }
 
     private static long copy(InputStream in, OutputStream out, long size) throws IOException {
-        byte[] buffer = new byte[1 << 16];
+        byte[] buffer = new byte[1 << 18];
         long total = 0;
         while (total < size) {
             int n = in.read(buffer, 0, (int) Math.min(buffer.length, size - total));
@@ -179,6 +179,7 @@ public final class ArchiveWriter implements AutoCloseable {
 
     private void discardUncommitted() {
         if (!committed) {
+            chunks.abort(); // stops its writing thread; nothing more is written or forced
             try {
                 tar.close();
             } catch (IOException | RuntimeException ignored) {

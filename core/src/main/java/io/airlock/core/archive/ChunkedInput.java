@@ -5,6 +5,8 @@ import io.airlock.spi.AirlockException;
 import io.airlock.spi.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -13,25 +15,67 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Reads an export's files in the TOC's order as one stream, in place (no concatenation, no
  * extraction). Each file is hashed as it is read; at its end its size and sha256 are checked, and
  * a mismatch fails the read naming the file.
+ *
+ * <p>A thread of its own reads and hashes ahead of the caller, at most a few blocks (4 MiB), so
+ * that the caller's thread parses entries and writes and hashes artifacts meanwhile: an import of
+ * large files keeps two cores busy instead of one. What the thread finds (a file missing, of the
+ * wrong size or checksum, a read failure) reaches the caller exactly where the sequential read
+ * would have met it: the caller never gets bytes beyond the end of a file before that file's check.
  */
 final class ChunkedInput extends InputStream {
 
+    private static final int BLOCK_SIZE = 1 << 20;
+    private static final int BLOCKS = 4;
+
+    /** What the reading thread passes on, in stream order. */
+    private sealed interface Item permits Data, FileEnd, Failure, StreamEnd {
+    }
+
+    /** Bytes of the current file; the block goes back to the free queue once consumed. */
+    private record Data(ByteBuffer block) implements Item {
+    }
+
+    /** The current file ended and was checked (size and sha256). */
+    private record FileEnd() implements Item {
+    }
+
+    /** The read failed here; nothing follows. */
+    private record Failure(Exception exception) implements Item {
+    }
+
+    /** Every file was read and checked. */
+    private record StreamEnd() implements Item {
+    }
+
+    private static final FileEnd FILE_END = new FileEnd();
+    private static final StreamEnd STREAM_END = new StreamEnd();
+
     private final Path directory;
     private final List<Toc.TocFile> files;
-    private int index = -1;
-    private InputStream current;
-    private MessageDigest digest;
-    private long read;
+    /** Items in flight: BLOCKS data items, and the file ends between them. */
+    private final BlockingQueue<Item> items = new LinkedBlockingQueue<>();
+    private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BLOCKS);
+    private Thread reading;
+    // The caller's side.
+    private ByteBuffer current;
+    private boolean inFile;
+    private Item last;
     private long totalRead;
 
     ChunkedInput(Path directory, List<Toc.TocFile> files) {
         this.directory = directory;
         this.files = files;
+        for (int i = 0; i < BLOCKS; i++) {
+            free.add(ByteBuffer.allocate(BLOCK_SIZE));
+        }
     }
 
     /** Bytes delivered so far, over all files. */
@@ -52,40 +96,88 @@ final class ChunkedInput extends InputStream {
             return 0;
         }
         while (true) {
-            if (current == null && !openNext()) {
-                return -1;
-            }
-            int n = readCurrent(buffer, offset, length);
-            if (n >= 0) {
+            if (current != null && current.hasRemaining()) {
+                int n = Math.min(length, current.remaining());
+                current.get(buffer, offset, n);
+                totalRead += n;
                 return n;
             }
-        }
-    }
-
-    /** Reads from the current file; at its end checks and closes it and returns -1. */
-    private int readCurrent(byte[] buffer, int offset, int length) throws IOException {
-        Toc.TocFile file = files.get(index);
-        long left = file.size() - read;
-        int n = current.read(buffer, offset, (int) Math.min(length, Math.max(left, 1)));
-        if (n < 0 || left == 0) {
-            if (n > 0) {
-                throw invalid(file, "is longer than the " + file.size() + " bytes the table of contents gives");
+            if (!advance()) {
+                return -1;
             }
-            finish(file);
-            return -1;
         }
-        digest.update(buffer, offset, n);
-        read += n;
-        totalRead += n;
-        return n;
     }
 
-    private boolean openNext() throws IOException {
-        if (index + 1 >= files.size()) {
-            return false;
+    /** Moves to the next item; false at the end of the stream. Throws what the reading thread met. */
+    private boolean advance() throws IOException {
+        if (current != null) {
+            current.clear();
+            free.add(current);
+            current = null;
         }
-        index++;
-        Toc.TocFile file = files.get(index);
+        Item item = nextItem();
+        if (item instanceof Data data) {
+            inFile = true;
+            current = data.block();
+            return true;
+        }
+        if (item instanceof FileEnd) {
+            inFile = false;
+            return true;
+        }
+        if (item instanceof Failure failure) {
+            last = item; // every later read fails the same way
+            inFile = false;
+            throw rethrow(failure);
+        }
+        last = item;
+        return false;
+    }
+
+    private Item nextItem() throws IOException {
+        if (last != null) {
+            if (last instanceof Failure failure) {
+                throw rethrow(failure);
+            }
+            return last;
+        }
+        if (reading == null) {
+            reading = new Thread(this::readAhead, "airlock-import-reader");
+            reading.setDaemon(true);
+            reading.start();
+        }
+        try {
+            return items.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("import interrupted");
+        }
+    }
+
+    /** What the reading thread met, thrown as it was (an IOException, or an AirlockException naming the file). */
+    private static IOException rethrow(Failure failure) {
+        if (failure.exception() instanceof RuntimeException e) {
+            throw e;
+        }
+        return (IOException) failure.exception();
+    }
+
+    /** The reading thread: every file in order, each opened, read, hashed and checked. */
+    private void readAhead() {
+        try {
+            for (Toc.TocFile file : files) {
+                readFile(file);
+                items.add(FILE_END);
+            }
+            items.add(STREAM_END);
+        } catch (InterruptedException | java.nio.channels.ClosedByInterruptException e) {
+            items.add(new Failure(new InterruptedIOException("import interrupted")));
+        } catch (IOException | RuntimeException e) {
+            items.add(new Failure(e));
+        }
+    }
+
+    private void readFile(Toc.TocFile file) throws IOException, InterruptedException {
         Path path = checkRegularFile(directory, file.name(), "export file " + file.name());
         long size = Files.size(path);
         if (size != file.size()) {
@@ -93,15 +185,27 @@ final class ChunkedInput extends InputStream {
             // as long as its author likes.
             throw invalid(file, "has " + size + " bytes but the table of contents gives " + file.size());
         }
-        current = Files.newInputStream(path);
-        digest = Sha256.newDigest();
-        read = 0;
-        return true;
-    }
-
-    private void finish(Toc.TocFile file) throws IOException {
-        current.close();
-        current = null;
+        MessageDigest digest = Sha256.newDigest();
+        long read = 0;
+        try (InputStream in = Files.newInputStream(path)) {
+            while (true) {
+                ByteBuffer block = free.take();
+                long left = file.size() - read;
+                // One byte more than the TOC gives at the end, to see whether the file goes on.
+                int n = in.readNBytes(block.array(), 0, (int) Math.min(block.capacity(), Math.max(left, 1)));
+                if (left == 0 && n > 0) {
+                    throw invalid(file, "is longer than the " + file.size() + " bytes the table of contents gives");
+                }
+                if (n <= 0) {
+                    free.add(block);
+                    break;
+                }
+                digest.update(block.array(), 0, n);
+                read += n;
+                block.limit(n);
+                items.add(new Data(block));
+            }
+        }
         if (read != file.size()) {
             throw invalid(file, "has " + read + " bytes but the table of contents gives " + file.size());
         }
@@ -113,19 +217,17 @@ final class ChunkedInput extends InputStream {
 
     /**
      * Reads the rest of the file being read, if any, and checks it (size and sha256), without
-     * opening the next one.
+     * going on into the next one.
      */
     void verifyCurrent() throws IOException {
-        byte[] buffer = new byte[1 << 16];
-        while (current != null && readCurrent(buffer, 0, buffer.length) >= 0) {
-            // reading verifies
+        while (inFile) {
+            advance();
         }
     }
 
     /** Reads and checks whatever is left, for callers that stop before the end of the stream. */
     void drainAndVerify() throws IOException {
-        byte[] buffer = new byte[1 << 16];
-        while (read(buffer, 0, buffer.length) >= 0) {
+        while (advance()) {
             // reading verifies
         }
     }
@@ -167,11 +269,27 @@ final class ChunkedInput extends InputStream {
         return new AirlockException(ErrorCode.ARCHIVE_INVALID, "export file " + file.name() + " " + problem);
     }
 
+    /** Stops the reading thread, if it still runs. */
     @Override
-    public void close() throws IOException {
-        if (current != null) {
-            current.close();
-            current = null;
+    public void close() {
+        current = null;
+        inFile = false;
+        last = new Failure(new IOException("the export's files are closed"));
+        Thread thread = reading;
+        if (thread == null) {
+            return;
+        }
+        thread.interrupt();
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -84,7 +84,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
             long size;
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     OutputStream out = new DigestOutputStream(java.nio.channels.Channels.newOutputStream(channel), digest)) {
-                size = in.transferTo(out);
+                size = copy(in, out);
                 out.flush();
                 if (force) {
                     channel.force(true);
@@ -110,6 +110,21 @@ public final class FileSystemArtifactStore implements ArtifactStore {
             deleteQuietly(temporary);
             workArea.release(run);
         }
+    }
+
+    /**
+     * Copies in 256 KiB pieces: {@code transferTo}'s 8 KiB would cost a write and a digest call per
+     * 8 KiB, 131,072 of each for a 1 GiB artifact.
+     */
+    private static long copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[1 << 18];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+            total += n;
+        }
+        return total;
     }
 
     @Override
