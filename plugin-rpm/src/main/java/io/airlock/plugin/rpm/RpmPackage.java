@@ -11,15 +11,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.Mutability;
+import org.hibernate.type.SqlTypes;
 import org.hibernate.type.descriptor.java.Immutability;
 
 /**
  * A binary or source RPM as primary metadata describes it. Identified by NEVRA plus its checksum
  * (two builds of one NEVRA are two units); labelled {@code name-[epoch:]version-release.arch}.
  *
- * <p>The eight dependency lists and the file list are JSON columns ({@link JsonText}: text on H2):
- * they are read and written with the package as a whole (ingest, export, solving) and never queried
- * one entry at a time, so one row per package keeps ingest and export fast.
+ * <p>The eight dependency lists and the file list are JSON columns: they are read and written with
+ * the package as a whole (ingest, export, solving) and never queried one entry at a time, so one row
+ * per package keeps ingest and export fast.
  */
 @Entity
 @Table(name = "rpm_package", indexes = @Index(name = "ix_rpm_package_name", columnList = "name"))
@@ -98,33 +99,33 @@ public class RpmPackage extends Content {
     private Long rpmHeaderStart;
     private Long rpmHeaderEnd;
 
-    @JdbcTypeCode(JsonText.CODE)
+    @JdbcTypeCode(SqlTypes.JSON)
     @Mutability(Immutability.class)
     private List<RpmDependency> requires = new ArrayList<>();
-    @JdbcTypeCode(JsonText.CODE)
+    @JdbcTypeCode(SqlTypes.JSON)
     @Mutability(Immutability.class)
     private List<RpmDependency> provides = new ArrayList<>();
-    @JdbcTypeCode(JsonText.CODE)
+    @JdbcTypeCode(SqlTypes.JSON)
     @Mutability(Immutability.class)
     private List<RpmDependency> conflicts = new ArrayList<>();
-    @JdbcTypeCode(JsonText.CODE)
+    @JdbcTypeCode(SqlTypes.JSON)
     @Mutability(Immutability.class)
     private List<RpmDependency> obsoletes = new ArrayList<>();
-    @JdbcTypeCode(JsonText.CODE)
+    @JdbcTypeCode(SqlTypes.JSON)
     @Mutability(Immutability.class)
     private List<RpmDependency> recommends = new ArrayList<>();
-    @JdbcTypeCode(JsonText.CODE)
+    @JdbcTypeCode(SqlTypes.JSON)
     @Mutability(Immutability.class)
     private List<RpmDependency> suggests = new ArrayList<>();
-    @JdbcTypeCode(JsonText.CODE)
+    @JdbcTypeCode(SqlTypes.JSON)
     @Mutability(Immutability.class)
     private List<RpmDependency> enhances = new ArrayList<>();
-    @JdbcTypeCode(JsonText.CODE)
+    @JdbcTypeCode(SqlTypes.JSON)
     @Mutability(Immutability.class)
     private List<RpmDependency> supplements = new ArrayList<>();
 
     /** The files primary metadata lists (not the whole payload: filelists has that). */
-    @JdbcTypeCode(JsonText.CODE)
+    @JdbcTypeCode(SqlTypes.JSON)
     @Mutability(Immutability.class)
     private List<RpmFile> files = new ArrayList<>();
 

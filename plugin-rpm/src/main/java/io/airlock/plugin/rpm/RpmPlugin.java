@@ -60,7 +60,6 @@ public final class RpmPlugin implements ContentPlugin {
     public List<Migration> migrations() {
         return List.of(Migration.of(1, "rpm content tables", "io/airlock/plugin/rpm/schema"),
                 Migration.of(2, "rpm package file lists and changelogs", "io/airlock/plugin/rpm/schema"),
-                Migration.of(3, "rpm module obsoletes, other metadata files, repomd revision and tags", "io/airlock/plugin/rpm/schema"),
-                Migration.of(4, "rpm package dependency lists as text on H2", "io/airlock/plugin/rpm/schema"));
+                Migration.of(3, "rpm module obsoletes, other metadata files, repomd revision and tags", "io/airlock/plugin/rpm/schema"));
     }
 }
