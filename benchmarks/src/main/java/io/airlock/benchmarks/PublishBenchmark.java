@@ -18,10 +18,11 @@ import java.util.stream.Stream;
 /**
  * {@code rpm publish} beside createrepo_c: N small RPMs are generated (one rpmbuild run, one
  * subpackage each, a third of them requiring another) and synced into an installation, createrepo_c
- * indexes them and Airlock publishes the version, each {@code --runs} times (3), printing every run
- * and the medians with wall and CPU seconds. With {@code --process}, Airlock is also timed as a
- * process of its own (JVM start, opening the installation, publishing) alternating with
- * createrepo_c, which is a process too; otherwise in one JVM, first run apart. With
+ * indexes them and Airlock publishes the version, each {@code --runs} times (3), alternating,
+ * printing every run and the medians with wall and CPU seconds. Airlock runs in one JVM (its first
+ * run apart, as the JIT warms up), each warm run right after a createrepo_c run. With
+ * {@code --process}, Airlock is also timed as a process of its own (JVM start, opening the
+ * installation, publishing) alternating with createrepo_c, which is a process too. With
  * {@code --appstream}, also the publication of CS9 AppStream's metadata (on demand) from
  * {@code --data}. A {@code --dir} kept from an earlier run keeps its generated RPMs and synced
  * repositories, so that only publication is timed again.
@@ -74,31 +75,30 @@ final class PublishBenchmark {
                     syncUnlessThere(airlock, "cs9-appstream", data.resolve("cs9-appstream"), 0);
                 }
             }
-            // Like with like: createrepo_c is a process, so Airlock is timed as one too (JVM start,
-            // opening the installation, publishing), alternating with createrepo_c; then in one warm JVM.
-            // CPU seconds beside wall seconds: on a shared machine they say what the work costs.
+            // Like with like, alternating: createrepo_c is a process, so Airlock is timed as one too (JVM
+            // start, opening the installation, publishing) with --process; then in one warm JVM (what a
+            // host server gets), each warm run right after a createrepo_c run. CPU seconds beside wall
+            // seconds: on a shared machine they say what the work costs.
             Times createrepo = new Times("createrepo_c --no-database", packages);
-            Times processes = new Times("airlock rpm publish, own JVM", packages);
-            for (int run = 1; run <= runs; run++) {
-                FileTrees.deleteTree(repository.resolve("repodata"));
-                long start = System.nanoTime();
-                double cpu = timed(work, List.of("createrepo_c", "--quiet", "--no-database", repository.toString()));
-                createrepo.add(run, start, cpu);
-                if (process) {
+            int createrepoRuns = 0;
+            if (process) {
+                Times processes = new Times("airlock rpm publish, own JVM", packages);
+                for (int run = 1; run <= runs; run++) {
+                    createrepo(work, repository, createrepo, ++createrepoRuns);
                     Path out = work.resolve("published-process");
                     FileTrees.deleteTree(out);
-                    start = System.nanoTime();
+                    long start = System.nanoTime();
                     processes.add(run, start, child(work, home, "generated", out, false));
                 }
-            }
-            createrepo.median();
-            if (process) {
                 processes.median();
             }
             try (Airlock airlock = Airlock.builder().home(home).build()) {
                 Times first = new Times("airlock rpm publish, one JVM, first", packages);
                 Times warm = new Times("airlock rpm publish, one JVM, warm", packages);
                 for (int run = 0; run <= runs; run++) {
+                    if (run > 0) {
+                        createrepo(work, repository, createrepo, ++createrepoRuns);
+                    }
                     Path out = work.resolve("published-" + run);
                     FileTrees.deleteTree(out);
                     long start = System.nanoTime();
@@ -107,6 +107,7 @@ final class PublishBenchmark {
                             ProgressListener.NONE);
                     (run == 0 ? first : warm).add(run, start, (cpuNanos() - cpu) / 1e9);
                 }
+                createrepo.median();
                 warm.median();
                 if (appstream) {
                     Times times = new Times("airlock rpm publish CS9 AppStream, one JVM", 0);
@@ -137,6 +138,13 @@ final class PublishBenchmark {
                 FileTrees.deleteTree(work);
             }
         }
+    }
+
+    /** One createrepo_c run over the generated packages, its repodata removed first. */
+    private static void createrepo(Path work, Path repository, Times times, int run) throws IOException, InterruptedException {
+        FileTrees.deleteTree(repository.resolve("repodata"));
+        long start = System.nanoTime();
+        times.add(run, start, timed(work, List.of("createrepo_c", "--quiet", "--no-database", repository.toString())));
     }
 
     private static void syncUnlessThere(Airlock airlock, String name, Path source, int packages) {
