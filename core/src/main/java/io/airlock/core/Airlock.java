@@ -323,6 +323,7 @@ public final class Airlock implements AutoCloseable {
      * returns how many runs. Cheap when there are none: one query on a small table.
      */
     public int removeDeadScratch() {
+        // On a plain connection like readOnly's work, but in short transactions of its own.
         int removed = readOnly(io.airlock.core.db.ScratchSpace::removeDead);
         if (removed > 0) {
             LOG.info("removed the scratch rows of {} killed run(s)", removed);

@@ -159,7 +159,7 @@ public final class VersionDraft {
     }
 
     private Optional<RepositoryVersion> apply(Connection connection) throws SQLException {
-        UUID draftId = id();
+        id(); // a draft with nothing staged registers its id here
         try {
             scratch.beforeRead(TABLE);
             validate(connection);
