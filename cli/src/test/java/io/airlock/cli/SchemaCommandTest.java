@@ -42,9 +42,9 @@ final class SchemaCommandTest {
             Cli.ok(db, "repo", "list");
             Cli.Result after = Cli.ok(db, "schema", "status");
 
-            assertThat(before.outLines()).containsExactly("MODULE  APPLIED  AVAILABLE  PENDING", "core    -        1,2,3      1,2,3",
+            assertThat(before.outLines()).containsExactly("MODULE  APPLIED  AVAILABLE  PENDING", "core    -        1,2,3,4    1,2,3,4",
                     "file    -        1          1", "rpm     -        1,2,3      1,2,3");
-            assertThat(after.outLines()).containsExactly("MODULE  APPLIED  AVAILABLE  PENDING", "core    1,2,3    1,2,3      -",
+            assertThat(after.outLines()).containsExactly("MODULE  APPLIED  AVAILABLE  PENDING", "core    1,2,3,4  1,2,3,4    -",
                     "file    1        1          -", "rpm     1,2,3    1,2,3      -");
         }
     }

@@ -95,9 +95,15 @@ public final class Airlock implements AutoCloseable {
     private final OrphanCleanup orphanCleanup;
     private final TrustedKeys trustedKeys;
     private final Duration lockTimeout;
+    /** Where the second connection for scratch rows comes from; null: scratch rows in the main transaction. */
+    private final io.airlock.core.db.ScratchSpace.Source scratchSource;
+    /** The scratch space of each session's running transaction. */
+    private final Map<Session, io.airlock.core.db.ScratchSpace> scratchSpaces =
+            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     private Airlock(SessionFactory sessionFactory, Orm orm, SchemaMigrator.Connections connections, PluginRegistry plugins,
-            ArtifactStore store, TrustedKeys trustedKeys, Duration lockTimeout) {
+            ArtifactStore store, TrustedKeys trustedKeys, Duration lockTimeout, io.airlock.core.db.ScratchSpace.Source scratchSource) {
+        this.scratchSource = scratchSource;
         this.sessionFactory = sessionFactory;
         this.orm = orm;
         this.connections = connections;
@@ -285,6 +291,47 @@ public final class Airlock implements AutoCloseable {
     }
 
     /**
+     * The scratch space of {@code session}'s running transaction (for the engines): scratch rows on
+     * a second connection from the same pool or DataSource, deleted and the connection returned when
+     * the transaction ends. See {@link io.airlock.core.db.ScratchSpace}.
+     */
+    public io.airlock.core.db.ScratchSpace scratch(Session session) {
+        synchronized (scratchSpaces) {
+            io.airlock.core.db.ScratchSpace space = scratchSpaces.get(session);
+            if (space == null) {
+                io.airlock.core.db.ScratchSpace created = new io.airlock.core.db.ScratchSpace(session, scratchSource);
+                session.getTransaction().registerSynchronization(new jakarta.transaction.Synchronization() {
+                    @Override
+                    public void beforeCompletion() {
+                    }
+
+                    @Override
+                    public void afterCompletion(int status) {
+                        scratchSpaces.remove(session);
+                        created.close();
+                    }
+                });
+                scratchSpaces.put(session, created);
+                space = created;
+            }
+            return space;
+        }
+    }
+
+    /**
+     * Removes the scratch rows of runs that no live transaction holds (left by a killed process);
+     * returns how many runs. Cheap when there are none: one query on a small table.
+     */
+    public int removeDeadScratch() {
+        // On a plain connection like readOnly's work, but in short transactions of its own.
+        int removed = readOnly(io.airlock.core.db.ScratchSpace::removeDead);
+        if (removed > 0) {
+            LOG.info("removed the scratch rows of {} killed run(s)", removed);
+        }
+        return removed;
+    }
+
+    /**
      * Runs read-only work on a plain JDBC connection from Airlock's pool (or the host's DataSource),
      * without the ORM: for the short queries of commands that must answer at once (listing
      * repositories and versions), which then never build Hibernate. SQL failures are translated as
@@ -386,6 +433,7 @@ public final class Airlock implements AutoCloseable {
         private Path storage;
         private Path scratch;
         private boolean cleanupAtStart = true;
+        private boolean scratchConnections;
         private boolean discover = true;
         private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
         private final List<ContentPlugin> explicit = new ArrayList<>();
@@ -446,6 +494,19 @@ public final class Airlock implements AutoCloseable {
         /** Where imports keep their scratch files (default: the artifact store's {@code tmp/}). */
         public Builder scratchDirectory(Path directory) {
             this.scratch = requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * With a {@link #dataSource}: whether an import, export or copy may take a second connection
+         * from it for its scratch rows (default false: one connection per operation, so a pool sized
+         * to the concurrent operations suffices). True keeps those rows out of the operation's
+         * transaction, which makes large imports and exports faster and the H2 file smaller; the pool
+         * then needs two connections per concurrent operation. Airlock's own pool (a JDBC URL) takes
+         * a second connection whenever one is free.
+         */
+        public Builder scratchConnections(boolean second) {
+            this.scratchConnections = second;
             return this;
         }
 
@@ -658,7 +719,8 @@ public final class Airlock implements AutoCloseable {
                 } else if (schemaAction == SchemaAction.VALIDATE) {
                     SchemaValidator.validate(sessionFactory, model, modules);
                 }
-                Airlock airlock = new Airlock(sessionFactory, orm, connections, registry, store, trustedKeys, lockTimeout);
+                Airlock airlock = new Airlock(sessionFactory, orm, connections, registry, store, trustedKeys, lockTimeout,
+                        scratchSource(pool));
                 if (cleanupAtStart) {
                     recoverDeadRuns(airlock);
                 }
@@ -688,7 +750,58 @@ public final class Airlock implements AutoCloseable {
             }
         }
 
+        /**
+         * The second connection of an operation, for its scratch rows: from Airlock's own pool when one
+         * is free at once (an operation never waits for its second connection, so operations cannot
+         * exhaust the pool and wait on each other), from the host's DataSource only when the host
+         * asked for it ({@link #scratchConnections}), since its pool may be sized to one connection
+         * per operation. Null (scratch rows in the operation's transaction) for an anonymous
+         * in-memory H2 database, where each connection would open a database of its own.
+         */
+        private io.airlock.core.db.ScratchSpace.Source scratchSource(ConnectionPool pool) {
+            if (pool != null && !anonymousInMemory(jdbcUrl)) {
+                return new io.airlock.core.db.ScratchSpace.Source() {
+                    @Override
+                    public Connection open() throws SQLException {
+                        return pool.tryGetConnection();
+                    }
+
+                    @Override
+                    public void release(Connection connection) {
+                        pool.closeConnection(connection);
+                    }
+                };
+            }
+            if (dataSource != null && scratchConnections) {
+                DataSource source = dataSource;
+                return new io.airlock.core.db.ScratchSpace.Source() {
+                    @Override
+                    public Connection open() throws SQLException {
+                        return source.getConnection();
+                    }
+
+                    @Override
+                    public void release(Connection connection) throws SQLException {
+                        connection.close();
+                    }
+                };
+            }
+            return null;
+        }
+
+        /** {@code jdbc:h2:mem:} without a name: every connection opens a database of its own. */
+        private static boolean anonymousInMemory(String url) {
+            String lower = url.toLowerCase(java.util.Locale.ROOT);
+            return lower.startsWith("jdbc:h2:mem:") && (lower.length() == "jdbc:h2:mem:".length()
+                    || lower.charAt("jdbc:h2:mem:".length()) == ';');
+        }
+
         private static void recoverDeadRuns(Airlock airlock) {
+            try {
+                airlock.removeDeadScratch();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot remove the scratch rows killed runs left: {}", e.toString());
+            }
             try {
                 OrphanCleanup.Result removed = airlock.orphanCleanup.recoverDeadRuns();
                 if (!removed.isEmpty()) {

@@ -57,6 +57,11 @@ final class ConnectionPool implements ConnectionProvider, Stoppable {
             Thread.currentThread().interrupt();
             throw new SQLTransientConnectionException("interrupted while waiting for a database connection", "08001", e);
         }
+        return openPermitted();
+    }
+
+    /** An idle connection or a new one, for a caller holding a permit (released if this fails). */
+    private Connection openPermitted() throws SQLException {
         try {
             while (true) {
                 Idle reused = takeIdle();
@@ -72,6 +77,14 @@ final class ConnectionPool implements ConnectionProvider, Stoppable {
             permits.release();
             throw e;
         }
+    }
+
+    /**
+     * A connection if one is free now, else null (never waits): for the second connection of an
+     * operation that holds one already, which must not wait on a pool its like may have exhausted.
+     */
+    Connection tryGetConnection() throws SQLException {
+        return permits.tryAcquire() ? openPermitted() : null;
     }
 
     private synchronized Idle takeIdle() {

@@ -100,6 +100,9 @@ public final class OrphanCleanup {
     /** Leftovers of dead runs, then orphans; stored files younger than {@code grace} are kept. */
     Result run(boolean dryRun, Duration grace) {
         Totals totals = new Totals();
+        if (!dryRun) {
+            airlock.removeDeadScratch();
+        }
         recover(totals, dryRun);
         removeOldLeftovers(totals, dryRun);
         if (dryRun) {

@@ -50,7 +50,8 @@ public final class Schema {
     static final List<Migration> CORE_MIGRATIONS = List.of(
             Migration.of(1, "core tables and scratch tables", "io/airlock/core/schema"),
             Migration.of(2, "repository retention, export history", "io/airlock/core/schema"),
-            Migration.of(3, "remote locations of on-demand files", "io/airlock/core/schema"));
+            Migration.of(3, "remote locations of on-demand files", "io/airlock/core/schema"),
+            Migration.of(4, "scratch runs", "io/airlock/core/schema"));
 
     /** The core's entities (the plugins add theirs). */
     static final List<Class<?>> CORE_ENTITIES = List.of(Content.class, Repository.class, RepositoryVersion.class,
@@ -63,7 +64,8 @@ public final class Schema {
     static final Map<String, List<String>> SCRATCH_TABLES = Map.of(
             "version_draft_unit", List.of("draft_id", "op", "content_id"),
             "import_key", List.of("run_id", "kind", "repo_index", "line", "digest", "path", "sha256", "label",
-                    "own_algorithm", "own_digest"));
+                    "own_algorithm", "own_digest"),
+            "scratch_run", List.of("id", "started"));
 
     static final String HISTORY_DDL = "create table if not exists " + HISTORY_TABLE + " (\n"
             + "    module varchar(64) not null,\n"

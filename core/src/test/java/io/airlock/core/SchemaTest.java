@@ -34,7 +34,7 @@ final class SchemaTest {
             try (Airlock airlock = open(db, SchemaAction.VALIDATE, new MigratedWidgetPlugin())) {
                 assertThat(TestInstallations.save(airlock, new Widget("w", 1))).hasSize(1);
             }
-            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "core 2", "core 3", "test 1");
+            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "core 2", "core 3", "core 4", "test 1");
         }
     }
 
@@ -47,7 +47,7 @@ final class SchemaTest {
                     .hasMessageContaining("table version_draft_unit (core migration 1 not applied)")
                     .hasMessageContaining("table test_widget (test migration 1 not applied)")
                     .hasMessageContaining("lacks core migration 1 (core tables and scratch tables), core migration 2 (repository retention, export history),"
-                            + " core migration 3 (remote locations of on-demand files),"
+                            + " core migration 3 (remote locations of on-demand files), core migration 4 (scratch runs),"
                             + " test migration 1 (widget table)");
         }
     }
@@ -68,7 +68,7 @@ final class SchemaTest {
     void aPluginWithoutMigrationsGetsItsTablesWithMigrate() throws SQLException {
         try (TestDatabase db = TestDatabase.create(); Airlock airlock = open(db, SchemaAction.MIGRATE, new WidgetPlugin())) {
             assertThat(TestInstallations.save(airlock, new Widget("w", 1))).hasSize(1);
-            assertThat(history(db)).containsExactly("core 1", "core 2", "core 3");
+            assertThat(history(db)).containsExactly("core 1", "core 2", "core 3", "core 4");
         }
     }
 
@@ -104,7 +104,7 @@ final class SchemaTest {
             } finally {
                 threads.shutdownNow();
             }
-            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "core 2", "core 3", "test 1");
+            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "core 2", "core 3", "core 4", "test 1");
         }
     }
 
@@ -128,7 +128,7 @@ final class SchemaTest {
 
             assertThat(sql).contains("-- core migration 1: core tables and scratch tables", "-- test migration 1: widget table",
                     "create table if not exists version_draft_unit", "create table if not exists import_key");
-            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "core 2", "core 3", "test 1");
+            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "core 2", "core 3", "core 4", "test 1");
         }
     }
 
@@ -144,8 +144,8 @@ final class SchemaTest {
                 }
             }
 
-            assertThat(migrations).extracting(m -> m.module() + " " + m.version()).containsExactly("core 1", "core 2", "core 3", "test 1");
-            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "core 2", "core 3", "test 1");
+            assertThat(migrations).extracting(m -> m.module() + " " + m.version()).containsExactly("core 1", "core 2", "core 3", "core 4", "test 1");
+            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "core 2", "core 3", "core 4", "test 1");
             open(db, SchemaAction.VALIDATE, new MigratedWidgetPlugin()).close();
         }
     }
@@ -157,7 +157,7 @@ final class SchemaTest {
 
             try (Connection connection = db.connect()) {
                 assertThat(Schema.status(connection, List.of(new MigratedWidgetPlugin()))).containsExactly(
-                        new Schema.ModuleStatus("core", List.of(1, 2, 3), List.of(1, 2, 3)),
+                        new Schema.ModuleStatus("core", List.of(1, 2, 3, 4), List.of(1, 2, 3, 4)),
                         new Schema.ModuleStatus("test", List.of(), List.of(1)));
             }
         }

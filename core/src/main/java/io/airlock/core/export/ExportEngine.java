@@ -14,6 +14,7 @@ import io.airlock.core.archive.MembershipKeys;
 import io.airlock.core.archive.Toc;
 import io.airlock.core.content.ContentFiles;
 import io.airlock.core.content.ContentWriter.UnitFile;
+import io.airlock.core.db.ScratchSpace;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionMembership;
@@ -25,7 +26,6 @@ import io.airlock.spi.Content;
 import io.airlock.spi.ContentPlugin;
 import io.airlock.spi.ContentResource;
 import io.airlock.spi.ErrorCode;
-import io.airlock.spi.Ids;
 import io.airlock.spi.ProgressListener;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -63,6 +63,9 @@ import org.hibernate.Session;
  * named exporter's export: the record is written before the files move and commits after they did.
  */
 public final class ExportEngine {
+
+    /** The scratch table of the selection (see {@link ScratchSpace}). */
+    private static final String SELECTION = "version_draft_unit";
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExportEngine.class);
 
@@ -119,12 +122,17 @@ public final class ExportEngine {
      */
     private ExportResult export(Session session, ExportRequest request, String name, ProgressListener progress, Toc[] placed) {
         session.setDefaultReadOnly(true);
-        // The scratch rows of the selection are rolled back to here before the export is recorded.
+        // Without a second connection (see ScratchSpace) the selection's scratch rows are rolled back to here before the export is recorded.
         Savepoint beforeSelection = session.doReturningWork(Connection::setSavepoint);
         List<Target> targets = resolve(session, request);
-        UUID scratch = Ids.next();
+        // The selection reads committed versions only: it is written by the scratch connection, set-based.
+        ScratchSpace space = airlock.scratch(session);
+        UUID scratch = space.newId();
         long started = System.nanoTime();
-        session.doWork(connection -> stage(connection, scratch, targets));
+        session.doWork(connection -> {
+            space.wrote(SELECTION, stage(space.writer(), scratch, targets), true);
+            space.beforeRead(SELECTION);
+        });
         checkInterrupt();
         LOG.debug("selected units and artifacts in {} ms", (System.nanoTime() - started) / 1_000_000);
         started = System.nanoTime();
@@ -160,6 +168,7 @@ public final class ExportEngine {
             writer.putBytes(ArchiveNames.MANIFEST, manifest(targets, counts, memberships, formatVersion));
             writeArtifacts(session, writer, scratch, counts, progress);
             writeContent(session, writer, scratch, counts, progress);
+            space.release(SELECTION, "draft_id", scratch);
             for (int i = 0; i < memberships.size(); i++) {
                 Membership membership = memberships.get(i);
                 if (membership.delta().isPresent()) {
@@ -302,8 +311,9 @@ public final class ExportEngine {
 
     // --- selection -------------------------------------------------------------------------
 
-    /** Units to carry ('E') and artifacts to carry ('X', artifact ids) into the scratch table. */
-    private static void stage(Connection connection, UUID scratch, List<Target> targets) throws SQLException {
+    /** Units to carry ('E') and artifacts to carry ('X', artifact ids) into the scratch table; returns the rows written. */
+    private static long stage(Connection connection, UUID scratch, List<Target> targets) throws SQLException {
+        long rows = 0;
         boolean first = true;
         for (Target target : targets) {
             RepositoryVersion v = target.version();
@@ -326,7 +336,7 @@ public final class ExportEngine {
                 if (!first) {
                     insert.setObject(i, scratch);
                 }
-                insert.executeUpdate();
+                rows += insert.executeUpdate();
             }
             first = false;
         }
@@ -336,7 +346,7 @@ public final class ExportEngine {
                         + " where s.draft_id = ? and s.op = 'E' and ca.artifact_id is not null")) {
             artifacts.setObject(1, scratch);
             artifacts.setObject(2, scratch);
-            artifacts.executeUpdate();
+            rows += artifacts.executeUpdate();
         }
         for (Target target : targets) {
             if (target.base().isEmpty()) {
@@ -352,6 +362,7 @@ public final class ExportEngine {
                 known.executeUpdate();
             }
         }
+        return rows;
     }
 
     record Counts(Map<String, Long> content, long artifacts, long artifactBytes, long links) {

@@ -9,6 +9,7 @@ import io.airlock.core.archive.ArchiveScanner;
 import io.airlock.core.archive.Manifest;
 import io.airlock.core.content.ContentWriter;
 import io.airlock.core.content.ContentWriter.NewUnit;
+import io.airlock.core.db.ScratchSpace;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.core.repository.VersionDraft;
@@ -59,6 +60,8 @@ public final class ImportEngine {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ImportEngine.class);
 
     private static final int BATCH = ContentWriter.BATCH_SIZE;
+    /** The scratch table of an import's keys (see {@link ScratchSpace}). */
+    private static final String KEYS = "import_key";
 
     private final Airlock airlock;
 
@@ -80,6 +83,8 @@ public final class ImportEngine {
         Optional<TrustedKeys.SignedToc> signed = ArchiveVerifier.checkSignature(airlock.trustedKeys().and(request.trustedKeys()),
                 request.path());
         // In the work area, not java.io.tmpdir: if this process is killed, the next start removes it.
+        // Scratch rows a killed import left (cheap when there are none).
+        airlock.removeDeadScratch();
         StagingDirectory scratch = airlock.workArea().scratch("import-");
         Session session = airlock.sessionFactory().openSession();
         Run run = null;
@@ -92,12 +97,7 @@ public final class ImportEngine {
                 session.getTransaction().rollback();
             } else {
                 Run finished = run;
-                timed("delete scratch keys", () -> session.doWork(c -> {
-                    try (PreparedStatement delete = c.prepareStatement("delete from import_key where run_id = ?")) {
-                        delete.setObject(1, finished.runId);
-                        delete.executeUpdate();
-                    }
-                }));
+                timed("delete scratch keys", () -> finished.scratch.release(KEYS, "run_id", finished.runId));
                 timed("sync artifacts", run.artifacts::sync); // the files must be on disk before the rows naming them commit
                 checkInterrupt(); // a cancelled import never commits
                 timed("commit", session.getTransaction()::commit);
@@ -171,7 +171,8 @@ public final class ImportEngine {
         private final DeferredRows deferred;
         /** While true, a row referring to a unit not stored yet is deferred instead of refused. */
         private boolean deferring = true;
-        private final UUID runId = io.airlock.spi.Ids.next();
+        private final ScratchSpace scratch;
+        private final UUID runId;
         private long linkLine;
         private long memberLine;
         private String membershipWhere;
@@ -191,6 +192,8 @@ public final class ImportEngine {
         Run(Session session, ImportRequest request, String source, ProgressListener progress, Path scratch) {
             this.deferred = new DeferredRows(scratch.resolve("deferred-rows.jsonl"));
             this.session = session;
+            this.scratch = airlock.scratch(session);
+            this.runId = this.scratch.newId();
             this.request = request;
             this.source = "export " + source;
             this.artifacts = airlock.artifacts().batch();
@@ -421,7 +424,8 @@ public final class ImportEngine {
          * that links are resolved against the archive's own units only.
          */
         private void recordCarried(List<Carried> carried, java.util.Set<String> existing) {
-            session.doWork(connection -> {
+            session.doWork(main -> {
+                java.sql.Connection connection = scratch.writer();
                 try (PreparedStatement insert = connection.prepareStatement("insert into import_key (run_id, kind, repo_index,"
                         + " line, digest, label, own_algorithm, own_digest) values (?, 'R', ?, ?, ?, ?, ?, ?)")) {
                     for (Carried unit : carried) {
@@ -435,6 +439,7 @@ public final class ImportEngine {
                         insert.addBatch();
                     }
                     insert.executeBatch();
+                    scratch.wrote(KEYS, carried.size(), false);
                 }
             });
         }
@@ -459,7 +464,8 @@ public final class ImportEngine {
             if (pendingLinks.isEmpty()) {
                 return;
             }
-            session.doWork(connection -> {
+            session.doWork(main -> {
+                java.sql.Connection connection = scratch.writer();
                 try (PreparedStatement insert = connection.prepareStatement("insert into import_key"
                         + " (run_id, kind, repo_index, line, digest, path, sha256) values (?, 'L', 0, ?, ?, ?, ?)")) {
                     for (Link link : pendingLinks) {
@@ -471,6 +477,7 @@ public final class ImportEngine {
                         insert.addBatch();
                     }
                     insert.executeBatch();
+                    scratch.wrote(KEYS, pendingLinks.size(), false);
                 }
             });
             pendingLinks.clear();
@@ -488,6 +495,7 @@ public final class ImportEngine {
             flushLinks();
             String where = source + ", " + io.airlock.core.archive.ArchiveNames.CONTENT_ARTIFACTS + ", line ";
             timed("resolve links", () -> session.doWork(connection -> {
+                scratch.beforeRead(KEYS);
                 preferIndexes(connection, true);
                 // Grouped, and NOT EXISTS on the (run_id, kind, digest) index: H2 runs a NOT IN subquery again
                 // for every outer row (quadratic: minutes for CS9), and PostgreSQL is told to use indexes.
@@ -625,7 +633,8 @@ public final class ImportEngine {
 
         @Override
         public void members(int repository, List<String> keyDigests, String where) {
-            session.doWork(connection -> {
+            session.doWork(main -> {
+                java.sql.Connection connection = scratch.writer();
                 try (PreparedStatement insert = connection.prepareStatement("insert into import_key"
                         + " (run_id, kind, repo_index, line, digest) values (?, 'M', ?, ?, ?)")) {
                     for (String digest : keyDigests) {
@@ -636,6 +645,7 @@ public final class ImportEngine {
                         insert.addBatch();
                     }
                     insert.executeBatch();
+                    scratch.wrote(KEYS, keyDigests.size(), false);
                 }
             });
             membershipWhere = where;
@@ -654,7 +664,8 @@ public final class ImportEngine {
 
         /** Records a delta's added (A) or removed (D) keys in import_key, lines numbered in the order read. */
         private void insertDelta(char kind, int repository, List<String> keyDigests) {
-            session.doWork(connection -> {
+            session.doWork(main -> {
+                java.sql.Connection connection = scratch.writer();
                 try (PreparedStatement insert = connection.prepareStatement("insert into import_key"
                         + " (run_id, kind, repo_index, line, digest) values (?, ?, ?, ?, ?)")) {
                     for (String digest : keyDigests) {
@@ -666,6 +677,7 @@ public final class ImportEngine {
                         insert.addBatch();
                     }
                     insert.executeBatch();
+                    scratch.wrote(KEYS, keyDigests.size(), false);
                 }
             });
             checkInterrupt();
@@ -678,6 +690,7 @@ public final class ImportEngine {
                 return;
             }
             Manifest.ExportedRepository exported = manifest.repositories().get(repository);
+            session.doWork(connection -> scratch.beforeRead(KEYS));
             timed("check membership", () -> session.doWork(connection -> firstMissing(connection, "select s.line, s.digest from import_key s where s.run_id = ?"
                     + " and s.kind = 'M' and s.repo_index = " + repository
                     + " and not exists (select 1 from content c where c.key_digest = s.digest) order by s.line",
@@ -719,6 +732,7 @@ public final class ImportEngine {
             String inLatest = "select 1 from content c join repository_content rc on rc.content_id = c.id where c.key_digest = s.digest"
                     + " and rc.repository_id = ? and rc.version_added <= ? and (rc.version_removed is null or rc.version_removed > ?)";
             String base = " of the base membership, which '" + destination.name() + "' holds (its version " + latest + ")";
+            session.doWork(connection -> scratch.beforeRead(KEYS));
             timed("check delta", () -> session.doWork(connection -> {
                 if (applied) {
                     return;
@@ -737,29 +751,23 @@ public final class ImportEngine {
                                 + " of " + exported.name() + "@" + exported.version() + " is neither in the export nor in this installation"));
             }));
             timed("stage membership", () -> session.doWork(connection -> {
-                try (PreparedStatement kept = connection.prepareStatement("insert into import_key (run_id, kind, repo_index, line, digest)"
-                        + " select ?, 'M', ?, 0, c.key_digest from content c join repository_content rc on rc.content_id = c.id"
+                // The kept keys are selected in the main transaction, the added ones copied within the scratch table.
+                scratch.insertSelected(KEYS, "run_id, kind, repo_index, line, digest", new Object[] {runId, "M", repository, 0L},
+                        "select c.key_digest from content c join repository_content rc on rc.content_id = c.id"
                         + " where rc.repository_id = ? and rc.version_added <= ? and (rc.version_removed is null or rc.version_removed > ?)"
                         + (applied ? "" : " and not exists (select 1 from import_key d where d.run_id = ? and d.kind = 'D'"
-                        + " and d.repo_index = ? and d.digest = c.key_digest)"));
-                        PreparedStatement added = connection.prepareStatement("insert into import_key (run_id, kind, repo_index, line, digest)"
-                                + " select run_id, 'M', repo_index, line, digest from import_key where run_id = ? and kind = 'A' and repo_index = ?")) {
-                    kept.setObject(1, runId);
-                    kept.setInt(2, repository);
-                    kept.setObject(3, destination.id());
-                    kept.setInt(4, latest);
-                    kept.setInt(5, latest);
-                    if (!applied) {
-                        kept.setObject(6, runId);
-                        kept.setInt(7, repository);
-                    }
-                    kept.executeUpdate();
-                    if (!applied) {
+                        + " and d.repo_index = ? and d.digest = c.key_digest)"),
+                        applied ? new Object[] {destination.id(), latest, latest}
+                                : new Object[] {destination.id(), latest, latest, runId, repository});
+                if (!applied) {
+                    try (PreparedStatement added = scratch.writer().prepareStatement("insert into import_key (run_id, kind, repo_index, line, digest)"
+                            + " select run_id, 'M', repo_index, line, digest from import_key where run_id = ? and kind = 'A' and repo_index = ?")) {
                         added.setObject(1, runId);
                         added.setInt(2, repository);
-                        added.executeUpdate();
+                        scratch.wrote(KEYS, added.executeUpdate(), true);
                     }
                 }
+                scratch.beforeRead(KEYS);
             }));
             membershipWhere = addedWhere;
             timed("check paths", () -> session.doWork(connection -> checkPaths(connection, repository, destination.name())));

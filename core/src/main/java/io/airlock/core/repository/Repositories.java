@@ -314,7 +314,7 @@ public final class Repositories {
         if (baseNumber != latest) {
             version(session, VersionRef.of(repositoryName, baseNumber)); // NOT_FOUND naming it when there is none
         }
-        return new VersionDraft(session, found, latest, baseNumber, mode, references().of(found.family()));
+        return new VersionDraft(session, airlock.scratch(session), found, latest, baseNumber, mode, references().of(found.family()));
     }
 
     /**

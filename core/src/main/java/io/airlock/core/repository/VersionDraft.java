@@ -1,11 +1,11 @@
 package io.airlock.core.repository;
 
+import io.airlock.core.db.ScratchSpace;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Cancellation;
 import io.airlock.spi.ErrorCode;
-import io.airlock.spi.Ids;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,7 +36,8 @@ public final class VersionDraft {
         REPLACE
     }
 
-    private static final int BATCH = 1000;
+    private static final int BATCH = ScratchSpace.BATCH;
+    private static final String TABLE = "version_draft_unit";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VersionDraft.class);
 
     private final Session session;
@@ -44,14 +45,17 @@ public final class VersionDraft {
     private final int latest;
     private final int base;
     private final Mode mode;
-    private final UUID draftId = Ids.next();
+    private final ScratchSpace scratch;
+    /** The id of the draft's scratch rows, registered at the first one. */
+    private UUID draftId;
     private final List<ReferenceColumns.Column> references;
     private boolean committed;
     /** Whether the retention deleted versions, which recounts the new version's changes. */
     private boolean trimmed;
 
-    VersionDraft(Session session, Repository repository, int latest, int base, Mode mode,
+    VersionDraft(Session session, ScratchSpace scratch, Repository repository, int latest, int base, Mode mode,
             List<ReferenceColumns.Column> references) {
+        this.scratch = scratch;
         this.references = references;
         this.session = session;
         this.repository = repository;
@@ -95,14 +99,17 @@ public final class VersionDraft {
         checkOpen();
         checkCancelled();
         session.flush();
-        session.doWork(connection -> {
-            Object[] all = new Object[parameters.length + 1];
-            all[0] = draftId;
-            System.arraycopy(parameters, 0, all, 1, parameters.length);
-            update(connection, "insert into version_draft_unit (draft_id, op, content_id) select ?, 'A', selected.id from ("
-                    + select + ") selected", all);
-        });
+        long start = System.nanoTime();
+        long rows = scratch.insertSelected(TABLE, "draft_id, op, content_id", new Object[] {id(), "A"}, select, parameters);
+        LOG.debug("{} rows in {} ms: staged selected units", rows, (System.nanoTime() - start) / 1_000_000);
         return this;
+    }
+
+    private UUID id() {
+        if (draftId == null) {
+            draftId = scratch.newId();
+        }
+        return draftId;
     }
 
     private void stage(char op, Collection<UUID> contentIds) {
@@ -111,17 +118,20 @@ public final class VersionDraft {
             return;
         }
         session.flush();
-        session.doWork(connection -> {
+        UUID id = id();
+        session.doWork(main -> {
+            Connection connection = scratch.writer();
             try (PreparedStatement insert = connection.prepareStatement(
                     "insert into version_draft_unit (draft_id, op, content_id) values (?, ?, ?)")) {
                 int pending = 0;
-                for (UUID id : contentIds) {
-                    insert.setObject(1, draftId);
+                for (UUID unit : contentIds) {
+                    insert.setObject(1, id);
                     insert.setString(2, String.valueOf(op));
-                    insert.setObject(3, id);
+                    insert.setObject(3, unit);
                     insert.addBatch();
                     if (++pending == BATCH) {
                         insert.executeBatch();
+                        scratch.wrote(TABLE, pending, false);
                         pending = 0;
                         checkCancelled();
                     }
@@ -129,6 +139,7 @@ public final class VersionDraft {
                 if (pending > 0) {
                     insert.executeBatch();
                 }
+                scratch.wrote(TABLE, pending, true);
             }
         });
     }
@@ -148,7 +159,9 @@ public final class VersionDraft {
     }
 
     private Optional<RepositoryVersion> apply(Connection connection) throws SQLException {
+        id(); // a draft with nothing staged registers its id here
         try {
+            scratch.beforeRead(TABLE);
             validate(connection);
             checkCancelled();
             int next = latest + 1;
@@ -180,9 +193,9 @@ public final class VersionDraft {
                 if (mode == Mode.MODIFY) {
                     // The base is an older version: write the whole desired membership down first.
                     desired = 'D';
-                    update(connection, """
-                            insert into version_draft_unit (draft_id, op, content_id)
-                            select ?, 'D', m.content_id from repository_content m
+                    // Selected in the main transaction (which may have changed the membership), written by the scratch connection.
+                    scratch.insertSelected(TABLE, "draft_id, op, content_id", new Object[] {draftId, "D"}, """
+                            select m.content_id from repository_content m
                              where m.repository_id = ? and m.version_added <= ?
                                and (m.version_removed is null or m.version_removed > ?)
                                and not exists (select 1 from version_draft_unit r
@@ -193,14 +206,16 @@ public final class VersionDraft {
                                                                  and old.label = neu.label
                                                 where s.draft_id = ? and s.op = 'A' and old.id = m.content_id
                                                   and old.id <> neu.id)""",
-                            draftId, repository.id(), base, base, draftId, draftId);
-                    update(connection, """
+                            repository.id(), base, base, draftId, draftId);
+                    update(scratch.writer(), """
                             insert into version_draft_unit (draft_id, op, content_id)
                             select ?, 'D', s.content_id from version_draft_unit s
                              where s.draft_id = ? and s.op = 'A'
                                and not exists (select 1 from version_draft_unit r
                                                 where r.draft_id = ? and r.op = 'R' and r.content_id = s.content_id)""",
                             draftId, draftId, draftId);
+                    scratch.commit();
+                    scratch.beforeRead(TABLE);
                 }
                 String op = String.valueOf(desired);
                 removed = update(connection, """
@@ -240,7 +255,7 @@ public final class VersionDraft {
             }
             return Optional.of(version);
         } finally {
-            update(connection, "delete from version_draft_unit where draft_id = ?", draftId);
+            scratch.release(TABLE, "draft_id", draftId);
         }
     }
 
@@ -319,6 +334,7 @@ public final class VersionDraft {
                 more = false;
                 for (ReferenceColumns.Column reference : references) {
                     checkCancelled();
+                    scratch.beforeRead(TABLE);
                     List<Referenced> found = new ArrayList<>();
                     try (PreparedStatement query = connection.prepareStatement("select distinct x." + reference.column()
                             + ", t.content_type, t.label, c.content_type, c.label from version_draft_unit s"
@@ -330,7 +346,7 @@ public final class VersionDraft {
                             + (mode == Mode.MODIFY ? " and not exists (select 1 from repository_content m where m.repository_id = ?"
                                     + " and m.content_id = x." + reference.column() + " and m.version_added <= ?"
                                     + " and (m.version_removed is null or m.version_removed > ?))" : ""))) {
-                        bind(query, mode == Mode.MODIFY ? new Object[] {draftId, repository.id(), base, base} : new Object[] {draftId});
+                        bind(query, mode == Mode.MODIFY ? new Object[] {id(), repository.id(), base, base} : new Object[] {id()});
                         try (ResultSet rows = query.executeQuery()) {
                             while (rows.next()) {
                                 found.add(new Referenced(rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3),

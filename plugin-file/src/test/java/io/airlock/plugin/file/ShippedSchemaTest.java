@@ -42,7 +42,7 @@ final class ShippedSchemaTest {
             try (Airlock airlock = open(db, SchemaAction.VALIDATE)) {
                 ingest(airlock, db, "one");
             }
-            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "core 2", "core 3", "file 1", "rpm 1", "rpm 2", "rpm 3");
+            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "core 2", "core 3", "core 4", "file 1", "rpm 1", "rpm 2", "rpm 3");
         }
     }
 
@@ -61,7 +61,7 @@ final class ShippedSchemaTest {
                     .schema(SchemaAction.NONE).build()) {
                 ingest(airlock, db, "two");
             }
-            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "core 2", "core 3", "file 1", "rpm 1", "rpm 2", "rpm 3");
+            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "core 2", "core 3", "core 4", "file 1", "rpm 1", "rpm 2", "rpm 3");
         }
     }
 
@@ -74,7 +74,7 @@ final class ShippedSchemaTest {
                 ingest(airlock, db, "one");
             }
             open(db, SchemaAction.VALIDATE).close();
-            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "core 2", "core 3", "file 1", "rpm 1", "rpm 2", "rpm 3");
+            assertThat(history(db)).containsExactlyInAnyOrder("core 1", "core 2", "core 3", "core 4", "file 1", "rpm 1", "rpm 2", "rpm 3");
         }
     }
 
