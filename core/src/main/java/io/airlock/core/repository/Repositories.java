@@ -348,7 +348,7 @@ public final class Repositories {
         airlock.inTransaction(session -> {
             Repository repository = lock(session, name);
             session.doWork(connection -> {
-                Set<Integer> held = VersionLocks.lockForDeletion(connection, repository.id(), numbers(connection, repository.id()),
+                Set<Integer> held = VersionLocks.lockForDeletion(connection, repository.id(), VersionDeletion.numbers(connection, repository.id()),
                         List.of());
                 if (!held.isEmpty()) {
                     throw VersionLocks.beingRead(name, held, "repository '" + name + "' cannot be deleted now");
@@ -458,20 +458,6 @@ public final class Repositories {
             edits.accept(draft);
             return draft.commit();
         });
-    }
-
-    private static List<Integer> numbers(java.sql.Connection connection, UUID repository) throws SQLException {
-        List<Integer> numbers = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement(
-                "select number from repository_version where repository_id = ? order by number")) {
-            query.setObject(1, repository);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    numbers.add(rows.getInt(1));
-                }
-            }
-        }
-        return numbers;
     }
 
     static void checkName(String name) {

@@ -83,16 +83,7 @@ final class VersionDeletion {
      * retention finds it free, so a reader is never failed and retention never waits for one.
      */
     static List<Integer> retain(Connection connection, UUID repository, int keep) throws SQLException {
-        List<Integer> numbers = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement(
-                "select number from repository_version where repository_id = ? order by number")) {
-            query.setObject(1, repository);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    numbers.add(rows.getInt(1));
-                }
-            }
-        }
+        List<Integer> numbers = numbers(connection, repository);
         List<Integer> candidates = List.copyOf(numbers.subList(0, Math.max(0, numbers.size() - keep)));
         List<Integer> deleted = new ArrayList<>();
         for (int number : candidates) {
@@ -103,6 +94,21 @@ final class VersionDeletion {
             }
         }
         return deleted;
+    }
+
+    /** The repository's version numbers, oldest first. */
+    static List<Integer> numbers(Connection connection, UUID repository) throws SQLException {
+        List<Integer> numbers = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "select number from repository_version where repository_id = ? order by number")) {
+            query.setObject(1, repository);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    numbers.add(rows.getInt(1));
+                }
+            }
+        }
+        return numbers;
     }
 
     private static int neighbour(Connection connection, String sql, UUID repository, int number) throws SQLException {
