@@ -97,6 +97,8 @@ public final class Airlock implements AutoCloseable {
     private final Duration lockTimeout;
     /** Where the second connection for scratch rows comes from; null: scratch rows in the main transaction. */
     private final io.airlock.core.db.ScratchSpace.Source scratchSource;
+    /** Set for an H2 file database on Airlock's own pool: compacted at close when this process grew it a lot. */
+    private io.airlock.core.db.H2Compaction compaction;
     /** The scratch space of each session's running transaction. */
     private final Map<Session, io.airlock.core.db.ScratchSpace> scratchSpaces =
             java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
@@ -411,6 +413,10 @@ public final class Airlock implements AutoCloseable {
             } else {
                 orm.stopPool();
             }
+            if (compaction != null) {
+                compaction.closeCompacted(); // every connection is closed now
+                compaction = null;
+            }
         }
     }
 
@@ -721,6 +727,10 @@ public final class Airlock implements AutoCloseable {
                 }
                 Airlock airlock = new Airlock(sessionFactory, orm, connections, registry, store, trustedKeys, lockTimeout,
                         scratchSource(pool));
+                if (pool != null && jdbcUrl != null) {
+                    airlock.compaction = io.airlock.core.db.H2Compaction.of(withDefaults(jdbcUrl, lockTimeout), user, password)
+                            .orElse(null);
+                }
                 if (cleanupAtStart) {
                     recoverDeadRuns(airlock);
                 }
