@@ -1,5 +1,9 @@
 package io.airlock.benchmarks;
 
+import static io.airlock.benchmarks.StartupBenchmark.loadAverage;
+import static io.airlock.benchmarks.StartupBenchmark.quote;
+import static io.airlock.benchmarks.StartupBenchmark.shell;
+
 import io.airlock.core.store.FileTrees;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -149,25 +153,5 @@ final class LargeFilesBenchmark {
         double wall = (System.nanoTime() - started) / 1e9;
         String[] fields = Files.readString(report, StandardCharsets.US_ASCII).strip().split("\\s+");
         return new double[] {wall, Double.parseDouble(fields[fields.length - 2]) + Double.parseDouble(fields[fields.length - 1])};
-    }
-
-    /** Runs one shell command line in the project's root; fails on a non-zero exit. */
-    private static void shell(String commandLine) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("bash", "-o", "pipefail", "-c", commandLine)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("exit status " + process.exitValue() + ": " + commandLine);
-        }
-    }
-
-    private static String loadAverage() throws IOException {
-        String[] fields = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).split(" ");
-        return fields[0] + " " + fields[1] + " " + fields[2];
-    }
-
-    private static String quote(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
     }
 }

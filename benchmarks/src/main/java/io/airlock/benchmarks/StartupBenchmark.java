@@ -151,7 +151,7 @@ final class StartupBenchmark {
     }
 
     /** Runs one shell command line in the project's root; fails on a non-zero exit. */
-    private static void shell(String commandLine) throws IOException, InterruptedException {
+    static void shell(String commandLine) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("bash", "-o", "pipefail", "-c", commandLine)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -163,7 +163,7 @@ final class StartupBenchmark {
         }
     }
 
-    private static String loadAverage() throws IOException {
+    static String loadAverage() throws IOException {
         Path loadavg = Path.of("/proc/loadavg");
         if (!Files.exists(loadavg)) {
             return String.format(Locale.ROOT, "%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
@@ -173,7 +173,7 @@ final class StartupBenchmark {
         return fields[0] + " " + fields[1] + " " + fields[2];
     }
 
-    private static String quote(String word) {
+    static String quote(String word) {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 }

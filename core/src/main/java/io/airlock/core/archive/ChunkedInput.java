@@ -279,17 +279,6 @@ final class ChunkedInput extends InputStream {
         if (thread == null) {
             return;
         }
-        thread.interrupt();
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        StreamThreads.stop(thread);
     }
 }

@@ -228,17 +228,6 @@ final class ChunkedOutput extends OutputStream {
     /** Stops the writing thread without finishing the files (the export is being thrown away). */
     void abort() {
         closed = true;
-        writing.interrupt();
-        boolean interrupted = false;
-        while (writing.isAlive()) {
-            try {
-                writing.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        StreamThreads.stop(writing);
     }
 }

@@ -56,23 +56,22 @@ public final class H2Compaction {
         return Optional.of(new H2Compaction(url, user, password, Path.of(database + ".mv.db")));
     }
 
-    /** Whether the file grew enough since open: by at least half its size then, and by 32 MiB. */
-    boolean worthIt() {
-        long now = size(file);
+    /** Whether a file of {@code now} bytes grew enough since open: by at least half its size then, and by 32 MiB. */
+    private boolean worthIt(long now) {
         long growth = now - sizeAtOpen;
         return growth >= MIN_GROWTH && growth * 2 >= sizeAtOpen;
     }
 
     /**
      * After every connection of the installation closed: reopens the database and shuts it down
-     * compacted, when {@link #worthIt}. Best effort: a failure (another process opened the file
-     * meanwhile) leaves the database as it is, valid, only larger.
+     * compacted, when it grew by half its size at open and by 32 MiB. Best effort: a failure
+     * (another process opened the file meanwhile) leaves the database as it is, valid, only larger.
      */
     public void closeCompacted() {
-        if (!worthIt()) {
+        long before = size(file);
+        if (!worthIt(before)) {
             return;
         }
-        long before = size(file);
         long started = System.nanoTime();
         try (Connection connection = DriverManager.getConnection(url, user, password);
                 Statement statement = connection.createStatement()) {
