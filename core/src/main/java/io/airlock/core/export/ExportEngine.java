@@ -127,7 +127,8 @@ public final class ExportEngine {
         List<Target> targets = resolve(session, request);
         // The selection reads committed versions only: it is written by the scratch connection, set-based.
         ScratchSpace space = airlock.scratch(session);
-        UUID scratch = space.newId();
+        UUID selectionId = space.newId();
+        Selection scratch = new Selection(selectionId, space.table(SELECTION, selectionId));
         long started = System.nanoTime();
         session.doWork(connection -> {
             space.wrote(SELECTION, stage(space.writer(), scratch, targets), true);
@@ -168,7 +169,7 @@ public final class ExportEngine {
             writer.putBytes(ArchiveNames.MANIFEST, manifest(targets, counts, memberships, formatVersion));
             writeArtifacts(session, writer, scratch, counts, progress);
             writeContent(session, writer, scratch, counts, progress);
-            space.release(SELECTION, "draft_id", scratch);
+            space.release(SELECTION, "draft_id", scratch.id());
             for (int i = 0; i < memberships.size(); i++) {
                 Membership membership = memberships.get(i);
                 if (membership.delta().isPresent()) {
@@ -311,8 +312,16 @@ public final class ExportEngine {
 
     // --- selection -------------------------------------------------------------------------
 
+    /** The selection's scratch id and the table its rows are in ({@code version_draft_unit} or its own, see {@link ScratchSpace#table}). */
+    private record Selection(UUID id, String table) {
+        Selection {
+            java.util.Objects.requireNonNull(id);
+            java.util.Objects.requireNonNull(table);
+        }
+    }
+
     /** Units to carry ('E') and artifacts to carry ('X', artifact ids) into the scratch table; returns the rows written. */
-    private static long stage(Connection connection, UUID scratch, List<Target> targets) throws SQLException {
+    private static long stage(Connection connection, Selection scratch, List<Target> targets) throws SQLException {
         long rows = 0;
         boolean first = true;
         for (Target target : targets) {
@@ -320,32 +329,32 @@ public final class ExportEngine {
             // A unit has one membership row per repository that holds it at a version, so one
             // target yields no duplicates: no DISTINCT (a sort of every id) and, for the first
             // target, no probe for units staged by an earlier one.
-            String sql = "insert into version_draft_unit (draft_id, op, content_id) select ?, 'E', rc.content_id"
+            String sql = "insert into " + scratch.table() + " (draft_id, op, content_id) select ?, 'E', rc.content_id"
                     + " from repository_content rc where " + VersionMembership.sql("rc")
                     + (target.base().isPresent() ? " and not exists (select 1 from repository_content b where b.content_id = rc.content_id and "
                             + VersionMembership.sql("b") + ")" : "")
-                    + (first ? "" : " and not exists (select 1 from version_draft_unit s where s.draft_id = ? and s.op = 'E'"
+                    + (first ? "" : " and not exists (select 1 from " + scratch.table() + " s where s.draft_id = ? and s.op = 'E'"
                             + " and s.content_id = rc.content_id)");
             try (PreparedStatement insert = connection.prepareStatement(sql)) {
                 int i = 1;
-                insert.setObject(i++, scratch);
+                insert.setObject(i++, scratch.id());
                 i = VersionMembership.bind(insert, i, v);
                 if (target.base().isPresent()) {
                     i = VersionMembership.bind(insert, i, target.base().get());
                 }
                 if (!first) {
-                    insert.setObject(i, scratch);
+                    insert.setObject(i, scratch.id());
                 }
                 rows += insert.executeUpdate();
             }
             first = false;
         }
         try (PreparedStatement artifacts = connection.prepareStatement(
-                "insert into version_draft_unit (draft_id, op, content_id) select distinct ?, 'X', ca.artifact_id"
-                        + " from version_draft_unit s join content_artifact ca on ca.content_id = s.content_id"
+                "insert into " + scratch.table() + " (draft_id, op, content_id) select distinct ?, 'X', ca.artifact_id"
+                        + " from " + scratch.table() + " s join content_artifact ca on ca.content_id = s.content_id"
                         + " where s.draft_id = ? and s.op = 'E' and ca.artifact_id is not null")) {
-            artifacts.setObject(1, scratch);
-            artifacts.setObject(2, scratch);
+            artifacts.setObject(1, scratch.id());
+            artifacts.setObject(2, scratch.id());
             rows += artifacts.executeUpdate();
         }
         for (Target target : targets) {
@@ -354,10 +363,10 @@ public final class ExportEngine {
             }
             // The importer has every artifact of the base already: do not carry it again.
             try (PreparedStatement known = connection.prepareStatement(
-                    "delete from version_draft_unit where draft_id = ? and op = 'X' and content_id in ("
+                    "delete from " + scratch.table() + " where draft_id = ? and op = 'X' and content_id in ("
                             + "select cb.artifact_id from repository_content b join content_artifact cb on cb.content_id = b.content_id"
                             + " where " + VersionMembership.sql("b") + " and cb.artifact_id is not null)")) {
-                known.setObject(1, scratch);
+                known.setObject(1, scratch.id());
                 VersionMembership.bind(known, 2, target.base().get());
                 known.executeUpdate();
             }
@@ -368,13 +377,13 @@ public final class ExportEngine {
     record Counts(Map<String, Long> content, long artifacts, long artifactBytes, long links) {
     }
 
-    private static Counts count(Connection connection, UUID scratch, boolean allowOnDemand) throws SQLException {
+    private static Counts count(Connection connection, Selection scratch, boolean allowOnDemand) throws SQLException {
         if (!allowOnDemand) {
             try (PreparedStatement onDemand = connection.prepareStatement(
-                    "select c.content_type, c.label, ca.relative_path from version_draft_unit s"
+                    "select c.content_type, c.label, ca.relative_path from " + scratch.table() + " s"
                             + " join content_artifact ca on ca.content_id = s.content_id join content c on c.id = s.content_id"
                             + " where s.draft_id = ? and s.op = 'E' and ca.artifact_id is null order by c.content_type, c.label")) {
-                onDemand.setObject(1, scratch);
+                onDemand.setObject(1, scratch.id());
                 onDemand.setMaxRows(1);
                 try (ResultSet rows = onDemand.executeQuery()) {
                     if (rows.next()) {
@@ -386,9 +395,9 @@ public final class ExportEngine {
             }
         }
         Map<String, Long> content = new TreeMap<>();
-        try (PreparedStatement types = connection.prepareStatement("select c.content_type, count(*) from version_draft_unit s"
+        try (PreparedStatement types = connection.prepareStatement("select c.content_type, count(*) from " + scratch.table() + " s"
                 + " join content c on c.id = s.content_id where s.draft_id = ? and s.op = 'E' group by c.content_type")) {
-            types.setObject(1, scratch);
+            types.setObject(1, scratch.id());
             try (ResultSet rows = types.executeQuery()) {
                 while (rows.next()) {
                     content.put(rows.getString(1), rows.getLong(2));
@@ -398,8 +407,8 @@ public final class ExportEngine {
         long artifacts;
         long bytes;
         try (PreparedStatement sizes = connection.prepareStatement("select count(*), coalesce(sum(a.size), 0)"
-                + " from version_draft_unit s join artifact a on a.id = s.content_id where s.draft_id = ? and s.op = 'X'")) {
-            sizes.setObject(1, scratch);
+                + " from " + scratch.table() + " s join artifact a on a.id = s.content_id where s.draft_id = ? and s.op = 'X'")) {
+            sizes.setObject(1, scratch.id());
             try (ResultSet rows = sizes.executeQuery()) {
                 rows.next();
                 artifacts = rows.getLong(1);
@@ -407,9 +416,9 @@ public final class ExportEngine {
             }
         }
         long links;
-        try (PreparedStatement linkCount = connection.prepareStatement("select count(*) from version_draft_unit s"
+        try (PreparedStatement linkCount = connection.prepareStatement("select count(*) from " + scratch.table() + " s"
                 + " join content_artifact ca on ca.content_id = s.content_id where s.draft_id = ? and s.op = 'E'")) {
-            linkCount.setObject(1, scratch);
+            linkCount.setObject(1, scratch.id());
             try (ResultSet rows = linkCount.executeQuery()) {
                 rows.next();
                 links = rows.getLong(1);
@@ -548,7 +557,7 @@ public final class ExportEngine {
         }
     }
 
-    private void writeArtifacts(Session session, ArchiveWriter writer, UUID scratch, Counts counts, ProgressListener progress)
+    private void writeArtifacts(Session session, ArchiveWriter writer, Selection scratch, Counts counts, ProgressListener progress)
             throws IOException {
         Path list = writer.spoolFile("artifacts");
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(list), 1 << 16);
@@ -585,12 +594,12 @@ public final class ExportEngine {
     }
 
     /** Visits the artifacts to carry in sha256 order with one streaming query (one sort, not one per page). */
-    private static void forEachArtifact(Session session, UUID scratch, ArtifactVisitor visitor) throws IOException {
+    private static void forEachArtifact(Session session, Selection scratch, ArtifactVisitor visitor) throws IOException {
         try {
             session.doWork(connection -> {
-                try (PreparedStatement query = connection.prepareStatement("select a.sha256, a.size from version_draft_unit s"
+                try (PreparedStatement query = connection.prepareStatement("select a.sha256, a.size from " + scratch.table() + " s"
                         + " join artifact a on a.id = s.content_id where s.draft_id = ? and s.op = 'X' order by a.sha256")) {
-                    query.setObject(1, scratch);
+                    query.setObject(1, scratch.id());
                     query.setFetchSize(BATCH);
                     try (ResultSet result = query.executeQuery()) {
                         while (result.next()) {
@@ -608,7 +617,7 @@ public final class ExportEngine {
         }
     }
 
-    private void writeContent(Session session, ArchiveWriter writer, UUID scratch, Counts counts, ProgressListener progress)
+    private void writeContent(Session session, ArchiveWriter writer, Selection scratch, Counts counts, ProgressListener progress)
             throws IOException {
         long total = counts.content().values().stream().mapToLong(Long::longValue).sum();
         long[] done = {0};
@@ -631,7 +640,7 @@ public final class ExportEngine {
     }
 
     @SuppressWarnings("unchecked")
-    private <T extends Content> void writeType(Session session, UUID scratch, String type, JsonGenerator rowJson,
+    private <T extends Content> void writeType(Session session, Selection scratch, String type, JsonGenerator rowJson,
             JsonGenerator linkJson, long[] done, long total, ProgressListener progress) throws IOException {
         ContentResource<T> resource = (ContentResource<T>) airlock.plugins().resource(type);
         String entity = airlock.sessionFactory().getMetamodel().entity(resource.entityClass()).getName();
@@ -639,10 +648,10 @@ public final class ExportEngine {
         // (keyset pages would make the database select and sort the remaining units again per page).
         try {
             session.doWork(connection -> {
-                try (PreparedStatement query = connection.prepareStatement("select s.content_id from version_draft_unit s"
+                try (PreparedStatement query = connection.prepareStatement("select s.content_id from " + scratch.table() + " s"
                         + " join content c on c.id = s.content_id where s.draft_id = ? and s.op = 'E' and c.content_type = ?"
                         + " order by s.content_id")) {
-                    query.setObject(1, scratch);
+                    query.setObject(1, scratch.id());
                     query.setString(2, type);
                     query.setFetchSize(BATCH);
                     List<UUID> ids = new ArrayList<>(BATCH);

@@ -173,6 +173,8 @@ public final class ImportEngine {
         private boolean deferring = true;
         private final ScratchSpace scratch;
         private final UUID runId;
+        /** The table of this run's keys: {@code import_key} or one of the run's own (see {@link ScratchSpace#table}). */
+        private final String keys;
         private long linkLine;
         private long memberLine;
         private String membershipWhere;
@@ -194,6 +196,7 @@ public final class ImportEngine {
             this.session = session;
             this.scratch = airlock.scratch(session);
             this.runId = this.scratch.newId();
+            this.keys = this.scratch.table(KEYS, runId);
             this.request = request;
             this.source = "export " + source;
             this.artifacts = airlock.artifacts().batch();
@@ -426,7 +429,7 @@ public final class ImportEngine {
         private void recordCarried(List<Carried> carried, java.util.Set<String> existing) {
             session.doWork(main -> {
                 java.sql.Connection connection = scratch.writer();
-                try (PreparedStatement insert = connection.prepareStatement("insert into import_key (run_id, kind, repo_index,"
+                try (PreparedStatement insert = connection.prepareStatement("insert into " + keys + " (run_id, kind, repo_index,"
                         + " line, digest, label, own_algorithm, own_digest) values (?, 'R', ?, ?, ?, ?, ?, ?)")) {
                     for (Carried unit : carried) {
                         insert.setObject(1, runId);
@@ -466,7 +469,7 @@ public final class ImportEngine {
             }
             session.doWork(main -> {
                 java.sql.Connection connection = scratch.writer();
-                try (PreparedStatement insert = connection.prepareStatement("insert into import_key"
+                try (PreparedStatement insert = connection.prepareStatement("insert into " + keys
                         + " (run_id, kind, repo_index, line, digest, path, sha256) values (?, 'L', 0, ?, ?, ?, ?)")) {
                     for (Link link : pendingLinks) {
                         insert.setObject(1, runId);
@@ -499,42 +502,42 @@ public final class ImportEngine {
                 preferIndexes(connection, true);
                 // Grouped, and NOT EXISTS on the (run_id, kind, digest) index: H2 runs a NOT IN subquery again
                 // for every outer row (quadratic: minutes for CS9), and PostgreSQL is told to use indexes.
-                firstMissing(connection, "select max(s.line), s.digest, s.path from import_key s where s.run_id = ? and s.kind = 'L'"
+                timedSql("duplicate links", () -> firstMissing(connection, "select max(s.line), s.digest, s.path from " + keys + " s where s.run_id = ? and s.kind = 'L'"
                         + " group by s.digest, s.path having count(*) > 1 order by 1",
-                        row -> LinkRules.duplicate(where + row.getLong(1), row.getString(2), row.getString(3)));
+                        row -> LinkRules.duplicate(where + row.getLong(1), row.getString(2), row.getString(3))));
                 hashSelfJoins(connection, true);
-                firstMissing(connection, "select s.line, s.digest from import_key s where s.run_id = ? and s.kind = 'L'"
-                        + " and not exists (select 1 from import_key r where r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest)"
-                        + " order by s.line", row -> LinkRules.notCarried(where + row.getLong(1), row.getString(2)));
+                timedSql("links to carried units", () -> firstMissing(connection, "select s.line, s.digest from " + keys + " s where s.run_id = ? and s.kind = 'L'"
+                        + " and not exists (select 1 from " + keys + " r where r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest)"
+                        + " order by s.line", row -> LinkRules.notCarried(where + row.getLong(1), row.getString(2))));
                 hashSelfJoins(connection, false);
-                firstMissing(connection, "select s.line, s.sha256 from import_key s where s.run_id = ? and s.kind = 'L'"
+                timedSql("links to known artifacts", () -> firstMissing(connection, "select s.line, s.sha256 from " + keys + " s where s.run_id = ? and s.kind = 'L'"
                         + " and s.sha256 is not null and not exists (select 1 from artifact a where a.sha256 = s.sha256)"
                         + " order by s.line", row -> new AirlockException(ErrorCode.ARCHIVE_INVALID, where + row.getLong(1)
-                        + ": artifact " + row.getString(2) + " is neither in the export nor in this installation"));
+                        + ": artifact " + row.getString(2) + " is neither in the export nor in this installation")));
                 hashSelfJoins(connection, true);
-                firstMissing(connection, "select s.line, s.path, r.label, s.sha256, r.own_digest from import_key s join import_key r"
+                timedSql("links to own digests", () -> firstMissing(connection, "select s.line, s.path, r.label, s.sha256, r.own_digest from " + keys + " s join " + keys + " r"
                         + " on r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest where s.run_id = ? and s.kind = 'L'"
                         + " and s.sha256 is not null and r.own_algorithm = '" + FileDigest.SHA_256 + "' and r.own_digest <> s.sha256"
                         + " order by s.line", row -> LinkRules.mismatch(where + row.getLong(1), row.getString(2), row.getString(3),
-                        FileDigest.SHA_256, row.getString(4), row.getString(5)));
+                        FileDigest.SHA_256, row.getString(4), row.getString(5))));
                 checkOtherDigests(connection, where);
                 hashSelfJoins(connection, false);
                 try (PreparedStatement created = connection.prepareStatement("select c.id, s.path, a.id"
-                        + " from import_key s join content c on c.key_digest = s.digest left join artifact a on a.sha256 = s.sha256"
-                        + " where s.run_id = ? and s.kind = 'L' and exists (select 1 from import_key r where r.run_id = s.run_id"
+                        + " from " + keys + " s join content c on c.key_digest = s.digest left join artifact a on a.sha256 = s.sha256"
+                        + " where s.run_id = ? and s.kind = 'L' and exists (select 1 from " + keys + " r where r.run_id = s.run_id"
                         + " and r.kind = 'R' and r.repo_index = 0 and r.digest = s.digest)");
                         PreparedStatement onDemand = connection.prepareStatement("select c.id, s.path, a.id"
-                        + " from import_key s join content c on c.key_digest = s.digest join artifact a on a.sha256 = s.sha256"
+                        + " from " + keys + " s join content c on c.key_digest = s.digest join artifact a on a.sha256 = s.sha256"
                         + " join content_artifact x on x.content_id = c.id and x.relative_path = s.path and x.artifact_id is null"
-                        + " where s.run_id = ? and s.kind = 'L' and not exists (select 1 from import_key r where r.run_id = s.run_id"
-                        + " and r.kind = 'R' and r.repo_index = 0 and r.digest = s.digest) and exists (select 1 from import_key r"
+                        + " where s.run_id = ? and s.kind = 'L' and not exists (select 1 from " + keys + " r where r.run_id = s.run_id"
+                        + " and r.kind = 'R' and r.repo_index = 0 and r.digest = s.digest) and exists (select 1 from " + keys + " r"
                         + " where r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest and r.own_algorithm is not null)");
                         PreparedStatement insert = connection.prepareStatement(
                                 "insert into content_artifact (id, content_id, relative_path, artifact_id) values (?, ?, ?, ?)");
                         PreparedStatement fill = connection.prepareStatement(
                                 "update content_artifact set artifact_id = ? where content_id = ? and relative_path = ? and artifact_id is null")) {
-                    writeLinks(created, insert, true);
-                    writeLinks(onDemand, fill, false);
+                    timedSql("write links", () -> writeLinks(created, insert, true));
+                    timedSql("fill on-demand links", () -> writeLinks(onDemand, fill, false));
                 }
                 preferIndexes(connection, false);
             }));
@@ -603,7 +606,7 @@ public final class ImportEngine {
         private void checkOtherDigests(java.sql.Connection connection, String where) throws java.sql.SQLException {
             Map<String, List<LinkRules.Check>> fromArchive = new TreeMap<>();
             try (PreparedStatement query = connection.prepareStatement("select s.line, s.path, r.label, s.sha256, r.own_algorithm,"
-                    + " r.own_digest from import_key s join import_key r on r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest"
+                    + " r.own_digest from " + keys + " s join " + keys + " r on r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest"
                     + " where s.run_id = ? and s.kind = 'L' and s.sha256 is not null and r.own_algorithm is not null"
                     + " and r.own_algorithm <> '" + FileDigest.SHA_256 + "' order by s.sha256, s.line")) {
                 query.setObject(1, runId);
@@ -635,7 +638,7 @@ public final class ImportEngine {
         public void members(int repository, List<String> keyDigests, String where) {
             session.doWork(main -> {
                 java.sql.Connection connection = scratch.writer();
-                try (PreparedStatement insert = connection.prepareStatement("insert into import_key"
+                try (PreparedStatement insert = connection.prepareStatement("insert into " + keys
                         + " (run_id, kind, repo_index, line, digest) values (?, 'M', ?, ?, ?)")) {
                     for (String digest : keyDigests) {
                         insert.setObject(1, runId);
@@ -666,7 +669,7 @@ public final class ImportEngine {
         private void insertDelta(char kind, int repository, List<String> keyDigests) {
             session.doWork(main -> {
                 java.sql.Connection connection = scratch.writer();
-                try (PreparedStatement insert = connection.prepareStatement("insert into import_key"
+                try (PreparedStatement insert = connection.prepareStatement("insert into " + keys
                         + " (run_id, kind, repo_index, line, digest) values (?, ?, ?, ?, ?)")) {
                     for (String digest : keyDigests) {
                         insert.setObject(1, runId);
@@ -691,7 +694,7 @@ public final class ImportEngine {
             }
             Manifest.ExportedRepository exported = manifest.repositories().get(repository);
             session.doWork(connection -> scratch.beforeRead(KEYS));
-            timed("check membership", () -> session.doWork(connection -> firstMissing(connection, "select s.line, s.digest from import_key s where s.run_id = ?"
+            timed("check membership", () -> session.doWork(connection -> firstMissing(connection, "select s.line, s.digest from " + keys + " s where s.run_id = ?"
                     + " and s.kind = 'M' and s.repo_index = " + repository
                     + " and not exists (select 1 from content c where c.key_digest = s.digest) order by s.line",
                     (line, digest) -> new AirlockException(ErrorCode.NOT_FOUND, membershipWhere + ": unit with key digest " + digest
@@ -701,7 +704,7 @@ public final class ImportEngine {
                     destinations.get(repository).name())));
             VersionDraft draft = airlock.repositories().draft(session, destinations.get(repository).name(), VersionDraft.Mode.REPLACE,
                     OptionalInt.empty());
-            timed("stage membership", () -> draft.addSelected("select c.id from import_key s join content c on c.key_digest = s.digest"
+            timed("stage membership", () -> draft.addSelected("select c.id from " + keys + " s join content c on c.key_digest = s.digest"
                     + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ?", runId, repository));
             checkInterrupt();
             timed("create version", () -> versions.add(draft.commit()));
@@ -737,31 +740,31 @@ public final class ImportEngine {
                 if (applied) {
                     return;
                 }
-                firstRow(connection, "select s.line, s.digest from import_key s where s.run_id = ? and s.kind = 'D' and s.repo_index = ?"
+                firstRow(connection, "select s.line, s.digest from " + keys + " s where s.run_id = ? and s.kind = 'D' and s.repo_index = ?"
                         + " and not exists (" + inLatest + ") order by s.line", destination, latest, repository,
                         (line, digest) -> new AirlockException(ErrorCode.ARCHIVE_INVALID, removedWhere + ": key digest " + digest
                                 + " is removed but is not one" + base));
-                firstRow(connection, "select s.line, s.digest from import_key s where s.run_id = ? and s.kind = 'A' and s.repo_index = ?"
+                firstRow(connection, "select s.line, s.digest from " + keys + " s where s.run_id = ? and s.kind = 'A' and s.repo_index = ?"
                         + " and exists (" + inLatest + ") order by s.line", destination, latest, repository,
                         (line, digest) -> new AirlockException(ErrorCode.ARCHIVE_INVALID, addedWhere + ": key digest " + digest
                                 + " is added but is already one" + base));
-                firstRow(connection, "select s.line, s.digest from import_key s where s.run_id = ? and s.kind = 'A' and s.repo_index = ?"
+                firstRow(connection, "select s.line, s.digest from " + keys + " s where s.run_id = ? and s.kind = 'A' and s.repo_index = ?"
                         + " and not exists (select 1 from content c where c.key_digest = s.digest) order by s.line", null, 0, repository,
                         (line, digest) -> new AirlockException(ErrorCode.NOT_FOUND, addedWhere + ": unit with key digest " + digest
                                 + " of " + exported.name() + "@" + exported.version() + " is neither in the export nor in this installation"));
             }));
             timed("stage membership", () -> session.doWork(connection -> {
                 // The kept keys are selected in the main transaction, the added ones copied within the scratch table.
-                scratch.insertSelected(KEYS, "run_id, kind, repo_index, line, digest", new Object[] {runId, "M", repository, 0L},
+                scratch.insertSelected(keys, "run_id, kind, repo_index, line, digest", new Object[] {runId, "M", repository, 0L},
                         "select c.key_digest from content c join repository_content rc on rc.content_id = c.id"
                         + " where rc.repository_id = ? and rc.version_added <= ? and (rc.version_removed is null or rc.version_removed > ?)"
-                        + (applied ? "" : " and not exists (select 1 from import_key d where d.run_id = ? and d.kind = 'D'"
+                        + (applied ? "" : " and not exists (select 1 from " + keys + " d where d.run_id = ? and d.kind = 'D'"
                         + " and d.repo_index = ? and d.digest = c.key_digest)"),
                         applied ? new Object[] {destination.id(), latest, latest}
                                 : new Object[] {destination.id(), latest, latest, runId, repository});
                 if (!applied) {
-                    try (PreparedStatement added = scratch.writer().prepareStatement("insert into import_key (run_id, kind, repo_index, line, digest)"
-                            + " select run_id, 'M', repo_index, line, digest from import_key where run_id = ? and kind = 'A' and repo_index = ?")) {
+                    try (PreparedStatement added = scratch.writer().prepareStatement("insert into " + keys + " (run_id, kind, repo_index, line, digest)"
+                            + " select run_id, 'M', repo_index, line, digest from " + keys + " where run_id = ? and kind = 'A' and repo_index = ?")) {
                         added.setObject(1, runId);
                         added.setInt(2, repository);
                         scratch.wrote(KEYS, added.executeUpdate(), true);
@@ -771,7 +774,7 @@ public final class ImportEngine {
             }));
             membershipWhere = addedWhere;
             timed("check paths", () -> session.doWork(connection -> checkPaths(connection, repository, destination.name())));
-            timed("stage version", () -> draft.addSelected("select c.id from import_key s join content c on c.key_digest = s.digest"
+            timed("stage version", () -> draft.addSelected("select c.id from " + keys + " s join content c on c.key_digest = s.digest"
                     + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ?", runId, repository));
             checkInterrupt();
             timed("create version", () -> versions.add(draft.commit()));
@@ -822,7 +825,7 @@ public final class ImportEngine {
          */
         private void checkPaths(java.sql.Connection connection, int repository, String destination) throws java.sql.SQLException {
             boolean postgres = isPostgres(connection);
-            try (PreparedStatement query = connection.prepareStatement("select x.relative_path from import_key s"
+            try (PreparedStatement query = connection.prepareStatement("select x.relative_path from " + keys + " s"
                     + " join content c on c.key_digest = s.digest join content_artifact x on x.content_id = c.id"
                     + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ? order by x.relative_path"
                     + (postgres ? " collate \"C\"" : ""))) {
@@ -905,6 +908,21 @@ public final class ImportEngine {
     @FunctionalInterface
     private interface RowFailure {
         AirlockException apply(ResultSet row) throws java.sql.SQLException;
+    }
+
+    /** A step of SQL work, timed by {@link #timedSql}. */
+    @FunctionalInterface
+    private interface SqlStep {
+        void run() throws java.sql.SQLException;
+    }
+
+    /** Runs a step of SQL work within a larger one and logs its duration at debug level. */
+    private static void timedSql(String step, SqlStep work) throws java.sql.SQLException {
+        long start = System.nanoTime();
+        work.run();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("  {}: {} ms", step, (System.nanoTime() - start) / 1_000_000);
+        }
     }
 
     /** Runs a step and logs its duration at debug level. */

@@ -100,7 +100,7 @@ public final class VersionDraft {
         checkCancelled();
         session.flush();
         long start = System.nanoTime();
-        long rows = scratch.insertSelected(TABLE, "draft_id, op, content_id", new Object[] {id(), "A"}, select, parameters);
+        long rows = scratch.insertSelected(table(), "draft_id, op, content_id", new Object[] {id(), "A"}, select, parameters);
         LOG.debug("{} rows in {} ms: staged selected units", rows, (System.nanoTime() - start) / 1_000_000);
         return this;
     }
@@ -110,6 +110,16 @@ public final class VersionDraft {
             draftId = scratch.newId();
         }
         return draftId;
+    }
+
+    /** The table of this draft's staged units: {@code version_draft_unit} or one of the draft's own (see {@link ScratchSpace#table}). */
+    private String table() {
+        return scratch.table(TABLE, id());
+    }
+
+    /** {@code statement} with the draft's own table in place of {@code version_draft_unit}. */
+    private String sql(String statement) {
+        return statement.replace(TABLE, table());
     }
 
     private void stage(char op, Collection<UUID> contentIds) {
@@ -122,7 +132,7 @@ public final class VersionDraft {
         session.doWork(main -> {
             Connection connection = scratch.writer();
             try (PreparedStatement insert = connection.prepareStatement(
-                    "insert into version_draft_unit (draft_id, op, content_id) values (?, ?, ?)")) {
+                    sql("insert into version_draft_unit (draft_id, op, content_id) values (?, ?, ?)"))) {
                 int pending = 0;
                 for (UUID unit : contentIds) {
                     insert.setObject(1, id);
@@ -168,7 +178,7 @@ public final class VersionDraft {
             long removed;
             long added;
             if (mode == Mode.MODIFY && base == latest) {
-                removed = update(connection, """
+                removed = update(connection, sql("""
                         update repository_content set version_removed = ?
                          where repository_id = ? and version_removed is null and content_id in (
                                select s.content_id from version_draft_unit s where s.draft_id = ? and s.op = 'R'
@@ -176,9 +186,9 @@ public final class VersionDraft {
                                select old.id from version_draft_unit s
                                  join content neu on neu.id = s.content_id
                                  join content old on old.content_type = neu.content_type and old.label = neu.label
-                                where s.draft_id = ? and s.op = 'A' and old.id <> neu.id)""",
+                                where s.draft_id = ? and s.op = 'A' and old.id <> neu.id)"""),
                         next, repository.id(), draftId, draftId);
-                added = update(connection, """
+                added = update(connection, sql("""
                         insert into repository_content (repository_id, content_id, version_added, version_removed)
                         select distinct ?, s.content_id, ?, cast(null as integer) from version_draft_unit s
                          where s.draft_id = ? and s.op = 'A'
@@ -186,7 +196,7 @@ public final class VersionDraft {
                                             where r.draft_id = ? and r.op = 'R' and r.content_id = s.content_id)
                            and not exists (select 1 from repository_content p
                                             where p.repository_id = ? and p.content_id = s.content_id
-                                              and p.version_removed is null)""",
+                                              and p.version_removed is null)"""),
                         repository.id(), next, draftId, draftId, repository.id());
             } else {
                 char desired = 'A';
@@ -194,7 +204,7 @@ public final class VersionDraft {
                     // The base is an older version: write the whole desired membership down first.
                     desired = 'D';
                     // Selected in the main transaction (which may have changed the membership), written by the scratch connection.
-                    scratch.insertSelected(TABLE, "draft_id, op, content_id", new Object[] {draftId, "D"}, """
+                    scratch.insertSelected(table(), "draft_id, op, content_id", new Object[] {draftId, "D"}, sql("""
                             select m.content_id from repository_content m
                              where m.repository_id = ? and m.version_added <= ?
                                and (m.version_removed is null or m.version_removed > ?)
@@ -205,32 +215,32 @@ public final class VersionDraft {
                                                  join content old on old.content_type = neu.content_type
                                                                  and old.label = neu.label
                                                 where s.draft_id = ? and s.op = 'A' and old.id = m.content_id
-                                                  and old.id <> neu.id)""",
+                                                  and old.id <> neu.id)"""),
                             repository.id(), base, base, draftId, draftId);
-                    update(scratch.writer(), """
+                    update(scratch.writer(), sql("""
                             insert into version_draft_unit (draft_id, op, content_id)
                             select ?, 'D', s.content_id from version_draft_unit s
                              where s.draft_id = ? and s.op = 'A'
                                and not exists (select 1 from version_draft_unit r
-                                                where r.draft_id = ? and r.op = 'R' and r.content_id = s.content_id)""",
+                                                where r.draft_id = ? and r.op = 'R' and r.content_id = s.content_id)"""),
                             draftId, draftId, draftId);
                     scratch.commit();
                     scratch.beforeRead(TABLE);
                 }
                 String op = String.valueOf(desired);
-                removed = update(connection, """
+                removed = update(connection, sql("""
                         update repository_content set version_removed = ?
                          where repository_id = ? and version_removed is null
                            and not exists (select 1 from version_draft_unit s
-                                            where s.draft_id = ? and s.op = ? and s.content_id = repository_content.content_id)""",
+                                            where s.draft_id = ? and s.op = ? and s.content_id = repository_content.content_id)"""),
                         next, repository.id(), draftId, op);
-                added = update(connection, """
+                added = update(connection, sql("""
                         insert into repository_content (repository_id, content_id, version_added, version_removed)
                         select distinct ?, s.content_id, ?, cast(null as integer) from version_draft_unit s
                          where s.draft_id = ? and s.op = ?
                            and not exists (select 1 from repository_content p
                                             where p.repository_id = ? and p.content_id = s.content_id
-                                              and p.version_added < ? and p.version_removed is null)""",
+                                              and p.version_added < ? and p.version_removed is null)"""),
                         repository.id(), next, draftId, op, repository.id(), next);
             }
             if (added == 0 && removed == 0) {
@@ -269,9 +279,9 @@ public final class VersionDraft {
     }
 
     private void checkUnits(Connection connection) throws SQLException {
-        try (PreparedStatement missing = connection.prepareStatement("""
+        try (PreparedStatement missing = connection.prepareStatement(sql("""
                 select s.content_id from version_draft_unit s
-                 where s.draft_id = ? and not exists (select 1 from content c where c.id = s.content_id)""")) {
+                 where s.draft_id = ? and not exists (select 1 from content c where c.id = s.content_id)"""))) {
             missing.setObject(1, draftId);
             missing.setMaxRows(1);
             try (ResultSet rows = missing.executeQuery()) {
@@ -280,9 +290,9 @@ public final class VersionDraft {
                 }
             }
         }
-        try (PreparedStatement foreign = connection.prepareStatement("""
+        try (PreparedStatement foreign = connection.prepareStatement(sql("""
                 select c.content_type, c.label from version_draft_unit s join content c on c.id = s.content_id
-                 where s.draft_id = ? and s.op = 'A' and c.content_type not like ?""")) {
+                 where s.draft_id = ? and s.op = 'A' and c.content_type not like ?"""))) {
             foreign.setObject(1, draftId);
             foreign.setString(2, repository.family() + ".%");
             foreign.setMaxRows(1);
@@ -295,12 +305,12 @@ public final class VersionDraft {
         }
         // Probed per staged unit through the (type, label) index rather than grouped: a GROUP BY
         // over every staged unit holds all groups in memory, which a large import cannot afford.
-        try (PreparedStatement clash = connection.prepareStatement("""
+        try (PreparedStatement clash = connection.prepareStatement(sql("""
                 select a.content_type, a.label from version_draft_unit s join content a on a.id = s.content_id
                  where s.draft_id = ? and s.op = 'A'
                    and exists (select 1 from content b join version_draft_unit t on t.content_id = b.id
                                 where b.content_type = a.content_type and b.label = a.label and b.id <> a.id
-                                  and t.draft_id = s.draft_id and t.op = 'A')""")) {
+                                  and t.draft_id = s.draft_id and t.op = 'A')"""))) {
             clash.setObject(1, draftId);
             clash.setMaxRows(1);
             try (ResultSet rows = clash.executeQuery()) {
@@ -336,7 +346,7 @@ public final class VersionDraft {
                     checkCancelled();
                     scratch.beforeRead(TABLE);
                     List<Referenced> found = new ArrayList<>();
-                    try (PreparedStatement query = connection.prepareStatement("select distinct x." + reference.column()
+                    try (PreparedStatement query = connection.prepareStatement(sql("select distinct x." + reference.column()
                             + ", t.content_type, t.label, c.content_type, c.label from version_draft_unit s"
                             + " join " + reference.table() + " x on x.id = s.content_id"
                             + " join content c on c.id = s.content_id join content t on t.id = x." + reference.column()
@@ -345,7 +355,7 @@ public final class VersionDraft {
                             + " and d.content_id = x." + reference.column() + ")"
                             + (mode == Mode.MODIFY ? " and not exists (select 1 from repository_content m where m.repository_id = ?"
                                     + " and m.content_id = x." + reference.column() + " and m.version_added <= ?"
-                                    + " and (m.version_removed is null or m.version_removed > ?))" : ""))) {
+                                    + " and (m.version_removed is null or m.version_removed > ?))" : "")))) {
                         bind(query, mode == Mode.MODIFY ? new Object[] {id(), repository.id(), base, base} : new Object[] {id()});
                         try (ResultSet rows = query.executeQuery()) {
                             while (rows.next()) {

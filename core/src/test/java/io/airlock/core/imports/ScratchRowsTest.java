@@ -49,7 +49,7 @@ final class ScratchRowsTest {
             assertThat(count(down, "scratch_run")).isPositive();
             awaitUnlocked(down);
             try (Airlock airlock = TestInstallations.open(down)) {
-                assertThat(scratch(down)).as("after the next start").containsExactly(0L, 0L, 0L);
+                assertThat(scratch(down)).as("after the next start").containsExactly(0L, 0L, 0L, 0L);
                 assertThat(airlock.repositories().find("r")).as("the killed import's repository").isEmpty();
 
                 ImportResult imported = new ImportEngine(airlock).importArchive(ImportRequest.of(toc).creatingRepositories(),
@@ -57,7 +57,7 @@ final class ScratchRowsTest {
 
                 assertThat(imported.repositories().get(0).version()).contains(1);
                 assertThat(airlock.repositories().version(VersionRef.latest("r")).contentCount()).isEqualTo(3);
-                assertThat(scratch(down)).as("after the second import").containsExactly(0L, 0L, 0L);
+                assertThat(scratch(down)).as("after the second import").containsExactly(0L, 0L, 0L, 0L);
             }
         }
     }
@@ -93,7 +93,50 @@ final class ScratchRowsTest {
                 assertThat(removed).isZero();
                 assertThat(keysAfter).isEqualTo(keys);
                 assertThat(running.get(60, TimeUnit.SECONDS).repositories().get(0).version()).contains(1);
-                assertThat(scratch(down)).containsExactly(0L, 0L, 0L);
+                assertThat(scratch(down)).containsExactly(0L, 0L, 0L, 0L);
+            } finally {
+                resume.countDown();
+                thread.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void onH2ARunsKeysAreInATableOfItsOwnThatIsDroppedWhenTheImportEnds() throws Exception {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock importer = TestInstallations.open(down)) {
+            Path toc = exportOf(up, "a", "b");
+            CountDownLatch paused = new CountDownLatch(1);
+            CountDownLatch resume = new CountDownLatch(1);
+            ProgressListener pause = (phase, done, total) -> {
+                if (phase.equals("repositories") && paused.getCount() > 0) {
+                    paused.countDown();
+                    TestInstallations.await(resume);
+                }
+            };
+            ExecutorService thread = Executors.newSingleThreadExecutor();
+            try {
+                Future<ImportResult> running = thread.submit(() -> new ImportEngine(importer)
+                        .importArchive(ImportRequest.of(toc).creatingRepositories(), pause));
+                assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
+                List<String> own = ownTables(down, "import_key");
+                long shared;
+                try (Connection connection = down.connect(); Statement statement = connection.createStatement();
+                        ResultSet rows = statement.executeQuery("select count(*) from import_key")) {
+                    rows.next();
+                    shared = rows.getLong(1);
+                }
+                resume.countDown();
+                running.get(60, TimeUnit.SECONDS);
+
+                if (TestDatabase.isPostgres()) {
+                    assertThat(own).as("PostgreSQL deletes from the shared table quickly").isEmpty();
+                    assertThat(shared).isPositive();
+                } else {
+                    assertThat(own).as("the run's own table mid-import").hasSize(1);
+                    assertThat(shared).as("rows in the shared table mid-import").isZero();
+                }
+                assertThat(ownTables(down, "import_key")).as("after the import").isEmpty();
             } finally {
                 resume.countDown();
                 thread.shutdownNow();
@@ -112,7 +155,7 @@ final class ScratchRowsTest {
 
             assertThat(asked).as("committed by the second connection").isPositive();
             assertThat(notAsked).as("in the import's own transaction").isZero();
-            assertThat(scratch(down)).containsExactly(0L, 0L, 0L);
+            assertThat(scratch(down)).containsExactly(0L, 0L, 0L, 0L);
         }
     }
 
@@ -170,7 +213,7 @@ final class ScratchRowsTest {
                     .hasMessageContaining("stopped after the version");
 
             assertThat(airlock.repositories().find("r")).isEmpty();
-            assertThat(scratch(down)).containsExactly(0L, 0L, 0L);
+            assertThat(scratch(down)).containsExactly(0L, 0L, 0L, 0L);
         }
     }
 
@@ -202,17 +245,44 @@ final class ScratchRowsTest {
         assertThat(said).as("the child's output before it was killed").isEmpty();
     }
 
-    /** Rows of import_key, version_draft_unit and scratch_run. */
+    /**
+     * Rows of import_key and version_draft_unit (with those of the runs' own tables, see
+     * ScratchSpace.table), rows of scratch_run, and how many own tables there are.
+     */
     private static List<Long> scratch(TestDatabase db) throws SQLException {
-        return List.of(count(db, "import_key"), count(db, "version_draft_unit"), count(db, "scratch_run"));
+        return List.of(count(db, "import_key"), count(db, "version_draft_unit"), count(db, "scratch_run"),
+                (long) ownTables(db, "import_key").size() + ownTables(db, "version_draft_unit").size());
     }
 
+    /** Rows of {@code table}; for a scratch table, with the rows of the runs' own tables for it. */
     private static long count(TestDatabase db, String table) throws SQLException {
-        try (Connection connection = db.connect(); Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("select count(*) from " + table)) {
-            rows.next();
-            return rows.getLong(1);
+        long rows = 0;
+        List<String> tables = new ArrayList<>(ownTables(db, table));
+        tables.add(table);
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
+            for (String name : tables) {
+                try (ResultSet counted = statement.executeQuery("select count(*) from " + name)) {
+                    counted.next();
+                    rows += counted.getLong(1);
+                }
+            }
         }
+        return rows;
+    }
+
+    /** The tables of runs of their own for the scratch table {@code shared}: {@code shared_<32 hex digits>}. */
+    private static List<String> ownTables(TestDatabase db, String shared) throws SQLException {
+        List<String> own = new ArrayList<>();
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("select table_name from information_schema.tables where table_schema = current_schema")) {
+            while (rows.next()) {
+                String name = rows.getString(1).toLowerCase(java.util.Locale.ROOT);
+                if (name.matches(java.util.regex.Pattern.quote(shared) + "_[0-9a-f]{32}")) {
+                    own.add(name);
+                }
+            }
+        }
+        return own;
     }
 
     /**
