@@ -117,8 +117,9 @@ public final class ArchiveWriter implements AutoCloseable {
         tar.closeArchiveEntry();
     }
 
+    /** Copies {@code size} bytes in pieces of up to 256 KiB, in a buffer no larger than the entry (a small entry allocates little). */
     private static long copy(InputStream in, OutputStream out, long size) throws IOException {
-        byte[] buffer = new byte[1 << 18];
+        byte[] buffer = new byte[(int) Math.max(1, Math.min(1 << 18, size))];
         long total = 0;
         while (total < size) {
             int n = in.read(buffer, 0, (int) Math.min(buffer.length, size - total));
