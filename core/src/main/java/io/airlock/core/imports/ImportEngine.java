@@ -97,11 +97,13 @@ public final class ImportEngine {
                 session.getTransaction().rollback();
             } else {
                 Run finished = run;
+                run.flushArtifacts(); // an archive of artifacts and nothing else
                 timed("delete scratch keys", () -> finished.scratch.release(KEYS, "run_id", finished.runId));
                 timed("sync artifacts", run.artifacts::sync); // the files must be on disk before the rows naming them commit
                 checkInterrupt(); // a cancelled import never commits
                 timed("commit", session.getTransaction()::commit);
             }
+            run.writers.close();
             run.artifacts.close();
             return result;
         } catch (IOException | UncheckedIOException e) {
@@ -142,6 +144,7 @@ public final class ImportEngine {
             }
         } finally {
             if (run != null) {
+                run.writers.close(); // waits for the writes in flight, so that what they stored is removed too
                 run.removeWrittenArtifacts();
                 run.artifacts.close();
             }
@@ -154,6 +157,8 @@ public final class ImportEngine {
         private final ImportRequest request;
         private final String source;
         private final ArtifactBatch artifacts;
+        /** Writes the small artifacts of {@link #artifacts} from two threads. */
+        private final ArtifactWriters writers;
         private final java.util.Set<String> known = new java.util.HashSet<>();
         private final ProgressListener progress;
         private Manifest manifest;
@@ -161,6 +166,8 @@ public final class ImportEngine {
         private final List<Boolean> createdRepositories = new ArrayList<>();
         private final List<Optional<RepositoryVersion>> versions = new ArrayList<>();
         private final Map<String, StoredArtifact> pendingArtifacts = new LinkedHashMap<>();
+        /** Full batches of artifacts whose rows wait for the pool's writes numbered below {@code through}. */
+        private final java.util.ArrayDeque<WrittenBatch> unrecorded = new java.util.ArrayDeque<>();
         private final List<NewUnit> pendingUnits = new ArrayList<>();
         private final List<Link> pendingLinks = new ArrayList<>();
         private final List<Carried> pendingCarried = new ArrayList<>();
@@ -200,6 +207,7 @@ public final class ImportEngine {
             this.request = request;
             this.source = "export " + source;
             this.artifacts = airlock.artifacts().batch();
+            this.writers = new ArtifactWriters(artifacts);
             this.progress = progress;
         }
 
@@ -296,6 +304,15 @@ public final class ImportEngine {
                 ArchiveVerifier.checkSha256(bytes, sha256, where);
                 artifactsWritten++;
                 bytesWritten += size;
+            } else if (size <= ArtifactWriters.MAX_SIZE) {
+                // Read here (the archive is one stream), written by the pool while the next is read.
+                byte[] read = bytes.readNBytes((int) size);
+                if (read.length != size) {
+                    throw new AirlockException(ErrorCode.ARCHIVE_INVALID, where + ": " + read.length + " bytes, " + size + " expected");
+                }
+                writers.submit(sha256, read, where);
+                artifactsWritten++;
+                bytesWritten += size;
             } else {
                 try {
                     artifacts.put(bytes, Optional.of(sha256));
@@ -310,19 +327,38 @@ public final class ImportEngine {
             }
             pendingArtifacts.put(sha256, new StoredArtifact(sha256, size));
             if (pendingArtifacts.size() == BATCH) {
-                flushArtifacts();
+                unrecorded.add(new WrittenBatch(writers.submitted(), new LinkedHashMap<>(pendingArtifacts)));
+                pendingArtifacts.clear();
+            }
+            // Rows only for files written (a new artifact row is checked against the store), and
+            // none once one of them failed: that failure is what the import reports.
+            while (!unrecorded.isEmpty() && writers.endedBelow(unrecorded.peekFirst().through())) {
+                writers.throwFailure();
+                recordArtifacts(unrecorded.pollFirst().artifacts());
             }
             artifactBytesDone += size;
             progress.progress("artifacts", artifactBytesDone, manifest.artifactBytes());
             checkInterrupt();
         }
 
+        /**
+         * After the artifacts: waits for the pool's writes (rows and links are checked against the
+         * stored files) and writes the rows of the artifacts not written yet.
+         */
         private void flushArtifacts() {
+            writers.awaitAll();
+            while (!unrecorded.isEmpty()) {
+                recordArtifacts(unrecorded.pollFirst().artifacts());
+            }
             if (pendingArtifacts.isEmpty()) {
                 return;
             }
             Map<String, StoredArtifact> batch = new LinkedHashMap<>(pendingArtifacts);
             pendingArtifacts.clear();
+            recordArtifacts(batch);
+        }
+
+        private void recordArtifacts(Map<String, StoredArtifact> batch) {
             session.doWork(connection -> airlock.contentWriter().artifactIds(connection, batch, !request.dryRun()));
         }
 
@@ -415,6 +451,9 @@ public final class ImportEngine {
         }
 
         private record Link(String unit, String path, Optional<String> sha256, long line) {
+        }
+
+        private record WrittenBatch(long through, Map<String, StoredArtifact> artifacts) {
         }
 
         /** A unit whose row this archive carries: its key digest, label for messages and own file digest. */

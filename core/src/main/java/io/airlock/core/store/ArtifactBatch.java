@@ -14,7 +14,10 @@ import java.util.function.Function;
  */
 public interface ArtifactBatch extends AutoCloseable {
 
-    /** Like {@link ArtifactStore#put(InputStream, Optional)}, without forcing the file to disk yet. */
+    /**
+     * Like {@link ArtifactStore#put(InputStream, Optional)}, without forcing the file to disk yet.
+     * Safe to call from several threads at once (an import stores small artifacts from two).
+     */
     StoredArtifact put(InputStream in, Optional<String> expectedSha256);
 
     /**

@@ -210,8 +210,10 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         public StoredArtifact put(InputStream in, Optional<String> expectedSha256) {
             Written written = write(in, expectedSha256, false, this::record);
             if (written.created()) {
-                created++;
-                dirty = true;
+                synchronized (this) {
+                    created++;
+                    dirty = true;
+                }
             }
             return written.artifact();
         }
@@ -238,8 +240,10 @@ public final class FileSystemArtifactStore implements ArtifactStore {
                     Files.deleteIfExists(file);
                     return copied;
                 }
-                created++;
-                dirty = true;
+                synchronized (this) {
+                    created++;
+                    dirty = true;
+                }
                 return new StoredArtifact(sha256, size);
             } catch (NoSuchFileException e) {
                 throw new AirlockException(ErrorCode.NOT_FOUND, "file not found: " + file, e);
@@ -255,7 +259,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
          * touched: a cleaner that started before this line was logged sees a modification time
          * after its own start and keeps the file (see the core's cleanup).
          */
-        private void record(String sha256) {
+        private synchronized void record(String sha256) {
             try {
                 createdLog.write(sha256);
                 createdLog.newLine();
@@ -266,12 +270,12 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         }
 
         @Override
-        public long created() {
+        public synchronized long created() {
             return created;
         }
 
         @Override
-        public void sync() {
+        public synchronized void sync() {
             if (!dirty) {
                 return;
             }

@@ -437,6 +437,32 @@ final class BadArchiveTest {
         }
     }
 
+    @Test
+    void aCorruptSmallArtifactAfterGoodOnesWrittenByThePoolLeavesNothing() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            upstream.repositories().create("r", "test", null);
+            addLargeWidgets(upstream, 2_500, 200); // more than a batch of 1,000 rows: some are written before the failure
+            Path good = new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("exports"))
+                    .withName("good"), ProgressListener.NONE).toc().orElseThrow();
+            String[] corrupt = new String[1];
+            Path toc = TamperedArchives.tamper(good, up.path("tampered"), BAD, OptionalLong.empty(), items -> {
+                List<String> artifacts = TamperedArchives.artifactEntries(items);
+                corrupt[0] = artifacts.get(2_200);
+                TamperedArchives.replace(items, corrupt[0], item -> item.withBytes(TamperedArchives.flip(item.bytes(), 100)));
+            });
+            existingState(downstream);
+            Snapshot before = Snapshot.of(downstream, down);
+
+            AirlockException refused = catchThrowableOfType(AirlockException.class,
+                    () -> new ImportEngine(downstream).importArchive(ImportRequest.of(toc), ProgressListener.NONE));
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.CHECKSUM_MISMATCH);
+            assertThat(refused).hasMessageStartingWith("export " + toc + ", entry '" + corrupt[0] + "': artifact bytes have sha256 ");
+            assertThat(Snapshot.of(downstream, down)).isEqualTo(before);
+        }
+    }
+
     // --- manifest ---
 
     @Test
