@@ -45,6 +45,43 @@ public final class Jdbc {
     }
 
     /**
+     * On PostgreSQL, sets the planner setting {@code setting} to {@code value} for the rest of the
+     * connection's current transaction ({@code set_config(…, true)}, as {@code SET LOCAL}: a host's
+     * pooled connection is left as it was) and returns its value before, for {@link #restoreLocal};
+     * on H2, which has no such settings, does nothing and returns null.
+     */
+    public static String setLocal(Connection connection, String setting, String value) throws SQLException {
+        if (kindOf(connection) != DatabaseKind.POSTGRESQL) {
+            return null;
+        }
+        String before;
+        try (PreparedStatement show = connection.prepareStatement("select current_setting(?)")) {
+            show.setString(1, setting);
+            try (ResultSet rows = show.executeQuery()) {
+                rows.next();
+                before = rows.getString(1);
+            }
+        }
+        configure(connection, setting, value);
+        return before;
+    }
+
+    /** Gives {@code setting} back the value {@link #setLocal} returned (nothing when that was null: H2). */
+    public static void restoreLocal(Connection connection, String setting, String before) throws SQLException {
+        if (before != null) {
+            configure(connection, setting, before);
+        }
+    }
+
+    private static void configure(Connection connection, String setting, String value) throws SQLException {
+        try (PreparedStatement set = connection.prepareStatement("select set_config(?, ?, true)")) {
+            set.setString(1, setting);
+            set.setString(2, value);
+            set.executeQuery().close();
+        }
+    }
+
+    /**
      * Bounds every lock wait of the connection's current transaction: on PostgreSQL with
      * {@code SET LOCAL lock_timeout} (for this transaction only, so a host's pooled connection is
      * left as it was), on H2 with its per-session {@code SET LOCK_TIMEOUT}.
