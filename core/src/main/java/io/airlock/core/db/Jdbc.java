@@ -66,6 +66,22 @@ public final class Jdbc {
         return before;
     }
 
+    /**
+     * Runs {@code work} on the session with sequential scans off on PostgreSQL (nothing changes on
+     * H2), for statements that look up a batch of rows by primary or unique key: probing the index
+     * is right for them at any table size, while the planner picks sequential scans and hash joins
+     * when statistics are missing or stale (rows of the running transaction, or a large sync
+     * committed moments ago that autovacuum has not analyzed yet) or when it keeps a generic plan
+     * made on a smaller table (docs/performance.md, "PostgreSQL import content phase").
+     */
+    public static <R> R preferringIndexes(org.hibernate.Session session, java.util.function.Supplier<R> work) {
+        String before = session.doReturningWork(connection -> setLocal(connection, "enable_seqscan", "off"));
+        R result = work.get();
+        // Not in a finally: a failed statement has aborted the PostgreSQL transaction, whose settings end with it.
+        session.doWork(connection -> restoreLocal(connection, "enable_seqscan", before));
+        return result;
+    }
+
     /** Gives {@code setting} back the value {@link #setLocal} returned (nothing when that was null: H2). */
     public static void restoreLocal(Connection connection, String setting, String before) throws SQLException {
         if (before != null) {

@@ -138,6 +138,40 @@ final class ContentWriterTest {
         }
     }
 
+    /**
+     * The export's and publish's batches of files on PostgreSQL, right after a large write that no
+     * analyze has seen: read by index, not by scanning the link and artifact tables whole per batch.
+     */
+    @Test
+    void filesOfABatchOfUnitsAreReadByIndexOnPostgresqlWithoutStatistics() {
+        assumeTrue(TestDatabase.isPostgres(), "PostgreSQL's planner");
+        try (TestDatabase db = TestDatabase.create(); Airlock airlock = TestInstallations.open(db)) {
+            airlock.inTransaction(session -> session.doReturningWork(c -> {
+                execute(c, "insert into content (id, content_type, label, key_digest) select gen_random_uuid(), 'test.widget',"
+                        + " 'w' || g, 'k' || g from generate_series(1, 20000) g");
+                execute(c, "insert into artifact (id, sha256, size) select gen_random_uuid(), encode(sha256(g::text::bytea), 'hex'), g"
+                        + " from generate_series(1, 20000) g");
+                execute(c, "insert into content_artifact (id, content_id, relative_path, artifact_id) select gen_random_uuid(), c.id,"
+                        + " c.label || '.bin', a.id from content c join artifact a on a.size = substr(c.label, 2)::bigint");
+                List<UUID> ids = new java.util.ArrayList<>();
+                try (Statement statement = c.createStatement(); ResultSet rows = statement.executeQuery(
+                        "select id from content order by key_digest limit 1000")) {
+                    while (rows.next()) {
+                        ids.add(rows.getObject(1, UUID.class));
+                    }
+                }
+                long scans = sequentialScans(c, "content_artifact") + sequentialScans(c, "artifact");
+
+                Map<UUID, List<UnitFile>> files = ContentFiles.of(session, ids);
+
+                assertThat(files).hasSize(1000);
+                assertThat(sequentialScans(c, "content_artifact") + sequentialScans(c, "artifact"))
+                        .as("sequential scans of content_artifact and artifact while reading the files").isEqualTo(scans);
+                return null;
+            }));
+        }
+    }
+
     private static void execute(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
@@ -146,11 +180,18 @@ final class ContentWriterTest {
 
     /** This transaction's sequential scans of the content table so far. */
     private static long sequentialScansOfContent(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("select seq_scan from pg_stat_xact_user_tables"
-                        + " where schemaname = current_schema() and relname = 'content'")) {
-            rows.next();
-            return rows.getLong(1);
+        return sequentialScans(connection, "content");
+    }
+
+    /** This transaction's sequential scans of {@code table} so far. */
+    private static long sequentialScans(Connection connection, String table) throws SQLException {
+        try (java.sql.PreparedStatement statement = connection.prepareStatement("select seq_scan from pg_stat_xact_user_tables"
+                + " where schemaname = current_schema() and relname = ?")) {
+            statement.setString(1, table);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
         }
     }
 
