@@ -22,12 +22,13 @@ public final class ContentFiles {
         if (contentIds.isEmpty()) {
             return files;
         }
-        List<Object[]> rows = session.createSelectionQuery("""
+        // By index: a batch of an export right after a large sync otherwise scanned both tables whole (no statistics yet).
+        List<Object[]> rows = io.airlock.core.db.Jdbc.preferringIndexes(session, () -> session.createSelectionQuery("""
                         select ca.contentId, ca.relativePath, a.sha256, a.size
                           from ContentArtifact ca left join Artifact a on a.id = ca.artifactId
                          where ca.contentId in :ids order by ca.contentId, ca.relativePath""", Object[].class)
                 .setParameter("ids", contentIds)
-                .getResultList();
+                .getResultList());
         for (Object[] row : rows) {
             Optional<StoredArtifact> artifact = row[2] == null
                     ? Optional.empty()

@@ -45,6 +45,59 @@ public final class Jdbc {
     }
 
     /**
+     * On PostgreSQL, sets the planner setting {@code setting} to {@code value} for the rest of the
+     * connection's current transaction ({@code set_config(…, true)}, as {@code SET LOCAL}: a host's
+     * pooled connection is left as it was) and returns its value before, for {@link #restoreLocal};
+     * on H2, which has no such settings, does nothing and returns null.
+     */
+    public static String setLocal(Connection connection, String setting, String value) throws SQLException {
+        if (kindOf(connection) != DatabaseKind.POSTGRESQL) {
+            return null;
+        }
+        String before;
+        try (PreparedStatement show = connection.prepareStatement("select current_setting(?)")) {
+            show.setString(1, setting);
+            try (ResultSet rows = show.executeQuery()) {
+                rows.next();
+                before = rows.getString(1);
+            }
+        }
+        configure(connection, setting, value);
+        return before;
+    }
+
+    /**
+     * Runs {@code work} on the session with sequential scans off on PostgreSQL (nothing changes on
+     * H2), for statements that look up a batch of rows by primary or unique key: probing the index
+     * is right for them at any table size, while the planner picks sequential scans and hash joins
+     * when statistics are missing or stale (rows of the running transaction, or a large sync
+     * committed moments ago that autovacuum has not analyzed yet) or when it keeps a generic plan
+     * made on a smaller table (docs/performance.md, "PostgreSQL import content phase").
+     */
+    public static <R> R preferringIndexes(org.hibernate.Session session, java.util.function.Supplier<R> work) {
+        String before = session.doReturningWork(connection -> setLocal(connection, "enable_seqscan", "off"));
+        R result = work.get();
+        // Not in a finally: a failed statement has aborted the PostgreSQL transaction, whose settings end with it.
+        session.doWork(connection -> restoreLocal(connection, "enable_seqscan", before));
+        return result;
+    }
+
+    /** Gives {@code setting} back the value {@link #setLocal} returned (nothing when that was null: H2). */
+    public static void restoreLocal(Connection connection, String setting, String before) throws SQLException {
+        if (before != null) {
+            configure(connection, setting, before);
+        }
+    }
+
+    private static void configure(Connection connection, String setting, String value) throws SQLException {
+        try (PreparedStatement set = connection.prepareStatement("select set_config(?, ?, true)")) {
+            set.setString(1, setting);
+            set.setString(2, value);
+            set.executeQuery().close();
+        }
+    }
+
+    /**
      * Bounds every lock wait of the connection's current transaction: on PostgreSQL with
      * {@code SET LOCAL lock_timeout} (for this transaction only, so a host's pooled connection is
      * left as it was), on H2 with its per-session {@code SET LOCK_TIMEOUT}.

@@ -714,8 +714,9 @@ public final class ExportEngine {
 
     private <T extends Content> void writeBatch(Session session, ContentResource<T> resource, String entity, List<UUID> ids,
             JsonGenerator rowJson, JsonGenerator linkJson) {
-        List<T> units = new ArrayList<>(session.createSelectionQuery("from " + entity + " where id in :ids order by id",
-                resource.entityClass()).setParameter("ids", ids).getResultList());
+        // By primary key (Jdbc.preferringIndexes): with stale statistics PostgreSQL scanned the tables whole per batch.
+        List<T> units = new ArrayList<>(io.airlock.core.db.Jdbc.preferringIndexes(session, () -> session.createSelectionQuery(
+                "from " + entity + " where id in :ids order by id", resource.entityClass()).setParameter("ids", ids).getResultList()));
         resource.prepareForWrite(session, units);
         Map<UUID, List<UnitFile>> files = ContentFiles.of(session, ids);
         try {
