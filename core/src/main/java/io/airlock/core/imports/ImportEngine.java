@@ -539,10 +539,12 @@ public final class ImportEngine {
             timed("resolve links", () -> session.doWork(connection -> {
                 scratch.beforeRead(KEYS);
                 preferIndexes(connection, true);
-                // Grouped, and NOT EXISTS on the (run_id, kind, digest) index: H2 runs a NOT IN subquery again
-                // for every outer row (quadratic: minutes for CS9), and PostgreSQL is told to use indexes.
-                timedSql("duplicate links", () -> firstMissing(connection, "select max(s.line), s.digest, s.path from " + keys + " s where s.run_id = ? and s.kind = 'L'"
-                        + " group by s.digest, s.path having count(*) > 1 order by 1",
+                // EXISTS and NOT EXISTS on the (run_id, kind, digest) index: H2 runs a NOT IN subquery again
+                // for every outer row (quadratic: minutes for CS9), and PostgreSQL is told to use indexes. Not a
+                // GROUP BY for duplicates: H2 holds every group in memory (out of memory at 1,000,000 links).
+                timedSql("duplicate links", () -> firstMissing(connection, "select s.line, s.digest, s.path from " + keys + " s"
+                        + " where s.run_id = ? and s.kind = 'L' and exists (select 1 from " + keys + " t where t.run_id = s.run_id"
+                        + " and t.kind = 'L' and t.digest = s.digest and t.path = s.path and t.line < s.line) order by s.line",
                         row -> LinkRules.duplicate(where + row.getLong(1), row.getString(2), row.getString(3))));
                 hashSelfJoins(connection, true);
                 timedSql("links to carried units", () -> firstMissing(connection, "select s.line, s.digest from " + keys + " s where s.run_id = ? and s.kind = 'L'"
