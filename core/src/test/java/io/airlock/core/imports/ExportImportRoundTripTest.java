@@ -152,6 +152,35 @@ final class ExportImportRoundTripTest {
     }
 
     @Test
+    void anIncrementalExportLeavesOutArtifactsTheBaseAlreadyHas() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            upstream.repositories().create("r", "test", null);
+            addWidgets(upstream, "a", "b");
+            ExportEngine exporter = new ExportEngine(upstream);
+            ImportEngine importer = new ImportEngine(downstream);
+            ExportResult full = exporter.export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("exports"))
+                    .withName("full").withExporter("nightly"), ProgressListener.NONE);
+            importer.importArchive(ImportRequest.of(full.toc().orElseThrow()).creatingRepositories(), ProgressListener.NONE);
+            // A new unit whose file has the bytes of a's, and one with bytes of its own.
+            StoredArtifact same = upstream.artifacts().put(new ByteArrayInputStream("bytes of a".getBytes(StandardCharsets.UTF_8)),
+                    Optional.empty());
+            List<UUID> twin = upstream.inTransaction(s -> upstream.contentWriter().save(s,
+                    List.of(new NewUnit(new Widget("twin", 1), List.of(new UnitFile("twin.bin", Optional.of(same))))))).ids();
+            upstream.repositories().modify("r", OptionalInt.empty(), d -> d.add(twin));
+            addWidgets(upstream, "c");
+
+            ExportResult incremental = exporter.export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("exports"))
+                    .withName("incremental").withExporter("nightly").incremental(), ProgressListener.NONE);
+            importer.importArchive(ImportRequest.of(incremental.toc().orElseThrow()), ProgressListener.NONE);
+
+            assertThat(incremental.units()).isEqualTo(2);
+            assertThat(incremental.artifacts()).as("only c's: twin's bytes are a's, which the base has").isEqualTo(1);
+            assertThat(contentOf(downstream, "r")).isEqualTo(contentOf(upstream, "r")).containsOnlyKeys("a", "b", "twin", "c");
+        }
+    }
+
+    @Test
     void importingTheSameExportTwiceChangesNothingTheSecondTime() throws IOException {
         try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
                 Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
