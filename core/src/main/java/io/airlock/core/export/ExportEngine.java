@@ -683,13 +683,15 @@ public final class ExportEngine {
             JsonGenerator linkJson, long[] done, long total, ProgressListener progress) throws IOException {
         ContentResource<T> resource = (ContentResource<T>) airlock.plugins().resource(type);
         String entity = airlock.sessionFactory().getMetamodel().entity(resource.entityClass()).getName();
-        // One streaming query in id order; each batch of ids is loaded and written while it stays open
-        // (keyset pages would make the database select and sort the remaining units again per page).
+        // One streaming query in key-digest order; each batch of ids is loaded and written while it
+        // stays open (keyset pages would make the database select and sort the remaining units again
+        // per page). In key order, the importer's inserts into the indexes on key digests (and on the
+        // ids it gives the units in that order) append instead of landing all over each B-tree.
         try {
             session.doWork(connection -> {
                 try (PreparedStatement query = connection.prepareStatement("select s.content_id from " + scratch.table() + " s"
                         + " join content c on c.id = s.content_id where s.draft_id = ? and s.op = 'E' and c.content_type = ?"
-                        + " order by s.content_id")) {
+                        + " order by c.key_digest")) {
                     query.setObject(1, scratch.id());
                     query.setString(2, type);
                     query.setFetchSize(BATCH);
@@ -720,8 +722,15 @@ public final class ExportEngine {
     private <T extends Content> void writeBatch(Session session, ContentResource<T> resource, String entity, List<UUID> ids,
             JsonGenerator rowJson, JsonGenerator linkJson) {
         // By primary key (Jdbc.preferringIndexes): with stale statistics PostgreSQL scanned the tables whole per batch.
-        List<T> units = new ArrayList<>(io.airlock.core.db.Jdbc.preferringIndexes(session, () -> session.createSelectionQuery(
-                "from " + entity + " where id in :ids order by id", resource.entityClass()).setParameter("ids", ids).getResultList()));
+        Map<UUID, T> loaded = new java.util.HashMap<>();
+        for (T unit : io.airlock.core.db.Jdbc.preferringIndexes(session, () -> session.createSelectionQuery(
+                "from " + entity + " where id in :ids", resource.entityClass()).setParameter("ids", ids).getResultList())) {
+            loaded.put(unit.id(), unit);
+        }
+        List<T> units = new ArrayList<>(ids.size());
+        for (UUID id : ids) {
+            units.add(loaded.get(id)); // in the order of ids: by key digest
+        }
         resource.prepareForWrite(session, units);
         Map<UUID, List<UnitFile>> files = ContentFiles.of(session, ids);
         try {

@@ -99,6 +99,28 @@ final class ExportImportRoundTripTest {
     }
 
     @Test
+    void anExportWritesUnitsAndTheirLinksInKeyDigestOrder() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); Airlock upstream = TestInstallations.open(up)) {
+            upstream.repositories().create("r", "test", null);
+            // Created in this order, so their ids ascend in it; their key digests do not.
+            addWidgets(upstream, "k", "d", "x", "a", "q", "m", "b", "z", "e", "h");
+            Path toc = new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("exports")),
+                    ProgressListener.NONE).toc().orElseThrow();
+
+            List<String> units = new ArrayList<>();
+            for (TamperedArchives.Item item : TamperedArchives.read(toc)) {
+                if (item.name().equals(io.airlock.core.archive.ArchiveNames.CONTENT_ARTIFACTS)) {
+                    for (String line : new String(item.bytes(), StandardCharsets.UTF_8).split("\n")) {
+                        units.add(io.airlock.core.archive.Json.mapper().readTree(line).get("unit").asText());
+                    }
+                }
+            }
+
+            assertThat(units).hasSize(10).isSorted();
+        }
+    }
+
+    @Test
     void aChunkedExportImportsFromItsTableOfContents() throws IOException {
         try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
                 Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
