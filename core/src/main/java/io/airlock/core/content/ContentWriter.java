@@ -475,9 +475,8 @@ public final class ContentWriter {
      * have a unique index, which PostgreSQL is made to use (see below).
      */
     public static Map<String, UUID> lookupByKey(Connection connection, String selectIn, Collection<String> keys) throws SQLException {
-        Map<String, UUID> found = new HashMap<>();
         if (keys.isEmpty()) {
-            return found;
+            return new HashMap<>();
         }
         // PostgreSQL plans a statement prepared by the driver once for all its later runs (a generic
         // plan) once those runs' own plans look dearer, and it costs that plan on the table as it was
@@ -486,7 +485,11 @@ public final class ContentWriter {
         // one; at 50,000 rows that is a second per lookup, minutes per import (docs/performance.md,
         // "PostgreSQL import content phase"). A lookup of a few hundred keys by a unique index is
         // right at any table size, so sequential scans are off for these statements.
-        String seqscan = Jdbc.setLocal(connection, "enable_seqscan", "off");
+        return Jdbc.preferringIndexes(connection, () -> lookupChunks(connection, selectIn, keys));
+    }
+
+    private static Map<String, UUID> lookupChunks(Connection connection, String selectIn, Collection<String> keys) throws SQLException {
+        Map<String, UUID> found = new HashMap<>();
         List<String> all = new ArrayList<>(keys);
         for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK));
@@ -508,8 +511,6 @@ public final class ContentWriter {
                 }
             }
         }
-        // Not in a finally: a failed statement has aborted the PostgreSQL transaction, whose settings end with it.
-        Jdbc.restoreLocal(connection, "enable_seqscan", seqscan);
         return found;
     }
 }

@@ -82,6 +82,21 @@ public final class Jdbc {
         return result;
     }
 
+    /** Work on a connection, for {@link #preferringIndexes(Connection, SqlWork)}. */
+    @FunctionalInterface
+    public interface SqlWork<R> {
+        R run() throws SQLException;
+    }
+
+    /** {@link #preferringIndexes(org.hibernate.Session, java.util.function.Supplier)} for work on a plain connection. */
+    public static <R> R preferringIndexes(Connection connection, SqlWork<R> work) throws SQLException {
+        String before = setLocal(connection, "enable_seqscan", "off");
+        R result = work.run();
+        // Not in a finally: a failed statement has aborted the PostgreSQL transaction, whose settings end with it.
+        restoreLocal(connection, "enable_seqscan", before);
+        return result;
+    }
+
     /** Gives {@code setting} back the value {@link #setLocal} returned (nothing when that was null: H2). */
     public static void restoreLocal(Connection connection, String setting, String before) throws SQLException {
         if (before != null) {

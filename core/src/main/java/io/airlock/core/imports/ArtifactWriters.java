@@ -35,8 +35,7 @@ final class ArtifactWriters implements AutoCloseable {
     private final Semaphore room = new Semaphore(IN_FLIGHT_BYTES);
     private ExecutorService pool;
     private long submitted;
-    private long ended;
-    /** Every write numbered below this has ended; {@link #endedAhead} holds those above it that have. */
+    /** Every write numbered below this has ended (all have when it equals {@link #submitted}); {@link #endedAhead} holds those above it that have. */
     private long lowWater;
     private final java.util.TreeSet<Long> endedAhead = new java.util.TreeSet<>();
     /** The earliest failure by submission number, and that number. */
@@ -81,7 +80,6 @@ final class ArtifactWriters implements AutoCloseable {
             } finally {
                 room.release(permits);
                 synchronized (this) {
-                    ended++;
                     endedAhead.add(number);
                     while (!endedAhead.isEmpty() && endedAhead.first() == lowWater) {
                         endedAhead.pollFirst();
@@ -135,7 +133,7 @@ final class ArtifactWriters implements AutoCloseable {
 
     private void awaitEnded() {
         synchronized (this) {
-            while (ended < submitted) {
+            while (lowWater < submitted) {
                 try {
                     wait();
                 } catch (InterruptedException e) {

@@ -327,8 +327,7 @@ public final class ImportEngine {
             }
             pendingArtifacts.put(sha256, new StoredArtifact(sha256, size));
             if (pendingArtifacts.size() == BATCH) {
-                unrecorded.add(new WrittenBatch(writers.submitted(), new LinkedHashMap<>(pendingArtifacts)));
-                pendingArtifacts.clear();
+                queuePending();
             }
             // Rows only for files written (a new artifact row is checked against the store), and
             // none once one of them failed: that failure is what the import reports.
@@ -347,15 +346,18 @@ public final class ImportEngine {
          */
         private void flushArtifacts() {
             writers.awaitAll();
+            queuePending();
             while (!unrecorded.isEmpty()) {
                 recordArtifacts(unrecorded.pollFirst().artifacts());
             }
-            if (pendingArtifacts.isEmpty()) {
-                return;
+        }
+
+        /** Moves the pending artifacts to the queue of those whose rows wait for the writes submitted so far. */
+        private void queuePending() {
+            if (!pendingArtifacts.isEmpty()) {
+                unrecorded.add(new WrittenBatch(writers.submitted(), new LinkedHashMap<>(pendingArtifacts)));
+                pendingArtifacts.clear();
             }
-            Map<String, StoredArtifact> batch = new LinkedHashMap<>(pendingArtifacts);
-            pendingArtifacts.clear();
-            recordArtifacts(batch);
         }
 
         private void recordArtifacts(Map<String, StoredArtifact> batch) {
@@ -961,15 +963,17 @@ public final class ImportEngine {
     private static void timedSql(String step, SqlStep work) throws java.sql.SQLException {
         long start = System.nanoTime();
         work.run();
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("  {}: {} ms", step, (System.nanoTime() - start) / 1_000_000);
-        }
+        logDuration("  " + step, start);
     }
 
     /** Runs a step and logs its duration at debug level. */
     private static void timed(String step, Runnable work) {
         long start = System.nanoTime();
         work.run();
+        logDuration(step, start);
+    }
+
+    private static void logDuration(String step, long start) {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: {} ms", step, (System.nanoTime() - start) / 1_000_000);
         }

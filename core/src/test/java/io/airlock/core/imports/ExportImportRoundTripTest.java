@@ -74,16 +74,8 @@ final class ExportImportRoundTripTest {
         try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
                 Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
             upstream.repositories().create("r", "test", null);
-            List<NewUnit> units = new ArrayList<>();
-            List<String> digests = new ArrayList<>();
-            for (int i = 0; i < 2_500; i++) {
-                StoredArtifact artifact = upstream.artifacts().put(new ByteArrayInputStream(("small " + i)
-                        .getBytes(StandardCharsets.UTF_8)), Optional.empty());
-                digests.add(artifact.sha256());
-                units.add(new NewUnit(new Widget("small" + i, 1), List.of(new UnitFile("small" + i + ".txt", Optional.of(artifact)))));
-            }
-            List<UUID> ids = upstream.inTransaction(s -> upstream.contentWriter().save(s, units)).ids();
-            upstream.repositories().modify("r", OptionalInt.empty(), d -> d.add(ids));
+            List<String> digests = addWidgets(upstream, java.util.stream.IntStream.range(0, 2_500).mapToObj(i -> "small" + i)
+                    .toArray(String[]::new));
             Path toc = new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("exports")),
                     ProgressListener.NONE).toc().orElseThrow();
 

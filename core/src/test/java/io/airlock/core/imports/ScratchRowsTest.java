@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,37 +68,21 @@ final class ScratchRowsTest {
         try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
                 Airlock importer = TestInstallations.open(down)) {
             Path toc = exportOf(up, "a", "b");
-            CountDownLatch paused = new CountDownLatch(1);
-            CountDownLatch resume = new CountDownLatch(1);
-            ProgressListener pause = (phase, done, total) -> {
-                if (phase.equals("repositories") && paused.getCount() > 0) {
-                    paused.countDown();
-                    TestInstallations.await(resume);
-                }
-            };
-            ExecutorService thread = Executors.newSingleThreadExecutor();
-            try {
-                Future<ImportResult> running = thread.submit(() -> new ImportEngine(importer)
-                        .importArchive(ImportRequest.of(toc).creatingRepositories(), pause));
-                assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
 
-                long keys = count(down, "import_key");
-                int removed;
-                try (Airlock other = TestInstallations.open(down)) {
-                    removed = other.removeDeadScratch();
-                }
-                long keysAfter = count(down, "import_key");
-                resume.countDown();
-
-                assertThat(keys).as("keys seen by another connection while the import runs").isPositive();
-                assertThat(removed).isZero();
-                assertThat(keysAfter).isEqualTo(keys);
-                assertThat(running.get(60, TimeUnit.SECONDS).repositories().get(0).version()).contains(1);
-                assertThat(scratch(down)).containsExactly(0L, 0L, 0L, 0L);
-            } finally {
-                resume.countDown();
-                thread.shutdownNow();
+            record Seen(long keys, int removed, long keysAfter) {
             }
+            Paused<Seen> run = pausedAfterTheVersion(importer, ImportRequest.of(toc).creatingRepositories(), () -> {
+                long keys = count(down, "import_key");
+                try (Airlock other = TestInstallations.open(down)) {
+                    return new Seen(keys, other.removeDeadScratch(), count(down, "import_key"));
+                }
+            });
+
+            assertThat(run.seen().keys()).as("keys seen by another connection while the import runs").isPositive();
+            assertThat(run.seen().removed()).isZero();
+            assertThat(run.seen().keysAfter()).isEqualTo(run.seen().keys());
+            assertThat(run.result().repositories().get(0).version()).contains(1);
+            assertThat(scratch(down)).containsExactly(0L, 0L, 0L, 0L);
         }
     }
 
@@ -106,41 +91,25 @@ final class ScratchRowsTest {
         try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
                 Airlock importer = TestInstallations.open(down)) {
             Path toc = exportOf(up, "a", "b");
-            CountDownLatch paused = new CountDownLatch(1);
-            CountDownLatch resume = new CountDownLatch(1);
-            ProgressListener pause = (phase, done, total) -> {
-                if (phase.equals("repositories") && paused.getCount() > 0) {
-                    paused.countDown();
-                    TestInstallations.await(resume);
-                }
-            };
-            ExecutorService thread = Executors.newSingleThreadExecutor();
-            try {
-                Future<ImportResult> running = thread.submit(() -> new ImportEngine(importer)
-                        .importArchive(ImportRequest.of(toc).creatingRepositories(), pause));
-                assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
-                List<String> own = ownTables(down, "import_key");
-                long shared;
+
+            record Seen(List<String> own, long shared) {
+            }
+            Paused<Seen> run = pausedAfterTheVersion(importer, ImportRequest.of(toc).creatingRepositories(), () -> {
                 try (Connection connection = down.connect(); Statement statement = connection.createStatement();
                         ResultSet rows = statement.executeQuery("select count(*) from import_key")) {
                     rows.next();
-                    shared = rows.getLong(1);
+                    return new Seen(ownTables(down, "import_key"), rows.getLong(1));
                 }
-                resume.countDown();
-                running.get(60, TimeUnit.SECONDS);
+            });
 
-                if (TestDatabase.isPostgres()) {
-                    assertThat(own).as("PostgreSQL deletes from the shared table quickly").isEmpty();
-                    assertThat(shared).isPositive();
-                } else {
-                    assertThat(own).as("the run's own table mid-import").hasSize(1);
-                    assertThat(shared).as("rows in the shared table mid-import").isZero();
-                }
-                assertThat(ownTables(down, "import_key")).as("after the import").isEmpty();
-            } finally {
-                resume.countDown();
-                thread.shutdownNow();
+            if (TestDatabase.isPostgres()) {
+                assertThat(run.seen().own()).as("PostgreSQL deletes from the shared table quickly").isEmpty();
+                assertThat(run.seen().shared()).isPositive();
+            } else {
+                assertThat(run.seen().own()).as("the run's own table mid-import").hasSize(1);
+                assertThat(run.seen().shared()).as("rows in the shared table mid-import").isZero();
             }
+            assertThat(ownTables(down, "import_key")).as("after the import").isEmpty();
         }
     }
 
@@ -173,28 +142,45 @@ final class ScratchRowsTest {
         try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config);
                 Airlock airlock = Airlock.builder().dataSource(pool).storage(db.path("artifacts")).discoverPlugins(false)
                         .plugin(new WidgetPlugin()).scratchConnections(scratchConnections).build()) {
-            CountDownLatch paused = new CountDownLatch(1);
-            CountDownLatch resume = new CountDownLatch(1);
-            ProgressListener pause = (phase, done, total) -> {
-                if (phase.equals("repositories") && paused.getCount() > 0) {
-                    paused.countDown();
-                    TestInstallations.await(resume);
-                }
-            };
             String name = scratchConnections ? "second" : "single";
-            ExecutorService thread = Executors.newSingleThreadExecutor();
+            Paused<Long> run = pausedAfterTheVersion(airlock, ImportRequest.of(toc).mapping("r", name).creatingRepositories(),
+                    () -> count(db, "import_key"));
+            assertThat(run.result().repositories().get(0).version()).contains(1);
+            return run.seen();
+        }
+    }
+
+    /** What a probe saw while an import was paused after making its version, and the import's result. */
+    private record Paused<T>(T seen, ImportResult result) {
+    }
+
+    /**
+     * Runs {@code request} on {@code airlock} in another thread, pausing it once the version is
+     * made (before the commit), calls {@code probe} meanwhile, then lets the import finish.
+     */
+    private static <T> Paused<T> pausedAfterTheVersion(Airlock airlock, ImportRequest request, Callable<T> probe) throws Exception {
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        ProgressListener pause = (phase, done, total) -> {
+            if (phase.equals("repositories") && paused.getCount() > 0) {
+                paused.countDown();
+                TestInstallations.await(resume);
+            }
+        };
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<ImportResult> running = thread.submit(() -> new ImportEngine(airlock).importArchive(request, pause));
+            assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
+            T seen;
             try {
-                Future<ImportResult> running = thread.submit(() -> new ImportEngine(airlock)
-                        .importArchive(ImportRequest.of(toc).mapping("r", name).creatingRepositories(), pause));
-                assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
-                long seen = count(db, "import_key");
-                resume.countDown();
-                assertThat(running.get(60, TimeUnit.SECONDS).repositories().get(0).version()).contains(1);
-                return seen;
+                seen = probe.call();
             } finally {
                 resume.countDown();
-                thread.shutdownNow();
             }
+            return new Paused<>(seen, running.get(60, TimeUnit.SECONDS));
+        } finally {
+            resume.countDown();
+            thread.shutdownNow();
         }
     }
 
