@@ -9,6 +9,7 @@ import io.airlock.core.archive.ArchiveScanner;
 import io.airlock.core.archive.Manifest;
 import io.airlock.core.content.ContentWriter;
 import io.airlock.core.content.ContentWriter.NewUnit;
+import io.airlock.core.db.Jdbc;
 import io.airlock.core.db.ScratchSpace;
 import io.airlock.core.model.Repository;
 import io.airlock.core.model.RepositoryVersion;
@@ -540,7 +541,10 @@ public final class ImportEngine {
             String where = source + ", " + io.airlock.core.archive.ArchiveNames.CONTENT_ARTIFACTS + ", line ";
             timed("resolve links", () -> session.doWork(connection -> {
                 scratch.beforeRead(KEYS);
-                preferIndexes(connection, true);
+                // The scratch table has no statistics while an import fills it, so the planner takes it for tiny
+                // and joins it to itself by nested loops over sequential scans, quadratic in the links; every
+                // join here has an index, which turning sequential scans off makes it use.
+                String seqscan = Jdbc.setLocal(connection, "enable_seqscan", "off");
                 // EXISTS and NOT EXISTS on the (run_id, kind, digest) index: H2 runs a NOT IN subquery again
                 // for every outer row (quadratic: minutes for CS9), and PostgreSQL is told to use indexes. Not a
                 // GROUP BY for duplicates: H2 holds every group in memory (out of memory at 1,000,000 links).
@@ -548,23 +552,26 @@ public final class ImportEngine {
                         + " where s.run_id = ? and s.kind = 'L' and exists (select 1 from " + keys + " t where t.run_id = s.run_id"
                         + " and t.kind = 'L' and t.digest = s.digest and t.path = s.path and t.line < s.line) order by s.line",
                         row -> LinkRules.duplicate(where + row.getLong(1), row.getString(2), row.getString(3))));
-                hashSelfJoins(connection, true);
+                // Told to prefer indexes and given no statistics, the planner probes the (run_id, kind, ...) index once per
+                // outer row of a self-join with only run_id and kind as conditions (minutes for CS9's 19k links); a hash
+                // join reads each side once. Nested loops stay on for the probes of artifact by sha256.
+                String nestloop = Jdbc.setLocal(connection, "enable_nestloop", "off");
                 timedSql("links to carried units", () -> firstMissing(connection, "select s.line, s.digest from " + keys + " s where s.run_id = ? and s.kind = 'L'"
                         + " and not exists (select 1 from " + keys + " r where r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest)"
                         + " order by s.line", row -> LinkRules.notCarried(where + row.getLong(1), row.getString(2))));
-                hashSelfJoins(connection, false);
+                Jdbc.restoreLocal(connection, "enable_nestloop", nestloop);
                 timedSql("links to known artifacts", () -> firstMissing(connection, "select s.line, s.sha256 from " + keys + " s where s.run_id = ? and s.kind = 'L'"
                         + " and s.sha256 is not null and not exists (select 1 from artifact a where a.sha256 = s.sha256)"
                         + " order by s.line", row -> new AirlockException(ErrorCode.ARCHIVE_INVALID, where + row.getLong(1)
                         + ": artifact " + row.getString(2) + " is neither in the export nor in this installation")));
-                hashSelfJoins(connection, true);
+                Jdbc.setLocal(connection, "enable_nestloop", "off");
                 timedSql("links to own digests", () -> firstMissing(connection, "select s.line, s.path, r.label, s.sha256, r.own_digest from " + keys + " s join " + keys + " r"
                         + " on r.run_id = s.run_id and r.kind = 'R' and r.digest = s.digest where s.run_id = ? and s.kind = 'L'"
                         + " and s.sha256 is not null and r.own_algorithm = '" + FileDigest.SHA_256 + "' and r.own_digest <> s.sha256"
                         + " order by s.line", row -> LinkRules.mismatch(where + row.getLong(1), row.getString(2), row.getString(3),
                         FileDigest.SHA_256, row.getString(4), row.getString(5))));
                 checkOtherDigests(connection, where);
-                hashSelfJoins(connection, false);
+                Jdbc.restoreLocal(connection, "enable_nestloop", nestloop);
                 try (PreparedStatement created = connection.prepareStatement("select c.id, s.path, a.id"
                         + " from " + keys + " s join content c on c.key_digest = s.digest left join artifact a on a.sha256 = s.sha256"
                         + " where s.run_id = ? and s.kind = 'L' and exists (select 1 from " + keys + " r where r.run_id = s.run_id"
@@ -582,37 +589,9 @@ public final class ImportEngine {
                     timedSql("write links", () -> writeLinks(created, insert, true));
                     timedSql("fill on-demand links", () -> writeLinks(onDemand, fill, false));
                 }
-                preferIndexes(connection, false);
+                // Not in a finally: a failed statement has aborted the PostgreSQL transaction, whose settings end with it.
+                Jdbc.restoreLocal(connection, "enable_seqscan", seqscan);
             }));
-        }
-
-        /**
-         * On PostgreSQL, turns sequential scans off (or back on) for this transaction. The scratch
-         * table has no statistics while an import fills it (autovacuum has not analyzed it), so the
-         * planner takes it for tiny and joins it to itself by nested loops over sequential scans,
-         * quadratic in the links; every join here has an index, which this makes it use.
-         */
-        private void preferIndexes(java.sql.Connection connection, boolean prefer) throws java.sql.SQLException {
-            plannerSetting(connection, "enable_seqscan", !prefer);
-        }
-
-        /**
-         * On PostgreSQL, turns nested loops off (or back on) for the joins of import_key with itself.
-         * Told to prefer indexes and given no statistics, the planner probes the (run_id, kind, …)
-         * index once per outer row with only run_id and kind as conditions, reading every carried
-         * unit for every link (minutes for CS9's 19k links); a hash join reads each side once.
-         */
-        private void hashSelfJoins(java.sql.Connection connection, boolean hash) throws java.sql.SQLException {
-            plannerSetting(connection, "enable_nestloop", !hash);
-        }
-
-        /** {@code set local SETTING = on|off} on PostgreSQL (until the transaction ends); nothing on H2. */
-        private static void plannerSetting(java.sql.Connection connection, String setting, boolean on) throws java.sql.SQLException {
-            if (isPostgres(connection)) {
-                try (java.sql.Statement statement = connection.createStatement()) {
-                    statement.execute("set local " + setting + " = " + (on ? "on" : "off"));
-                }
-            }
         }
 
         /** Runs {@code select} (content id, path, artifact id) and inserts a link or fills an on-demand one per row, in batches. */
