@@ -565,15 +565,10 @@ public final class ExportEngine {
     private void writeArtifacts(Session session, ArchiveWriter writer, Selection scratch, Counts counts, ProgressListener progress)
             throws IOException {
         Path list = writer.spoolFile("artifacts");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(list), 1 << 16);
-                JsonGenerator json = Json.mapper().createGenerator(out)) {
+        try (ArtifactListSpool.Writer spool = ArtifactListSpool.create(list)) {
             forEachArtifact(session, scratch, counts.artifacts(), (sha256, size) -> {
                 checkInterrupt();
-                json.writeStartObject();
-                json.writeStringField("sha256", sha256);
-                json.writeNumberField("size", size);
-                json.writeEndObject();
-                json.writeRaw('\n');
+                spool.add(sha256, size);
             });
         }
         try (InputStream in = Files.newInputStream(list)) {
@@ -581,7 +576,7 @@ public final class ExportEngine {
         }
         long[] done = {0, 0};
         // The entries follow the list just written, read back: the database sorts the selection once.
-        forEachListed(list, (sha256, size) -> {
+        ArtifactListSpool.forEach(list, (sha256, size) -> {
             try (InputStream in = new DigestInputStream(airlock.artifacts().open(sha256), Sha256.newDigest())) {
                 writer.put(ArchiveNames.artifactEntry(sha256), size, in);
                 String actual = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
@@ -597,33 +592,13 @@ public final class ExportEngine {
         });
     }
 
-    private interface ArtifactVisitor {
-        void visit(String sha256, long size) throws IOException;
-    }
-
-    /** A line of the spooled artifact list. */
-    private record ListedArtifact(String sha256, long size) {
-    }
-
-    /** Visits the artifacts of the spooled list {@code list} in its order, then deletes it. */
-    private static void forEachListed(Path list, ArtifactVisitor visitor) throws IOException {
-        try (com.fasterxml.jackson.databind.MappingIterator<ListedArtifact> lines = Json.mapper().readerFor(ListedArtifact.class)
-                .readValues(list.toFile())) {
-            while (lines.hasNextValue()) {
-                ListedArtifact listed = lines.nextValue();
-                visitor.visit(listed.sha256(), listed.size());
-            }
-        }
-        Files.delete(list);
-    }
-
     /**
      * Visits the {@code selected} artifacts to carry in sha256 order with one streaming query (one
      * sort, not one per page). When they are a quarter or more of the installation's artifacts, the
      * query walks the sha256 index and probes the selection instead: on H2, sorting a million
      * selected rows spilled to disk for minutes, while the index is already in order.
      */
-    private static void forEachArtifact(Session session, Selection scratch, long selected, ArtifactVisitor visitor) throws IOException {
+    private static void forEachArtifact(Session session, Selection scratch, long selected, ArtifactListSpool.Visitor visitor) throws IOException {
         try {
             session.doWork(connection -> {
                 long stored;
