@@ -1,6 +1,6 @@
 package io.airlock.core.archive;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -26,13 +26,16 @@ public final class Json {
      */
     public static final int MAX_LINK_LINE = 64 << 10;
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+    private static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactoryBuilder()
                     .streamReadConstraints(StreamReadConstraints.builder()
                             .maxStringLength(MAX_LINE)
                             .maxNestingDepth(64)
                             .maxNumberLength(200)
                             .maxDocumentLength(MAX_LINE)
                             .build())
+                    // JSON Lines: a generator writing one value per line must not put Jackson's default
+                    // separator (a space) before every value after its first.
+                    .rootValueSeparator((String) null)
                     .build())
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
             .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)

@@ -70,6 +70,8 @@ public final class ExportEngine {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExportEngine.class);
 
     private static final int BATCH = 1000;
+    /** Bytes of units the content spool sorts in memory before it writes a sorted run to disk. */
+    private static final long SORT_BUDGET = 16 << 20;
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final Airlock airlock;
@@ -167,8 +169,13 @@ public final class ExportEngine {
             int formatVersion = delta ? ArchiveNames.DELTA_FORMAT_VERSION : ArchiveNames.FORMAT_VERSION;
             writer.formatVersion(formatVersion);
             writer.putBytes(ArchiveNames.MANIFEST, manifest(targets, counts, memberships, formatVersion));
+            started = System.nanoTime();
             writeArtifacts(session, writer, scratch, counts, progress);
+            LOG.debug("wrote {} artifacts in {} ms", counts.artifacts(), (System.nanoTime() - started) / 1_000_000);
+            started = System.nanoTime();
             writeContent(session, writer, scratch, counts, progress);
+            LOG.debug("wrote {} units in {} ms", counts.content().values().stream().mapToLong(Long::longValue).sum(),
+                    (System.nanoTime() - started) / 1_000_000);
             space.release(SELECTION, "draft_id", scratch.id());
             for (int i = 0; i < memberships.size(); i++) {
                 Membership membership = memberships.get(i);
@@ -639,13 +646,11 @@ public final class ExportEngine {
         List<String> types = new ArrayList<>(counts.content().keySet());
         List<String> order = airlock.plugins().importOrder(); // a type after the types its units refer to
         types.sort(Comparator.comparingInt(order::indexOf));
-        try (OutputStream linkOut = new BufferedOutputStream(Files.newOutputStream(links), 1 << 16);
-                JsonGenerator linkJson = Json.mapper().createGenerator(linkOut)) {
+        try (OutputStream linkOut = new BufferedOutputStream(Files.newOutputStream(links), 1 << 16)) {
             for (String type : types) {
                 Path rows = writer.spoolFile(type);
-                try (OutputStream rowOut = new BufferedOutputStream(Files.newOutputStream(rows), 1 << 16);
-                        JsonGenerator rowJson = Json.mapper().createGenerator(rowOut)) {
-                    writeType(session, scratch, type, rowJson, linkJson, done, total, progress);
+                try (OutputStream rowOut = new BufferedOutputStream(Files.newOutputStream(rows), 1 << 16)) {
+                    writeType(session, writer, scratch, type, rowOut, linkOut, done, total, progress);
                 }
                 writer.putFile(ArchiveNames.contentEntry(type), rows);
             }
@@ -654,19 +659,20 @@ public final class ExportEngine {
     }
 
     @SuppressWarnings("unchecked")
-    private <T extends Content> void writeType(Session session, Selection scratch, String type, JsonGenerator rowJson,
-            JsonGenerator linkJson, long[] done, long total, ProgressListener progress) throws IOException {
+    private <T extends Content> void writeType(Session session, ArchiveWriter writer, Selection scratch, String type,
+            OutputStream rowOut, OutputStream linkOut, long[] done, long total, ProgressListener progress) throws IOException {
         ContentResource<T> resource = (ContentResource<T>) airlock.plugins().resource(type);
         String entity = airlock.sessionFactory().getMetamodel().entity(resource.entityClass()).getName();
-        // One streaming query in key-digest order; each batch of ids is loaded and written while it
-        // stays open (keyset pages would make the database select and sort the remaining units again
-        // per page). In key order, the importer's inserts into the indexes on key digests (and on the
+        // Units are read in id order, the order their rows were stored in, with one streaming query;
+        // each batch of ids is loaded and written to the spool while it stays open (keyset pages would
+        // make the database select and sort the remaining units again per page). The spool puts them in
+        // key-digest order, in which the importer's inserts into the indexes on key digests (and on the
         // ids it gives the units in that order) append instead of landing all over each B-tree.
-        try {
+        try (KeyOrderSpool spool = new KeyOrderSpool(() -> writer.spoolFile(type + "-run"), SORT_BUDGET)) {
             session.doWork(connection -> {
                 try (PreparedStatement query = connection.prepareStatement("select s.content_id from " + scratch.table() + " s"
                         + " join content c on c.id = s.content_id where s.draft_id = ? and s.op = 'E' and c.content_type = ?"
-                        + " order by c.key_digest")) {
+                        + " order by s.content_id")) {
                     query.setObject(1, scratch.id());
                     query.setString(2, type);
                     query.setFetchSize(BATCH);
@@ -675,7 +681,7 @@ public final class ExportEngine {
                         while (result.next()) {
                             ids.add(result.getObject(1, UUID.class));
                             if (ids.size() == BATCH) {
-                                writeBatch(session, resource, entity, ids, rowJson, linkJson);
+                                writeBatch(session, resource, entity, ids, spool);
                                 done[0] += ids.size();
                                 progress.progress("content", done[0], total);
                                 ids.clear();
@@ -683,43 +689,44 @@ public final class ExportEngine {
                         }
                     }
                     if (!ids.isEmpty()) {
-                        writeBatch(session, resource, entity, ids, rowJson, linkJson);
+                        writeBatch(session, resource, entity, ids, spool);
                         done[0] += ids.size();
                         progress.progress("content", done[0], total);
                     }
                 }
             });
+            spool.drainTo(rowOut, linkOut);
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }
     }
 
     private <T extends Content> void writeBatch(Session session, ContentResource<T> resource, String entity, List<UUID> ids,
-            JsonGenerator rowJson, JsonGenerator linkJson) {
+            KeyOrderSpool spool) {
         // By primary key (Jdbc.preferringIndexes): with stale statistics PostgreSQL scanned the tables whole per batch.
-        Map<UUID, T> loaded = new java.util.HashMap<>();
-        for (T unit : io.airlock.core.db.Jdbc.preferringIndexes(session, () -> session.createSelectionQuery(
-                "from " + entity + " where id in :ids", resource.entityClass()).setParameter("ids", ids).getResultList())) {
-            loaded.put(unit.id(), unit);
-        }
-        List<T> units = new ArrayList<>(ids.size());
-        for (UUID id : ids) {
-            units.add(loaded.get(id)); // in the order of ids: by key digest
-        }
+        List<T> units = io.airlock.core.db.Jdbc.preferringIndexes(session, () -> session.createSelectionQuery(
+                "from " + entity + " where id in :ids", resource.entityClass()).setParameter("ids", ids).getResultList());
         resource.prepareForWrite(session, units);
         Map<UUID, List<UnitFile>> files = ContentFiles.of(session, ids);
-        try {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1024);
+        try (JsonGenerator json = Json.mapper().createGenerator(bytes)) {
             for (T unit : units) {
-                resource.writeRow(unit, rowJson);
-                rowJson.writeRaw('\n');
+                resource.writeRow(unit, json);
+                json.writeRaw('\n');
+                json.flush();
+                byte[] row = bytes.toByteArray();
+                bytes.reset();
                 for (UnitFile file : files.getOrDefault(unit.id(), List.of())) {
-                    linkJson.writeStartObject();
-                    linkJson.writeStringField("unit", unit.keyDigest());
-                    linkJson.writeStringField("path", file.relativePath());
-                    linkJson.writeStringField("sha256", file.artifact().map(a -> a.sha256()).orElse(null));
-                    linkJson.writeEndObject();
-                    linkJson.writeRaw('\n');
+                    json.writeStartObject();
+                    json.writeStringField("unit", unit.keyDigest());
+                    json.writeStringField("path", file.relativePath());
+                    json.writeStringField("sha256", file.artifact().map(a -> a.sha256()).orElse(null));
+                    json.writeEndObject();
+                    json.writeRaw('\n');
                 }
+                json.flush();
+                spool.add(HexFormat.of().parseHex(unit.keyDigest()), row, bytes.toByteArray());
+                bytes.reset();
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -113,6 +113,26 @@ final class ExportImportRoundTripTest {
     }
 
     @Test
+    void everyLineOfAnExportsJsonLinesEntriesStartsWithItsObject() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); Airlock upstream = TestInstallations.open(up)) {
+            upstream.repositories().create("r", "test", null);
+            addWidgets(upstream, "k", "d", "x", "a", "q");
+            Path toc = new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("exports")),
+                    ProgressListener.NONE).toc().orElseThrow();
+
+            List<String> lines = new ArrayList<>();
+            for (TamperedArchives.Item item : TamperedArchives.read(toc)) {
+                if (item.name().endsWith(".jsonl")) {
+                    lines.addAll(List.of(new String(item.bytes(), StandardCharsets.UTF_8).split("\n")));
+                }
+            }
+
+            // 5 rows, 5 links, 5 artifacts: Jackson's default separator had put a space before every value but the first
+            assertThat(lines).hasSize(15).allMatch(line -> line.startsWith("{") && line.endsWith("}"));
+        }
+    }
+
+    @Test
     void aChunkedExportImportsFromItsTableOfContents() throws IOException {
         try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
                 Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
