@@ -41,6 +41,8 @@ final class ArtifactWriters implements AutoCloseable {
     /** The earliest failure by submission number, and that number. */
     private AirlockException failure;
     private long failedAt = Long.MAX_VALUE;
+    /** Set by {@link #close}: writes that have not started are dropped. */
+    private volatile boolean closing;
 
     ArtifactWriters(ArtifactBatch batch) {
         this.batch = batch;
@@ -72,7 +74,9 @@ final class ArtifactWriters implements AutoCloseable {
         }
         pool.execute(() -> {
             try {
-                batch.put(new ByteArrayInputStream(bytes), Optional.of(sha256));
+                if (!closing) {
+                    batch.put(new ByteArrayInputStream(bytes), Optional.of(sha256));
+                }
             } catch (AirlockException e) {
                 failed(number, new AirlockException(e.code(), where + ": " + e.getMessage(), e));
             } catch (RuntimeException | Error e) {
@@ -144,11 +148,15 @@ final class ArtifactWriters implements AutoCloseable {
     }
 
     /**
-     * Waits for the writes in flight (uninterrupted: the caller removes what was written after
-     * this, and a write still running would be missed) and stops the threads.
+     * Drops the writes that have not started, waits for those running (uninterrupted: the caller
+     * removes what was written after this, and a write still running would be missed) and stops the
+     * threads. After {@link #awaitAll} nothing is dropped; otherwise (a failure, a cancellation) the
+     * queue can hold 32 MiB of small artifacts, and writing them first kept a cancelled import
+     * running for over a second.
      */
     @Override
     public void close() {
+        closing = true;
         if (pool == null) {
             return;
         }

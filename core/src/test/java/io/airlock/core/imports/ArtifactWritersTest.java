@@ -62,6 +62,28 @@ final class ArtifactWritersTest {
         }
     }
 
+    @Test
+    void closingBeforeTheWritesEndedDropsThoseNotStartedAndLeavesTheOthersWhole() throws Exception {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        int submitted = 20_000; // 20 MiB: all queued at once, far more than two threads write in the moment before close
+        List<String> digests = new ArrayList<>();
+        long stored;
+        try (ArtifactBatch batch = store.batch()) {
+            try (ArtifactWriters writers = new ArtifactWriters(batch)) {
+                for (int i = 0; i < submitted; i++) {
+                    byte[] bytes = ("artifact " + i + " ").repeat(100).getBytes(StandardCharsets.UTF_8);
+                    String sha256 = sha256(bytes);
+                    digests.add(sha256);
+                    writers.submit(sha256, bytes, "entry " + i);
+                }
+            }
+            stored = batch.created();
+        }
+
+        assertThat(stored).isLessThan(submitted);
+        assertThat(digests.stream().filter(store::contains).count()).isEqualTo(stored);
+    }
+
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
