@@ -174,8 +174,7 @@ public final class ExportEngine {
             LOG.debug("wrote {} artifacts in {} ms", counts.artifacts(), (System.nanoTime() - started) / 1_000_000);
             started = System.nanoTime();
             writeContent(session, writer, scratch, counts, progress);
-            LOG.debug("wrote {} units in {} ms", counts.content().values().stream().mapToLong(Long::longValue).sum(),
-                    (System.nanoTime() - started) / 1_000_000);
+            LOG.debug("wrote {} units in {} ms", counts.units(), (System.nanoTime() - started) / 1_000_000);
             space.release(SELECTION, "draft_id", scratch.id());
             for (int i = 0; i < memberships.size(); i++) {
                 Membership membership = memberships.get(i);
@@ -387,6 +386,10 @@ public final class ExportEngine {
     }
 
     record Counts(Map<String, Long> content, long artifacts, long artifactBytes, long links) {
+        /** Units of every type. */
+        long units() {
+            return content.values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 
     private static Counts count(Connection connection, Selection scratch, boolean allowOnDemand) throws SQLException {
@@ -442,8 +445,7 @@ public final class ExportEngine {
     private static long estimateBytes(Counts counts, List<Target> targets, boolean fullMembership) {
         long tar = 2 * 512; // end-of-archive blocks
         tar += counts.artifacts() * 1024 + counts.artifactBytes(); // header + padding (at most one block) + bytes
-        long units = counts.content().values().stream().mapToLong(Long::longValue).sum();
-        tar += units * 400 + counts.links() * 160 + counts.artifacts() * 90; // rows, links, artifact list: typical sizes
+        tar += counts.units() * 400 + counts.links() * 160 + counts.artifacts() * 90; // rows, links, artifact list: typical sizes
         // A delta holds at least the difference in size of the two memberships (what it holds exactly needs the merge).
         tar += targets.stream().mapToLong(t -> t.base().isPresent() && !fullMembership
                 ? 1024 + Math.abs(t.version().contentCount() - t.base().get().contentCount()) * 32
@@ -640,7 +642,7 @@ public final class ExportEngine {
 
     private void writeContent(Session session, ArchiveWriter writer, Selection scratch, Counts counts, ProgressListener progress)
             throws IOException {
-        long total = counts.content().values().stream().mapToLong(Long::longValue).sum();
+        long total = counts.units();
         long[] done = {0};
         Path links = writer.spoolFile("links");
         List<String> types = new ArrayList<>(counts.content().keySet());
