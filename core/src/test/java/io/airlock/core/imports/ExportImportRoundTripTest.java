@@ -113,6 +113,42 @@ final class ExportImportRoundTripTest {
     }
 
     @Test
+    void anExportCarriesOnlyTheSelectedUnitsWhereverOtherUnitsOfTheirTypeFallAmongThem() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            upstream.repositories().create("r", "test", null);
+            // Ids ascend in this order: first two other widgets after each selected one (a batch's id range holds
+            // three times its units), then one after every tenth (a range holds a few more than its units).
+            List<NewUnit> units = new ArrayList<>();
+            List<Boolean> selected = new ArrayList<>();
+            for (int i = 0; i < 2_300; i++) {
+                String name = "w" + i;
+                StoredArtifact artifact = upstream.artifacts().put(
+                        new ByteArrayInputStream(("bytes of " + name).getBytes(StandardCharsets.UTF_8)), Optional.empty());
+                units.add(new NewUnit(new Widget(name, 1), List.of(new UnitFile(name + ".bin", Optional.of(artifact)))));
+                selected.add(true);
+                int others = i < 1_200 ? 2 : i % 10 == 0 ? 1 : 0;
+                for (int j = 0; j < others; j++) {
+                    units.add(new NewUnit(new Widget("other" + i + "-" + j, 1), List.of()));
+                    selected.add(false);
+                }
+            }
+            List<UUID> ids = upstream.inTransaction(s -> upstream.contentWriter().save(s, units)).ids();
+            List<UUID> chosen = java.util.stream.IntStream.range(0, ids.size()).filter(selected::get).mapToObj(ids::get).toList();
+            upstream.repositories().modify("r", OptionalInt.empty(), d -> d.add(chosen));
+
+            ExportResult exported = new ExportEngine(upstream).export(
+                    ExportRequest.full(List.of(VersionRef.latest("r")), up.path("exports")), ProgressListener.NONE);
+            new ImportEngine(downstream).importArchive(ImportRequest.of(exported.toc().orElseThrow()).creatingRepositories(),
+                    ProgressListener.NONE);
+
+            assertThat(exported.units()).isEqualTo(2_300);
+            assertThat(count(downstream, "select count(*) from Content")).isEqualTo(2_300);
+            assertThat(contentOf(downstream, "r")).hasSize(2_300).isEqualTo(contentOf(upstream, "r"));
+        }
+    }
+
+    @Test
     void everyLineOfAnExportsJsonLinesEntriesStartsWithItsObject() throws IOException {
         try (TestDatabase up = TestDatabase.create(); Airlock upstream = TestInstallations.open(up)) {
             upstream.repositories().create("r", "test", null);
