@@ -137,14 +137,24 @@ public final class ExportEngine {
             space.beforeRead(SELECTION);
         });
         checkInterrupt();
-        LOG.debug("selected units and artifacts in {} ms", (System.nanoTime() - started) / 1_000_000);
+        LOG.debug("selected units in {} ms", (System.nanoTime() - started) / 1_000_000);
         started = System.nanoTime();
-        Counts counts = session.doReturningWork(connection -> count(connection, scratch, request.allowOnDemand()));
+        Counts unitCounts = session.doReturningWork(connection -> count(connection, scratch, request.allowOnDemand()));
         LOG.debug("counted in {} ms", (System.nanoTime() - started) / 1_000_000);
         List<ExportResult.ExportedRepository> exported = targets.stream().map(t -> new ExportResult.ExportedRepository(
                 t.repository().name(), t.repository().family(), t.version().number(),
                 t.base().map(RepositoryVersion::number), t.version().contentCount())).toList();
         if (request.dryRun()) {
+            long[] artifacts = {0, 0};
+            try {
+                forEachArtifact(session, scratch, targets, unitCounts.links(), (sha256, size) -> {
+                    artifacts[0]++;
+                    artifacts[1] += size;
+                });
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // the visitor does no I/O
+            }
+            Counts counts = unitCounts.withArtifacts(artifacts[0], artifacts[1]);
             long bytes = estimateBytes(counts, targets, request.fullMembership());
             int files = request.chunkSize().isPresent() ? (int) Math.max(1, (bytes + request.chunkSize().getAsLong() - 1)
                     / request.chunkSize().getAsLong()) : 1;
@@ -152,7 +162,12 @@ public final class ExportEngine {
                     counts.artifactBytes(), counts.links(), files, bytes);
         }
         Toc toc;
+        Counts counts;
         try (ArchiveWriter writer = new ArchiveWriter(request.directory(), name, request.chunkSize(), airlock.workArea())) {
+            started = System.nanoTime();
+            Path artifactList = writer.spoolFile("artifacts");
+            counts = spoolArtifacts(session, scratch, targets, unitCounts, artifactList);
+            LOG.debug("listed {} artifacts in {} ms", counts.artifacts(), (System.nanoTime() - started) / 1_000_000);
             List<Membership> memberships = new ArrayList<>();
             long spooling = System.nanoTime();
             for (Target target : targets) {
@@ -170,7 +185,7 @@ public final class ExportEngine {
             writer.formatVersion(formatVersion);
             writer.putBytes(ArchiveNames.MANIFEST, manifest(targets, counts, memberships, formatVersion));
             started = System.nanoTime();
-            writeArtifacts(session, writer, scratch, counts, progress);
+            writeArtifacts(writer, artifactList, counts, progress);
             LOG.debug("wrote {} artifacts in {} ms", counts.artifacts(), (System.nanoTime() - started) / 1_000_000);
             started = System.nanoTime();
             writeContent(session, writer, scratch, counts, progress);
@@ -326,7 +341,11 @@ public final class ExportEngine {
         }
     }
 
-    /** Units to carry ('E') and artifacts to carry ('X', artifact ids) into the scratch table; returns the rows written. */
+    /**
+     * Units to carry ('E') into the scratch table; returns the rows written. The artifacts to carry
+     * are not staged: {@link #forEachArtifact} selects them from these units' links (inserting a
+     * hundred thousand artifact ids, in random order, cost a second on H2).
+     */
     private static long stage(Connection connection, Selection scratch, List<Target> targets) throws SQLException {
         long rows = 0;
         boolean first = true;
@@ -355,42 +374,6 @@ public final class ExportEngine {
             }
             first = false;
         }
-        try (PreparedStatement artifacts = connection.prepareStatement(
-                "insert into " + scratch.table() + " (draft_id, op, content_id) select distinct ?, 'X', ca.artifact_id"
-                        + " from " + scratch.table() + " s join content_artifact ca on ca.content_id = s.content_id"
-                        + " where s.draft_id = ? and s.op = 'E' and ca.artifact_id is not null")) {
-            artifacts.setObject(1, scratch.id());
-            artifacts.setObject(2, scratch.id());
-            rows += artifacts.executeUpdate();
-        }
-        for (Target target : targets) {
-            if (target.base().isEmpty()) {
-                continue;
-            }
-            // The importer has every artifact of the base already: do not carry it again. Probed per
-            // artifact to carry, by the artifact and content indexes: as an IN over the whole base
-            // membership, PostgreSQL (planning with the statistics from before a large commit)
-            // hashed that membership again for each new artifact, 12.2 s for 1,000 of them; told only to prefer
-            // indexes, it still hashed a bitmap scan of the base per artifact (11.9 s), and without hash joins it
-            // filtered a materialized base per artifact (7.5 s): with neither, it probes the base by content id.
-            io.airlock.core.db.Jdbc.preferringIndexes(connection, () -> {
-                String hashjoin = io.airlock.core.db.Jdbc.setLocal(connection, "enable_hashjoin", "off");
-                String mergejoin = io.airlock.core.db.Jdbc.setLocal(connection, "enable_mergejoin", "off");
-                String material = io.airlock.core.db.Jdbc.setLocal(connection, "enable_material", "off");
-                try (PreparedStatement known = connection.prepareStatement(
-                        "delete from " + scratch.table() + " x where x.draft_id = ? and x.op = 'X' and exists (select 1"
-                                + " from content_artifact cb join repository_content b on b.content_id = cb.content_id"
-                                + " where cb.artifact_id = x.content_id and " + VersionMembership.sql("b") + ")")) {
-                    known.setObject(1, scratch.id());
-                    VersionMembership.bind(known, 2, target.base().get());
-                    int deleted = known.executeUpdate();
-                    io.airlock.core.db.Jdbc.restoreLocal(connection, "enable_material", material);
-                    io.airlock.core.db.Jdbc.restoreLocal(connection, "enable_mergejoin", mergejoin);
-                    io.airlock.core.db.Jdbc.restoreLocal(connection, "enable_hashjoin", hashjoin);
-                    return deleted;
-                }
-            });
-        }
         return rows;
     }
 
@@ -398,6 +381,10 @@ public final class ExportEngine {
         /** Units of every type. */
         long units() {
             return content.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        Counts withArtifacts(long count, long bytes) {
+            return new Counts(content, count, bytes, links);
         }
     }
 
@@ -428,17 +415,6 @@ public final class ExportEngine {
                 }
             }
         }
-        long artifacts;
-        long bytes;
-        try (PreparedStatement sizes = connection.prepareStatement("select count(*), coalesce(sum(a.size), 0)"
-                + " from " + scratch.table() + " s join artifact a on a.id = s.content_id where s.draft_id = ? and s.op = 'X'")) {
-            sizes.setObject(1, scratch.id());
-            try (ResultSet rows = sizes.executeQuery()) {
-                rows.next();
-                artifacts = rows.getLong(1);
-                bytes = rows.getLong(2);
-            }
-        }
         long links;
         try (PreparedStatement linkCount = connection.prepareStatement("select count(*) from " + scratch.table() + " s"
                 + " join content_artifact ca on ca.content_id = s.content_id where s.draft_id = ? and s.op = 'E'")) {
@@ -448,7 +424,7 @@ public final class ExportEngine {
                 links = rows.getLong(1);
             }
         }
-        return new Counts(content, artifacts, bytes, links);
+        return new Counts(content, 0, 0, links); // the artifacts are counted while listed
     }
 
     private static long estimateBytes(Counts counts, List<Target> targets, boolean fullMembership) {
@@ -580,15 +556,23 @@ public final class ExportEngine {
         }
     }
 
-    private void writeArtifacts(Session session, ArchiveWriter writer, Selection scratch, Counts counts, ProgressListener progress)
+    /** Writes the artifacts to carry, in sha256 order, to {@code list}; returns {@code counts} with their number and bytes. */
+    private static Counts spoolArtifacts(Session session, Selection scratch, List<Target> targets, Counts counts, Path list)
             throws IOException {
-        Path list = writer.spoolFile("artifacts");
+        long[] artifacts = {0, 0};
         try (ArtifactListSpool.Writer spool = ArtifactListSpool.create(list)) {
-            forEachArtifact(session, scratch, counts.artifacts(), (sha256, size) -> {
-                checkInterrupt();
+            forEachArtifact(session, scratch, targets, counts.links(), (sha256, size) -> {
                 spool.add(sha256, size);
+                if (++artifacts[0] % BATCH == 0) {
+                    checkInterrupt();
+                }
+                artifacts[1] += size;
             });
         }
+        return counts.withArtifacts(artifacts[0], artifacts[1]);
+    }
+
+    private void writeArtifacts(ArchiveWriter writer, Path list, Counts counts, ProgressListener progress) throws IOException {
         try (InputStream in = Files.newInputStream(list)) {
             writer.put(ArchiveNames.ARTIFACT_LIST, Files.size(list), in);
         }
@@ -611,12 +595,14 @@ public final class ExportEngine {
     }
 
     /**
-     * Visits the {@code selected} artifacts to carry in sha256 order with one streaming query (one
-     * sort, not one per page). When they are a quarter or more of the installation's artifacts, the
-     * query walks the sha256 index and probes the selection instead: on H2, sorting a million
-     * selected rows spilled to disk for minutes, while the index is already in order.
+     * Visits the artifacts to carry in sha256 order, each once, with one streaming query (one sort,
+     * not one per page): those the selected units link to, less those a target's base already links
+     * to (the importer has them). When the links are a quarter or more of the installation's
+     * artifacts, the query walks the sha256 index and probes the selection instead: on H2, sorting
+     * a million selected rows spilled to disk for minutes, while the index is already in order.
      */
-    private static void forEachArtifact(Session session, Selection scratch, long selected, ArtifactListSpool.Visitor visitor) throws IOException {
+    private static void forEachArtifact(Session session, Selection scratch, List<Target> targets, long links,
+            ArtifactListSpool.Visitor visitor) throws IOException {
         try {
             session.doWork(connection -> {
                 long stored;
@@ -625,13 +611,36 @@ public final class ExportEngine {
                     rows.next();
                     stored = rows.getLong(1);
                 }
-                String sql = selected * 4 >= stored
-                        ? "select a.sha256, a.size from artifact a where exists (select 1 from " + scratch.table() + " s"
-                                + " where s.draft_id = ? and s.op = 'X' and s.content_id = a.id) order by a.sha256"
-                        : "select a.sha256, a.size from " + scratch.table() + " s"
-                                + " join artifact a on a.id = s.content_id where s.draft_id = ? and s.op = 'X' order by a.sha256";
-                try (PreparedStatement query = connection.prepareStatement(sql)) {
-                    query.setObject(1, scratch.id());
+                List<RepositoryVersion> bases = targets.stream().flatMap(t -> t.base().stream()).toList();
+                StringBuilder sql = new StringBuilder(links * 4 >= stored
+                        ? "select a.sha256, a.size from artifact a where exists (select 1 from content_artifact ca join "
+                                + scratch.table() + " s on s.content_id = ca.content_id where ca.artifact_id = a.id"
+                                + " and s.draft_id = ? and s.op = 'E')"
+                        : "select distinct a.sha256, a.size from " + scratch.table() + " s join content_artifact ca"
+                                + " on ca.content_id = s.content_id join artifact a on a.id = ca.artifact_id"
+                                + " where s.draft_id = ? and s.op = 'E'");
+                for (int i = 0; i < bases.size(); i++) {
+                    sql.append(" and not exists (select 1 from content_artifact cb join repository_content b on b.content_id = cb.content_id"
+                            + " where cb.artifact_id = a.id and ").append(VersionMembership.sql("b")).append(")");
+                }
+                sql.append(" order by a.sha256");
+                // The base is probed per artifact by the artifact and content indexes. As an IN over the whole base
+                // membership, PostgreSQL (planning with the statistics from before a large commit) hashed that
+                // membership again for each new artifact (12.2 s for 1,000 of them); told only to prefer indexes,
+                // it hashed a bitmap scan of the base per artifact (11.9 s), and without hash joins it filtered a
+                // materialized base per artifact (7.5 s): with none of these, it probes the base by content id.
+                List<String> settings = bases.isEmpty() ? List.of()
+                        : List.of("enable_seqscan", "enable_hashjoin", "enable_mergejoin", "enable_material");
+                List<String> before = new ArrayList<>();
+                for (String setting : settings) {
+                    before.add(io.airlock.core.db.Jdbc.setLocal(connection, setting, "off"));
+                }
+                try (PreparedStatement query = connection.prepareStatement(sql.toString())) {
+                    int i = 1;
+                    query.setObject(i++, scratch.id());
+                    for (RepositoryVersion base : bases) {
+                        i = VersionMembership.bind(query, i, base);
+                    }
                     query.setFetchSize(BATCH);
                     try (ResultSet result = query.executeQuery()) {
                         while (result.next()) {
@@ -642,6 +651,10 @@ public final class ExportEngine {
                             }
                         }
                     }
+                }
+                // Not in a finally: a failed statement has aborted the PostgreSQL transaction, whose settings end with it.
+                for (int j = settings.size() - 1; j >= 0; j--) {
+                    io.airlock.core.db.Jdbc.restoreLocal(connection, settings.get(j), before.get(j));
                 }
             });
         } catch (java.io.UncheckedIOException e) {

@@ -149,6 +149,46 @@ final class ExportImportRoundTripTest {
     }
 
     @Test
+    void anArtifactThatSeveralUnitsShareIsCarriedOnceWhetherTheExportHoldsMostOfTheStoreOrLittle() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); Airlock upstream = TestInstallations.open(up)) {
+            upstream.repositories().create("r", "test", null);
+            upstream.repositories().create("big", "test", null);
+            StoredArtifact common = upstream.artifacts().put(
+                    new ByteArrayInputStream("the same bytes".getBytes(StandardCharsets.UTF_8)), Optional.empty());
+            List<UUID> shared = upstream.inTransaction(s -> upstream.contentWriter().save(s, List.of(
+                    new NewUnit(new Widget("one", 1), List.of(new UnitFile("one.bin", Optional.of(common)))),
+                    new NewUnit(new Widget("two", 1), List.of(new UnitFile("two.bin", Optional.of(common)))),
+                    new NewUnit(new Widget("three", 1), List.of(new UnitFile("three.bin", Optional.of(common))))))).ids();
+            upstream.repositories().modify("r", OptionalInt.empty(), d -> d.add(shared));
+            ExportResult most = new ExportEngine(upstream).export(
+                    ExportRequest.full(List.of(VersionRef.latest("r")), up.path("most")), ProgressListener.NONE);
+            // Twenty other artifacts in the store: the three links are now few against it.
+            List<String> others = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                others.add("other" + i);
+            }
+            List<NewUnit> big = new ArrayList<>();
+            for (String name : others) {
+                StoredArtifact artifact = upstream.artifacts().put(
+                        new ByteArrayInputStream(name.getBytes(StandardCharsets.UTF_8)), Optional.empty());
+                big.add(new NewUnit(new Widget(name, 1), List.of(new UnitFile(name + ".bin", Optional.of(artifact)))));
+            }
+            List<UUID> bigIds = upstream.inTransaction(s -> upstream.contentWriter().save(s, big)).ids();
+            upstream.repositories().modify("big", OptionalInt.empty(), d -> d.add(bigIds));
+            ExportResult little = new ExportEngine(upstream).export(
+                    ExportRequest.full(List.of(VersionRef.latest("r")), up.path("little")), ProgressListener.NONE);
+
+            for (ExportResult exported : List.of(most, little)) {
+                List<String> entries = TamperedArchives.read(exported.toc().orElseThrow()).stream().map(TamperedArchives.Item::name)
+                        .filter(name -> name.startsWith("artifacts/")).toList();
+                assertThat(exported.artifacts()).isEqualTo(1);
+                assertThat(exported.artifactBytes()).isEqualTo(14);
+                assertThat(entries).containsExactly(io.airlock.core.archive.ArchiveNames.artifactEntry(common.sha256()));
+            }
+        }
+    }
+
+    @Test
     void everyLineOfAnExportsJsonLinesEntriesStartsWithItsObject() throws IOException {
         try (TestDatabase up = TestDatabase.create(); Airlock upstream = TestInstallations.open(up)) {
             upstream.repositories().create("r", "test", null);
