@@ -291,6 +291,40 @@ final class ExportImportRoundTripTest {
     }
 
     @Test
+    void anIncrementalExportLeavesOutEveryArtifactTheBaseHasAmongMoreThanOneBatchOfNewOnes() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            upstream.repositories().create("r", "test", null);
+            List<String> base = java.util.stream.IntStream.range(0, 600).mapToObj(i -> "base" + i).toList();
+            addWidgets(upstream, base.toArray(String[]::new));
+            ExportEngine exporter = new ExportEngine(upstream);
+            ImportEngine importer = new ImportEngine(downstream);
+            ExportResult full = exporter.export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("exports"))
+                    .withName("full").withExporter("nightly"), ProgressListener.NONE);
+            importer.importArchive(ImportRequest.of(full.toc().orElseThrow()).creatingRepositories(), ProgressListener.NONE);
+            // 1,200 new units (their artifacts more than one batch): every other one has the bytes of a base unit's
+            // file, the rest bytes of their own.
+            List<NewUnit> units = new ArrayList<>();
+            for (int i = 0; i < 1_200; i++) {
+                String bytes = i % 2 == 0 ? "bytes of base" + (i / 2) : "bytes of new" + i;
+                StoredArtifact artifact = upstream.artifacts().put(new ByteArrayInputStream(bytes.getBytes(StandardCharsets.UTF_8)),
+                        Optional.empty());
+                units.add(new NewUnit(new Widget("new" + i, 1), List.of(new UnitFile("new" + i + ".bin", Optional.of(artifact)))));
+            }
+            List<UUID> ids = upstream.inTransaction(s -> upstream.contentWriter().save(s, units)).ids();
+            upstream.repositories().modify("r", OptionalInt.empty(), d -> d.add(ids));
+
+            ExportResult incremental = exporter.export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("exports"))
+                    .withName("incremental").withExporter("nightly").incremental(), ProgressListener.NONE);
+            importer.importArchive(ImportRequest.of(incremental.toc().orElseThrow()), ProgressListener.NONE);
+
+            assertThat(incremental.units()).isEqualTo(1_200);
+            assertThat(incremental.artifacts()).isEqualTo(600);
+            assertThat(contentOf(downstream, "r")).isEqualTo(contentOf(upstream, "r")).hasSize(1_800);
+        }
+    }
+
+    @Test
     void importingTheSameExportTwiceChangesNothingTheSecondTime() throws IOException {
         try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
                 Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
