@@ -9,13 +9,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 
-/** Reads a JSON Lines entry one bounded line at a time; each line must be one JSON object. */
+/**
+ * Reads a JSON Lines entry one bounded line at a time; each line must be one JSON object. It reads
+ * ahead of the line it returns, so nothing else may read its stream.
+ */
 final class JsonLines {
 
     private final InputStream in;
     private final String where;
     private final int maxLine;
     private byte[] buffer = new byte[8192];
+    /** Bytes read ahead from {@code in}, which belongs to this reader: one call per chunk, not per byte. */
+    private final byte[] chunk = new byte[1 << 16];
+    private int position;
+    private int limit;
     private long line;
 
     JsonLines(InputStream in, String where) {
@@ -43,25 +50,37 @@ final class JsonLines {
     ObjectNode next() throws IOException {
         int length = 0;
         while (true) {
-            int b = in.read();
-            if (b < 0) {
-                if (length > 0) {
-                    line++;
-                    throw invalid(at() + " does not end with a newline");
+            if (position == limit) {
+                int read = in.read(chunk, 0, chunk.length);
+                if (read < 0) {
+                    if (length > 0) {
+                        line++;
+                        throw invalid(at() + " does not end with a newline");
+                    }
+                    return null;
                 }
-                return null;
+                position = 0;
+                limit = read;
             }
-            if (b == '\n') {
-                break;
+            int end = position;
+            while (end < limit && chunk[end] != '\n') {
+                end++;
             }
-            if (length == maxLine) {
+            int taken = end - position;
+            if (taken > maxLine - length) {
                 line++;
                 throw invalid(at() + " is longer than " + maxLine + " bytes");
             }
-            if (length == buffer.length) {
-                buffer = Arrays.copyOf(buffer, Math.min(maxLine, length * 2));
+            if (length + taken > buffer.length) {
+                buffer = Arrays.copyOf(buffer, (int) Math.min(maxLine, Math.max(length + taken, 2L * buffer.length)));
             }
-            buffer[length++] = (byte) b;
+            System.arraycopy(chunk, position, buffer, length, taken);
+            length += taken;
+            position = end;
+            if (end < limit) {
+                position++; // the newline
+                break;
+            }
         }
         line++;
         JsonNode node;
