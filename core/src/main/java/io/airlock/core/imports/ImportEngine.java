@@ -61,6 +61,9 @@ public final class ImportEngine {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ImportEngine.class);
 
     private static final int BATCH = ContentWriter.BATCH_SIZE;
+    /** Characters of paths a version's path check sorts in memory before it writes a sorted run to disk. */
+    private static final long PATH_SORT_BUDGET = 4_000_000;
+
     /** The scratch table of an import's keys (see {@link ScratchSpace}). */
     private static final String KEYS = "import_key";
 
@@ -180,6 +183,8 @@ public final class ImportEngine {
         /** While true, a row referring to a unit not stored yet is deferred instead of refused. */
         private boolean deferring = true;
         private final ScratchSpace scratch;
+        /** The import's folder in the work area, for spooled data. */
+        private final Path workDirectory;
         private final UUID runId;
         /** The table of this run's keys: {@code import_key} or one of the run's own (see {@link ScratchSpace#table}). */
         private final String keys;
@@ -201,6 +206,7 @@ public final class ImportEngine {
 
         Run(Session session, ImportRequest request, String source, ProgressListener progress, Path scratch) {
             this.deferred = new DeferredRows(scratch.resolve("deferred-rows.jsonl"));
+            this.workDirectory = scratch;
             this.session = session;
             this.scratch = airlock.scratch(session);
             this.runId = this.scratch.newId();
@@ -840,38 +846,42 @@ public final class ImportEngine {
 
         /**
          * Refuses a version that would hold a file at {@code p} and another at {@code p/q}: no tree
-         * can hold both, so it could never be published. Streams the version's paths in binary
+         * can hold both, so it could never be published. Reads the version's paths in lexicographic
          * order, where every path that has {@code p/} as prefix follows {@code p} with only paths
          * that have {@code p} as prefix in between; a stack of such prefixes of the current path is
          * all it keeps.
          */
         private void checkPaths(java.sql.Connection connection, int repository, String destination) throws java.sql.SQLException {
-            boolean postgres = isPostgres(connection);
-            try (PreparedStatement query = connection.prepareStatement("select x.relative_path from " + keys + " s"
+            // Sorted here, not by the database: H2 sorts more than about 9,600 rows (at -Xmx256m) on disk, 24 s for a million.
+            try (SortedStrings paths = new SortedStrings(workDirectory, PATH_SORT_BUDGET);
+                    PreparedStatement query = connection.prepareStatement("select x.relative_path from " + keys + " s"
                     + " join content c on c.key_digest = s.digest join content_artifact x on x.content_id = c.id"
-                    + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ? order by x.relative_path"
-                    + (postgres ? " collate \"C\"" : ""))) {
+                    + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ?")) {
                 query.setObject(1, runId);
                 query.setInt(2, repository);
                 query.setFetchSize(BATCH);
-                java.util.ArrayDeque<String> prefixes = new java.util.ArrayDeque<>();
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        String path = rows.getString(1);
-                        while (!prefixes.isEmpty() && !path.startsWith(prefixes.peek())) {
-                            prefixes.pop();
-                        }
-                        for (String prefix : prefixes) {
-                            if (path.length() > prefix.length() && path.charAt(prefix.length()) == '/') {
-                                throw new AirlockException(ErrorCode.ARCHIVE_INVALID, membershipWhere + ": " + destination
-                                        + " would hold both '" + io.airlock.core.store.RelativePaths.printable(prefix) + "' and '"
-                                        + io.airlock.core.store.RelativePaths.printable(path)
-                                        + "', a file and a directory at one path, which can never be published");
-                            }
-                        }
-                        prefixes.push(path);
+                        paths.add(rows.getString(1));
                     }
                 }
+                java.util.ArrayDeque<String> prefixes = new java.util.ArrayDeque<>();
+                paths.forEach(path -> {
+                    while (!prefixes.isEmpty() && !path.startsWith(prefixes.peek())) {
+                        prefixes.pop();
+                    }
+                    for (String prefix : prefixes) {
+                        if (path.length() > prefix.length() && path.charAt(prefix.length()) == '/') {
+                            throw new AirlockException(ErrorCode.ARCHIVE_INVALID, membershipWhere + ": " + destination
+                                    + " would hold both '" + io.airlock.core.store.RelativePaths.printable(prefix) + "' and '"
+                                    + io.airlock.core.store.RelativePaths.printable(path)
+                                    + "', a file and a directory at one path, which can never be published");
+                        }
+                    }
+                    prefixes.push(path);
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
 
@@ -914,10 +924,6 @@ public final class ImportEngine {
                 // Leftover files are orphans that cleanup removes; the original failure matters more.
             }
         }
-    }
-
-    private static boolean isPostgres(java.sql.Connection connection) throws java.sql.SQLException {
-        return connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
     }
 
     /** The first line of {@code text}, cut after 400 characters. */
