@@ -691,6 +691,41 @@ final class BadArchiveTest {
     }
 
     @Test
+    void aLinkOfANewUnitToAnArtifactNeitherExportedNorInstalledIsRefusedWithItsLine() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            String nowhere = "ab".repeat(32);
+            Path toc = tamper(goodExport(upstream, up, OptionalLong.empty()), up,
+                    items -> addLink(items, widgetDigest("b"), "extra.bin", nowhere));
+            existingState(downstream);
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", content_artifacts.jsonl, line 4: artifact " + nowhere
+                    + " is neither in the export nor in this installation");
+        }
+    }
+
+    @Test
+    void aLinkOfAReusedUnitToAnArtifactNeitherExportedNorInstalledIsRefusedWithItsLine() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            String nowhere = "cd".repeat(32);
+            Path toc = tamper(goodExport(upstream, up, OptionalLong.empty()), up,
+                    items -> addLink(items, widgetDigest("a"), "extra.bin", nowhere));
+            existingState(downstream);
+            addWidgets(downstream, "a"); // the import reuses a, and does not write its links
+
+            AirlockException refused = refused(downstream, down, toc);
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + toc + ", content_artifacts.jsonl, line 4: artifact " + nowhere
+                    + " is neither in the export nor in this installation");
+        }
+    }
+
+    @Test
     void verifyRefusesALinkToAUnitTheExportDoesNotCarry() throws IOException {
         try (TestDatabase up = TestDatabase.create(); Airlock upstream = TestInstallations.open(up)) {
             Path toc = tamper(goodExport(upstream, up, OptionalLong.empty()), up,
