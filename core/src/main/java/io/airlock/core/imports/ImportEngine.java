@@ -17,6 +17,7 @@ import io.airlock.core.repository.VersionDraft;
 import io.airlock.core.store.ArtifactBatch;
 import io.airlock.core.store.StagingDirectory;
 import io.airlock.core.store.Sha256;
+import io.airlock.core.store.SortedSpool;
 import io.airlock.core.store.StoredArtifact;
 import io.airlock.core.trust.TrustedKeys;
 import io.airlock.spi.AirlockException;
@@ -38,6 +39,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -61,8 +63,27 @@ public final class ImportEngine {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ImportEngine.class);
 
     private static final int BATCH = ContentWriter.BATCH_SIZE;
-    /** Characters of paths a version's path check sorts in memory before it writes a sorted run to disk. */
-    private static final long PATH_SORT_BUDGET = 4_000_000;
+    /** Bytes of paths a version's path check sorts in memory before it writes a sorted run to disk. */
+    private static final long PATH_SORT_BUDGET = 8 << 20;
+    /** A path in a sorted run: its UTF-8 bytes after their length. */
+    private static final SortedSpool.Codec<String> PATHS = new SortedSpool.Codec<>() {
+        @Override
+        public void write(java.io.DataOutputStream out, String path) throws IOException {
+            byte[] bytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
+
+        @Override
+        public String read(java.io.DataInputStream in) throws IOException {
+            return new String(in.readNBytes(in.readInt()), java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public long size(String path) {
+            return 2L * path.length() + 40; // the characters at most, and the string's and the list's share
+        }
+    };
 
     /** The scratch table of an import's keys (see {@link ScratchSpace}). */
     private static final String KEYS = "import_key";
@@ -904,7 +925,8 @@ public final class ImportEngine {
          */
         private void checkPaths(java.sql.Connection connection, int repository, String destination) throws java.sql.SQLException {
             // Sorted here, not by the database: H2 sorts more than about 9,600 rows (at -Xmx256m) on disk, 24 s for a million.
-            try (SortedStrings paths = new SortedStrings(workDirectory, PATH_SORT_BUDGET);
+            try (SortedSpool<String> paths = new SortedSpool<>(Comparator.naturalOrder(), PATHS,
+                    () -> Files.createTempFile(workDirectory, "paths-", ".run"), PATH_SORT_BUDGET);
                     PreparedStatement query = connection.prepareStatement("select x.relative_path from " + keys + " s"
                     + " join content c on c.key_digest = s.digest join content_artifact x on x.content_id = c.id"
                     + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ?")) {
@@ -917,7 +939,7 @@ public final class ImportEngine {
                     }
                 }
                 java.util.ArrayDeque<String> prefixes = new java.util.ArrayDeque<>();
-                paths.forEach(path -> {
+                paths.drain(path -> {
                     while (!prefixes.isEmpty() && !path.startsWith(prefixes.peek())) {
                         prefixes.pop();
                     }
