@@ -646,9 +646,10 @@ public final class ExportEngine {
         private final Connection connection;
         private final List<RepositoryVersion> bases;
         private final ArtifactListSpool.Visitor visitor;
-        private final List<UUID> ids = new ArrayList<>();
-        private final List<String> digests = new ArrayList<>();
-        private final List<Long> sizes = new ArrayList<>();
+        private final List<Candidate> pending = new ArrayList<>();
+
+        private record Candidate(UUID id, String sha256, long size) {
+        }
 
         BaseFilter(Connection connection, List<RepositoryVersion> bases, ArtifactListSpool.Visitor visitor) {
             this.connection = connection;
@@ -661,27 +662,25 @@ public final class ExportEngine {
                 visit(sha256, size);
                 return;
             }
-            ids.add(id);
-            digests.add(sha256);
-            sizes.add(size);
-            if (ids.size() == BATCH) {
+            pending.add(new Candidate(id, sha256, size));
+            if (pending.size() == BATCH) {
                 flush();
             }
         }
 
         void flush() throws SQLException {
-            if (ids.isEmpty()) {
+            if (pending.isEmpty()) {
                 return;
             }
             java.util.Set<UUID> known = new java.util.HashSet<>();
+            String marks = String.join(",", java.util.Collections.nCopies(pending.size(), "?"));
             for (RepositoryVersion base : bases) {
-                String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
                 try (PreparedStatement query = connection.prepareStatement("select distinct cb.artifact_id from content_artifact cb"
                         + " join repository_content b on b.content_id = cb.content_id where cb.artifact_id in (" + marks + ") and "
                         + VersionMembership.sql("b"))) {
                     int i = 1;
-                    for (UUID id : ids) {
-                        query.setObject(i++, id);
+                    for (Candidate candidate : pending) {
+                        query.setObject(i++, candidate.id());
                     }
                     VersionMembership.bind(query, i, base);
                     try (ResultSet rows = query.executeQuery()) {
@@ -691,14 +690,12 @@ public final class ExportEngine {
                     }
                 }
             }
-            for (int i = 0; i < ids.size(); i++) {
-                if (!known.contains(ids.get(i))) {
-                    visit(digests.get(i), sizes.get(i));
+            for (Candidate candidate : pending) {
+                if (!known.contains(candidate.id())) {
+                    visit(candidate.sha256(), candidate.size());
                 }
             }
-            ids.clear();
-            digests.clear();
-            sizes.clear();
+            pending.clear();
         }
 
         private void visit(String sha256, long size) {
@@ -735,6 +732,9 @@ public final class ExportEngine {
             OutputStream rowOut, OutputStream linkOut, long[] done, long total, ProgressListener progress) throws IOException {
         ContentResource<T> resource = (ContentResource<T>) airlock.plugins().resource(type);
         String entity = airlock.sessionFactory().getMetamodel().entity(resource.entityClass()).getName();
+        // PostgreSQL looks a list of ids up by index and hashes it; H2 checks it value by value (see load).
+        boolean filesByRange = session.doReturningWork(connection -> io.airlock.core.db.Jdbc.kindOf(connection)
+                == io.airlock.spi.DatabaseKind.H2);
         // Units are read in id order, the order their rows were stored in, with one streaming query;
         // each batch of ids is loaded and written to the spool while it stays open (keyset pages would
         // make the database select and sort the remaining units again per page). The spool puts them in
@@ -753,7 +753,7 @@ public final class ExportEngine {
                         while (result.next()) {
                             ids.add(result.getObject(1, UUID.class));
                             if (ids.size() == BATCH) {
-                                writeBatch(session, resource, entity, scratch, type, ids, spool);
+                                writeBatch(session, resource, entity, filesByRange, scratch, type, ids, spool);
                                 done[0] += ids.size();
                                 progress.progress("content", done[0], total);
                                 ids.clear();
@@ -761,7 +761,7 @@ public final class ExportEngine {
                         }
                     }
                     if (!ids.isEmpty()) {
-                        writeBatch(session, resource, entity, scratch, type, ids, spool);
+                        writeBatch(session, resource, entity, filesByRange, scratch, type, ids, spool);
                         done[0] += ids.size();
                         progress.progress("content", done[0], total);
                     }
@@ -773,16 +773,13 @@ public final class ExportEngine {
         }
     }
 
-    private <T extends Content> void writeBatch(Session session, ContentResource<T> resource, String entity, Selection scratch,
-            String type, List<UUID> ids, KeyOrderSpool spool) {
+    private <T extends Content> void writeBatch(Session session, ContentResource<T> resource, String entity, boolean filesByRange,
+            Selection scratch, String type, List<UUID> ids, KeyOrderSpool spool) {
         List<T> units = load(session, resource, entity, ids);
         resource.prepareForWrite(session, units);
-        // PostgreSQL looks a list up by index and hashes it; H2 checks it value by value (see load).
-        Map<UUID, List<UnitFile>> files = session.doReturningWork(connection -> io.airlock.core.db.Jdbc.kindOf(connection)
-                == io.airlock.spi.DatabaseKind.H2 ? files(connection, scratch, type, ids) : null);
-        if (files == null) {
-            files = ContentFiles.of(session, ids);
-        }
+        Map<UUID, List<UnitFile>> files = filesByRange
+                ? session.doReturningWork(connection -> files(connection, scratch, type, ids))
+                : ContentFiles.of(session, ids);
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1024);
         try (JsonGenerator json = Json.mapper().createGenerator(bytes)) {
             for (T unit : units) {
