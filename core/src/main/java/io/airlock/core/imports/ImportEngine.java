@@ -650,52 +650,52 @@ public final class ImportEngine {
          * in batches; returns the first link (by line) whose artifact is missing, which it does not write.
          */
         private MissingArtifact writeLinks(PreparedStatement select, PreparedStatement insert) throws java.sql.SQLException {
-            select.setObject(1, runId);
-            select.setFetchSize(BATCH);
-            MissingArtifact missing = null;
-            int pending = 0;
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    UUID artifact = rows.getObject(3, UUID.class);
-                    String sha256 = rows.getString(5);
-                    if (artifact == null && sha256 != null) {
-                        long line = rows.getLong(4);
-                        if (missing == null || line < missing.line()) {
-                            missing = new MissingArtifact(line, sha256);
-                        }
-                        continue;
+            MissingArtifact[] missing = {null};
+            forEachRowInBatches(select, insert, rows -> {
+                UUID artifact = rows.getObject(3, UUID.class);
+                String sha256 = rows.getString(5);
+                if (artifact == null && sha256 != null) {
+                    long line = rows.getLong(4);
+                    if (missing[0] == null || line < missing[0].line()) {
+                        missing[0] = new MissingArtifact(line, sha256);
                     }
-                    insert.setObject(1, io.airlock.spi.Ids.next());
-                    insert.setObject(2, rows.getObject(1, UUID.class));
-                    insert.setString(3, rows.getString(2));
-                    insert.setObject(4, artifact);
-                    insert.addBatch();
-                    if (++pending % BATCH == 0) {
-                        insert.executeBatch();
-                    }
+                    return false;
                 }
-            }
-            insert.executeBatch();
-            return missing;
+                insert.setObject(1, io.airlock.spi.Ids.next());
+                insert.setObject(2, rows.getObject(1, UUID.class));
+                insert.setString(3, rows.getString(2));
+                insert.setObject(4, artifact);
+                return true;
+            });
+            return missing[0];
         }
 
         /** Runs {@code select} (content id, path, artifact id) and fills the on-demand link of each row, in batches. */
         private void fillOnDemand(PreparedStatement select, PreparedStatement fill) throws java.sql.SQLException {
+            forEachRowInBatches(select, fill, rows -> {
+                fill.setObject(1, rows.getObject(3, UUID.class));
+                fill.setObject(2, rows.getObject(1, UUID.class));
+                fill.setString(3, rows.getString(2));
+                return true;
+            });
+        }
+
+        /** Runs {@code select} for this run and executes {@code write} in batches, once per row {@code bind} binds it for. */
+        private void forEachRowInBatches(PreparedStatement select, PreparedStatement write, RowBinder bind) throws java.sql.SQLException {
             select.setObject(1, runId);
             select.setFetchSize(BATCH);
             int pending = 0;
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    fill.setObject(1, rows.getObject(3, UUID.class));
-                    fill.setObject(2, rows.getObject(1, UUID.class));
-                    fill.setString(3, rows.getString(2));
-                    fill.addBatch();
-                    if (++pending % BATCH == 0) {
-                        fill.executeBatch();
+                    if (bind.bind(rows)) {
+                        write.addBatch();
+                        if (++pending % BATCH == 0) {
+                            write.executeBatch();
+                        }
                     }
                 }
             }
-            fill.executeBatch();
+            write.executeBatch();
         }
 
         /**
@@ -1003,6 +1003,12 @@ public final class ImportEngine {
     private static String firstLine(String text) {
         String line = text.lines().findFirst().orElse("");
         return line.length() <= 400 ? line : line.substring(0, 400) + "…";
+    }
+
+    /** Binds a write's parameters from a row; false when the row is not to be written. */
+    @FunctionalInterface
+    private interface RowBinder {
+        boolean bind(ResultSet row) throws java.sql.SQLException;
     }
 
     /** The error for a row of a check's query. */
