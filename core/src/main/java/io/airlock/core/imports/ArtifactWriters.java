@@ -4,8 +4,6 @@ import io.airlock.core.store.ArtifactBatch;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.Cancellation;
 import io.airlock.spi.ErrorCode;
-import java.io.ByteArrayInputStream;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -75,7 +73,7 @@ final class ArtifactWriters implements AutoCloseable {
         pool.execute(() -> {
             try {
                 if (!closing) {
-                    batch.put(new ByteArrayInputStream(bytes), Optional.of(sha256));
+                    batch.put(bytes, sha256);
                 }
             } catch (AirlockException e) {
                 failed(number, new AirlockException(e.code(), where + ": " + e.getMessage(), e));

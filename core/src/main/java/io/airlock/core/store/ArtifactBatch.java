@@ -21,6 +21,14 @@ public interface ArtifactBatch extends AutoCloseable {
     StoredArtifact put(InputStream in, Optional<String> expectedSha256);
 
     /**
+     * Like {@link #put(InputStream, Optional)} for bytes already in memory, which must have the
+     * sha256 {@code expectedSha256}; a store may write them with fewer file operations.
+     */
+    default StoredArtifact put(byte[] bytes, String expectedSha256) {
+        return put(new java.io.ByteArrayInputStream(bytes), Optional.of(expectedSha256));
+    }
+
+    /**
      * Moves {@code file} into the store as the artifact {@code sha256}, which the caller computed
      * while writing it (a verified download): renamed into place when it is on the store's
      * filesystem (its work area is), copied and verified otherwise. The file is gone afterwards.

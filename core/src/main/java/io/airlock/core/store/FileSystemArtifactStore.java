@@ -79,6 +79,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         expectedSha256.ifPresent(FileSystemArtifactStore::checkDigest);
         WorkArea.Run run = workArea.acquire();
         Path temporary = run.directory().resolve(Ids.next() + ".part");
+        boolean created = false;
         try {
             MessageDigest digest = Sha256.newDigest();
             long size;
@@ -102,12 +103,51 @@ public final class FileSystemArtifactStore implements ArtifactStore {
             }
             // Unforced writes replace a file already there: without a row naming it, it may be an
             // unsynced leftover of an interrupted run, and the fresh bytes are verified.
-            boolean created = moveIntoPlace(temporary, sha256, force, !force);
+            created = moveIntoPlace(temporary, sha256, force, !force);
             return new Written(new StoredArtifact(sha256, size), created);
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write artifact to " + root + ": " + e, e);
         } finally {
-            deleteQuietly(temporary);
+            if (!created) {
+                deleteQuietly(temporary); // renamed away when created: no lstat of a name that is gone
+            }
+            workArea.release(run);
+        }
+    }
+
+    /**
+     * Stores bytes already in memory whose sha256 the caller expects, for a batch: hashed first,
+     * so the batch logs the name before the file exists, and the file's own write, after the log
+     * line, gives it the modification time {@link #write} has to set with a second call.
+     */
+    private Written writeBytes(byte[] bytes, String expectedSha256, Consumer<String> log) {
+        checkDigest(expectedSha256);
+        MessageDigest digest = Sha256.newDigest();
+        String sha256 = HexFormat.of().formatHex(digest.digest(bytes));
+        if (!expectedSha256.equals(sha256)) {
+            throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH,
+                    "artifact bytes have sha256 " + sha256 + " but " + expectedSha256 + " was expected");
+        }
+        log.accept(sha256);
+        WorkArea.Run run = workArea.acquire();
+        Path temporary = run.directory().resolve(Ids.next() + ".part");
+        boolean moved = false;
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+            // Replaces a file already there, as an unforced put does.
+            moved = moveIntoPlace(temporary, sha256, false, true);
+            return new Written(new StoredArtifact(sha256, bytes.length), moved);
+        } catch (IOException e) {
+            throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write artifact to " + root + ": " + e, e);
+        } finally {
+            if (!moved) {
+                deleteQuietly(temporary);
+            }
             workArea.release(run);
         }
     }
@@ -153,9 +193,15 @@ public final class FileSystemArtifactStore implements ArtifactStore {
             return false; // content-addressed: the stored bytes are the same
         }
         Path directory = target.getParent();
-        Files.createDirectories(directory);
         try {
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException e) {
+                // The directory is new (the temporary file is there): created only then, since
+                // creating it first cost a failed mkdir, its exception and a stat per artifact.
+                Files.createDirectories(directory);
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            }
         } catch (FileAlreadyExistsException e) {
             return false; // a concurrent writer stored the same bytes first
         } catch (AtomicMoveNotSupportedException e) {
@@ -209,6 +255,18 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         @Override
         public StoredArtifact put(InputStream in, Optional<String> expectedSha256) {
             Written written = write(in, expectedSha256, false, this::record);
+            if (written.created()) {
+                synchronized (this) {
+                    created++;
+                    dirty = true;
+                }
+            }
+            return written.artifact();
+        }
+
+        @Override
+        public StoredArtifact put(byte[] bytes, String expectedSha256) {
+            Written written = writeBytes(bytes, expectedSha256, this::record);
             if (written.created()) {
                 synchronized (this) {
                     created++;

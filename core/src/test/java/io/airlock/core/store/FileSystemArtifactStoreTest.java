@@ -241,4 +241,57 @@ final class FileSystemArtifactStoreTest {
         assertThat(store.contains(dropped.sha256())).isFalse();
         assertThat(regularFiles()).hasSize(1); // no bookkeeping left in tmp/
     }
+
+    @Test
+    void aBatchStoresBytesFromMemoryAndCanDiscardThemLikeStreamedOnes() throws IOException {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        try (ArtifactBatch batch = store.batch()) {
+            StoredArtifact stored = batch.put(HELLO.clone(), HELLO_SHA256);
+
+            assertThat(stored).isEqualTo(new StoredArtifact(HELLO_SHA256, HELLO.length));
+            assertThat(store.path(HELLO_SHA256)).hasBinaryContent(HELLO);
+            assertThat(batch.created()).isEqualTo(1);
+            assertThat(regularFiles()).filteredOn(f -> f.toString().endsWith(".part")).isEmpty();
+
+            batch.discard(shas -> java.util.Set.of()); // found in the batch's log
+        }
+
+        assertThat(store.contains(HELLO_SHA256)).isFalse();
+        assertThat(regularFiles()).isEmpty();
+    }
+
+    @Test
+    void bytesFromMemoryThatDoNotMatchTheExpectedSha256AreRefusedAndLeaveNothing() throws IOException {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        String other = "0".repeat(64);
+        try (ArtifactBatch batch = store.batch()) {
+            assertThatThrownBy(() -> batch.put(HELLO.clone(), other))
+                    .isInstanceOf(AirlockException.class)
+                    .hasMessage("artifact bytes have sha256 " + HELLO_SHA256 + " but " + other + " was expected")
+                    .extracting(e -> ((AirlockException) e).code()).isEqualTo(ErrorCode.CHECKSUM_MISMATCH);
+            assertThat(batch.created()).isZero();
+        }
+
+        assertThat(regularFiles()).isEmpty();
+    }
+
+    @Test
+    void aWriteCreatesTheArtifactsDirectoryAgainWhenItWasRemovedAfterAnEarlierWrite() throws IOException {
+        FileSystemArtifactStore store = new FileSystemArtifactStore(root);
+        store.put(new ByteArrayInputStream(HELLO), Optional.empty());
+        store.delete(HELLO_SHA256);
+        Files.delete(root.resolve("58"));
+
+        try (ArtifactBatch batch = store.batch()) {
+            batch.put(HELLO.clone(), HELLO_SHA256);
+        }
+        store.delete(HELLO_SHA256);
+        Files.delete(root.resolve("58"));
+        try (ArtifactBatch batch = store.batch()) {
+            batch.put(new ByteArrayInputStream(HELLO), Optional.of(HELLO_SHA256));
+        }
+
+        assertThat(store.path(HELLO_SHA256)).hasBinaryContent(HELLO);
+        assertThat(regularFiles()).containsExactly(store.path(HELLO_SHA256));
+    }
 }
