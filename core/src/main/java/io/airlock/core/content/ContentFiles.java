@@ -30,12 +30,18 @@ public final class ContentFiles {
                 .setParameter("ids", contentIds)
                 .getResultList());
         for (Object[] row : rows) {
-            Optional<StoredArtifact> artifact = row[2] == null
-                    ? Optional.empty()
-                    : Optional.of(new StoredArtifact((String) row[2], (Long) row[3]));
-            files.computeIfAbsent((UUID) row[0], id -> new java.util.ArrayList<>())
-                    .add(new UnitFile((String) row[1], artifact));
+            add(files, (UUID) row[0], (String) row[1], (String) row[2], row[3] == null ? 0 : (Long) row[3]);
         }
         return files;
+    }
+
+    /**
+     * Adds a link row, read in unit then path order, to {@code files}: the unit's file at
+     * {@code relativePath}, whose artifact has {@code sha256} and {@code size}, or none yet (an
+     * on-demand file) when {@code sha256} is null.
+     */
+    public static void add(Map<UUID, List<UnitFile>> files, UUID contentId, String relativePath, String sha256, long size) {
+        Optional<StoredArtifact> artifact = sha256 == null ? Optional.empty() : Optional.of(new StoredArtifact(sha256, size));
+        files.computeIfAbsent(contentId, id -> new java.util.ArrayList<>()).add(new UnitFile(relativePath, artifact));
     }
 }

@@ -850,11 +850,7 @@ public final class ExportEngine {
                 query.setString(4, type);
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        String sha256 = rows.getString(3);
-                        Optional<io.airlock.core.store.StoredArtifact> artifact = sha256 == null ? Optional.empty()
-                                : Optional.of(new io.airlock.core.store.StoredArtifact(sha256, rows.getLong(4)));
-                        files.computeIfAbsent(rows.getObject(1, UUID.class), id -> new ArrayList<>())
-                                .add(new UnitFile(rows.getString(2), artifact));
+                        ContentFiles.add(files, rows.getObject(1, UUID.class), rows.getString(2), rows.getString(3), rows.getLong(4));
                     }
                 }
             }
