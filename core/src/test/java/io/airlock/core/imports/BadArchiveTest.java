@@ -826,6 +826,27 @@ final class BadArchiveTest {
     }
 
     @Test
+    void anExportWhoseEntriesHavePaxModificationTimesAsEarlierReleasesWroteImportsWhole() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            // Releases before 2026-12-01 gave every entry a pax header for its time's fraction of a second.
+            Path toc = tamper(goodExport(upstream, up, OptionalLong.empty()), up, items -> {
+                List<Item> entries = List.copyOf(items);
+                items.clear();
+                for (Item entry : entries) {
+                    items.add(Item.pax("mtime", "1796109259.4120000"));
+                    items.add(entry);
+                }
+            });
+
+            new ImportEngine(downstream).importArchive(ImportRequest.of(toc).creatingRepositories(), ProgressListener.NONE);
+
+            assertThat(ExportImportRoundTripTest.contentOf(downstream, "r")).containsOnlyKeys("a", "b", "c")
+                    .isEqualTo(ExportImportRoundTripTest.contentOf(upstream, "r"));
+        }
+    }
+
+    @Test
     void aUnitAlreadyInTheInstallationKeepsItsOwnFiles() throws IOException {
         try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
                 Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {

@@ -56,7 +56,12 @@ final class TamperedArchives {
          * by hand, because the tar writer spends time quadratic in a name's length to fit it.
          */
         static Item paxPath(String path) {
-            byte[] record = (" path=" + path + "\n").getBytes(StandardCharsets.UTF_8);
+            return pax("path", path);
+        }
+
+        /** A pax extended header with the one record {@code key=value} for the next entry. */
+        static Item pax(String key, String value) {
+            byte[] record = (" " + key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8);
             int length = record.length + 1;
             while (length != record.length + Integer.toString(length).length()) {
                 length = record.length + Integer.toString(length).length();
