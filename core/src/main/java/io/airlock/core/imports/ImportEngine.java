@@ -814,16 +814,18 @@ public final class ImportEngine {
         /**
          * A membership delta: under the destination's lock, its latest version must still be the
          * base, or the result already (checked again if it moved since the manifest); every removed key must be in the base and
-         * no added key; every added key must name a unit. The complete membership (the latest
-         * version's keys less the removed, plus the added) is staged as kind M, as a complete list
-         * would be, and the version made from it must have the manifest's sha256 and count.
+         * no added key; every added key must name a unit, none sharing its type and label with a unit
+         * the base keeps. The version is the latest plus the added units less the removed (work in
+         * proportion to the delta, not to the version); its paths are checked as a complete list's
+         * would be, and it must have the manifest's sha256 and count.
          */
         private void endOfDelta(int repository) {
             Manifest.ExportedRepository exported = manifest.repositories().get(repository);
             Repository destination = destinations.get(repository);
             String addedWhere = source + ", " + io.airlock.core.archive.ArchiveNames.membershipAddedEntry(repository);
             String removedWhere = source + ", " + io.airlock.core.archive.ArchiveNames.membershipRemovedEntry(repository);
-            VersionDraft draft = airlock.repositories().draft(session, destination.name(), VersionDraft.Mode.REPLACE,
+            // The latest version plus the added units minus the removed ones: work in proportion to the delta.
+            VersionDraft draft = airlock.repositories().draft(session, destination.name(), VersionDraft.Mode.MODIFY,
                     OptionalInt.empty());
             int latest = draft.number() - 1;
             int checked = baseChecked.get(repository);
@@ -852,33 +854,33 @@ public final class ImportEngine {
                         + " and not exists (select 1 from content c where c.key_digest = s.digest) order by s.line", null, 0, repository,
                         (line, digest) -> new AirlockException(ErrorCode.NOT_FOUND, addedWhere + ": unit with key digest " + digest
                                 + " of " + exported.name() + "@" + exported.version() + " is neither in the export nor in this installation"));
-            }));
-            timed("stage membership", () -> session.doWork(connection -> {
-                // The kept keys are selected in the main transaction, the added ones copied within the scratch table.
-                scratch.insertSelected(keys, "run_id, kind, repo_index, line, digest", new Object[] {runId, "M", repository, 0L},
-                        "select c.key_digest from content c join repository_content rc on rc.content_id = c.id"
-                        + " where rc.repository_id = ? and rc.version_added <= ? and (rc.version_removed is null or rc.version_removed > ?)"
-                        + (applied ? "" : " and not exists (select 1 from " + keys + " d where d.run_id = ? and d.kind = 'D'"
-                        + " and d.repo_index = ? and d.digest = c.key_digest)"),
-                        applied ? new Object[] {destination.id(), latest, latest}
-                                : new Object[] {destination.id(), latest, latest, runId, repository});
-                if (!applied) {
-                    try (PreparedStatement added = scratch.writer().prepareStatement("insert into " + keys + " (run_id, kind, repo_index, line, digest)"
-                            + " select run_id, 'M', repo_index, line, digest from " + keys + " where run_id = ? and kind = 'A' and repo_index = ?")) {
-                        added.setObject(1, runId);
-                        added.setInt(2, repository);
-                        scratch.wrote(KEYS, added.executeUpdate(), true);
-                    }
-                }
-                scratch.beforeRead(KEYS);
+                // A draft that adds a unit drops the one of the same label; the delta must say so itself.
+                firstRow(connection, "select s.line, c.content_type || ':' || c.label from " + keys + " s join content c on c.key_digest = s.digest"
+                        + " where s.run_id = ? and s.kind = 'A' and s.repo_index = ? and exists (select 1 from content o"
+                        + " join repository_content rc on rc.content_id = o.id where o.content_type = c.content_type and o.label = c.label"
+                        + " and o.id <> c.id and rc.repository_id = ? and rc.version_added <= ? and (rc.version_removed is null or rc.version_removed > ?)"
+                        + " and not exists (select 1 from " + keys + " d where d.run_id = s.run_id and d.kind = 'D' and d.repo_index = s.repo_index"
+                        + " and d.digest = o.key_digest)) order by s.line", destination, latest, repository,
+                        (line, label) -> new AirlockException(ErrorCode.INVALID_INPUT, addedWhere + ", line " + line
+                                + ": two different units labelled " + io.airlock.core.store.RelativePaths.printable(label)
+                                + " cannot both be in repository '" + destination.name() + "'"));
             }));
             membershipWhere = addedWhere;
-            timed("check paths", () -> session.doWork(connection -> checkPaths(connection, repository, destination.name())));
-            timed("stage version", () -> draft.addSelected("select c.id from " + keys + " s join content c on c.key_digest = s.digest"
-                    + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ?", runId, repository));
+            if (!applied) {
+                String units = "select c.id from " + keys + " s join content c on c.key_digest = s.digest"
+                        + " where s.run_id = ? and s.kind = ? and s.repo_index = ?";
+                timed("stage version", () -> draft.addSelected(units, runId, "A", repository).removeSelected(units, runId, "D", repository));
+            }
             checkInterrupt();
             timed("create version", () -> versions.add(draft.commit()));
             int made = versions.get(repository).map(RepositoryVersion::number).orElse(latest);
+            if (made != latest) {
+                // Of the version made, in this transaction: a path the delta adds may clash with one the base keeps.
+                timed("check paths", () -> session.doWork(connection -> checkPaths(connection, "select x.relative_path"
+                        + " from repository_content rc join content_artifact x on x.content_id = rc.content_id"
+                        + " where rc.repository_id = ? and rc.version_added <= ? and (rc.version_removed is null or rc.version_removed > ?)",
+                        new Object[] {destination.id(), made, made}, destination.name())));
+            }
             timed("check result", () -> session.doWork(connection -> {
                 io.airlock.core.archive.MembershipKeys.Summary result = io.airlock.core.archive.MembershipKeys.summarize(connection,
                         destination.id(), made, "import");
@@ -924,14 +926,21 @@ public final class ImportEngine {
          * all it keeps.
          */
         private void checkPaths(java.sql.Connection connection, int repository, String destination) throws java.sql.SQLException {
+            checkPaths(connection, "select x.relative_path from " + keys + " s"
+                    + " join content c on c.key_digest = s.digest join content_artifact x on x.content_id = c.id"
+                    + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ?", new Object[] {runId, repository}, destination);
+        }
+
+        /** Refuses a file and a directory at one path among the paths {@code select} (with {@code parameters}) returns. */
+        private void checkPaths(java.sql.Connection connection, String select, Object[] parameters, String destination)
+                throws java.sql.SQLException {
             // Sorted here, not by the database: H2 sorts more than about 9,600 rows (at -Xmx256m) on disk, 24 s for a million.
             try (SortedSpool<String> paths = new SortedSpool<>(Comparator.naturalOrder(), PATHS,
                     () -> Files.createTempFile(workDirectory, "paths-", ".run"), PATH_SORT_BUDGET);
-                    PreparedStatement query = connection.prepareStatement("select x.relative_path from " + keys + " s"
-                    + " join content c on c.key_digest = s.digest join content_artifact x on x.content_id = c.id"
-                    + " where s.run_id = ? and s.kind = 'M' and s.repo_index = ?")) {
-                query.setObject(1, runId);
-                query.setInt(2, repository);
+                    PreparedStatement query = connection.prepareStatement(select)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    query.setObject(i + 1, parameters[i]);
+                }
                 query.setFetchSize(BATCH);
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {

@@ -96,12 +96,25 @@ public final class VersionDraft {
      * the given parameters. Lets an engine add units it has staged in SQL without reading them out.
      */
     public VersionDraft addSelected(String select, Object... parameters) {
+        return stageSelected('A', select, parameters);
+    }
+
+    /** Removes the units a query selects, as {@link #addSelected} adds them; in {@link Mode#MODIFY} only. */
+    public VersionDraft removeSelected(String select, Object... parameters) {
+        if (mode == Mode.REPLACE) {
+            throw new IllegalStateException("a replacing draft takes only the units to keep");
+        }
+        return stageSelected('R', select, parameters);
+    }
+
+    private VersionDraft stageSelected(char op, String select, Object... parameters) {
         checkOpen();
         checkCancelled();
         session.flush();
         long start = System.nanoTime();
-        long rows = scratch.insertSelected(table(), "draft_id, op, content_id", new Object[] {id(), "A"}, select, parameters);
-        LOG.debug("{} rows in {} ms: staged selected units", rows, (System.nanoTime() - start) / 1_000_000);
+        long rows = scratch.insertSelected(table(), "draft_id, op, content_id", new Object[] {id(), String.valueOf(op)}, select,
+                parameters);
+        LOG.debug("{} rows in {} ms: staged selected units ({})", rows, (System.nanoTime() - start) / 1_000_000, op);
         return this;
     }
 

@@ -7,27 +7,34 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.airlock.core.Airlock;
 import io.airlock.core.TestInstallations;
 import io.airlock.core.Widget;
 import io.airlock.core.archive.ArchiveNames;
 import io.airlock.core.archive.MembershipKeys;
+import io.airlock.core.content.ContentWriter.NewUnit;
+import io.airlock.core.content.ContentWriter.UnitFile;
 import io.airlock.core.export.ExportEngine;
 import io.airlock.core.export.ExportRequest;
 import io.airlock.core.imports.TamperedArchives.Item;
 import io.airlock.core.model.Repository;
 import io.airlock.core.repository.VersionRef;
+import io.airlock.core.store.StoredArtifact;
 import io.airlock.spi.AirlockException;
 import io.airlock.spi.ContentKey;
 import io.airlock.spi.ErrorCode;
 import io.airlock.spi.ProgressListener;
 import io.airlock.testing.TestDatabase;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
@@ -230,7 +237,64 @@ final class MembershipDeltaTest {
         }
     }
 
+    @Test
+    void aDeltaAddingAUnitOfTheLabelOfAUnitTheBaseKeepsIsRefusedAndChangesNothing() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            baseImported(upstream, up, downstream);
+            List<UUID> revised = TestInstallations.save(upstream, new Widget("b", 2)); // replaces b revision 1 upstream
+            upstream.repositories().modify("r", OptionalInt.empty(), d -> d.add(revised));
+            // The delta adds b revision 2 but no longer removes b revision 1, which downstream keeps.
+            Path delta = TamperedArchives.tamper(incremental(upstream, up, "delta", false), up.path("tampered"), "bad",
+                    items -> {
+                        TamperedArchives.replace(items, "membership/0.removed", item -> Item.file(item.name(), new byte[0]));
+                        TamperedArchives.editJson(items, "manifest.json",
+                                manifest -> ((ObjectNode) manifest.get("repositories").get(0)).put("removed_count", 0).put("content_count", 4));
+                    });
+            Snapshot before = Snapshot.of(downstream, down);
+
+            AirlockException refused = catchThrowableOfType(AirlockException.class,
+                    () -> new ImportEngine(downstream).importArchive(ImportRequest.of(delta), ProgressListener.NONE));
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+            assertThat(refused).hasMessage("export " + delta + ", membership/0.added, line 1: two different units labelled"
+                    + " test.widget:b cannot both be in repository 'r'");
+            assertThat(Snapshot.of(downstream, down)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aDeltaAddingAFileUnderAPathTheBaseKeepsAsAFileIsRefusedAndChangesNothing() throws IOException {
+        try (TestDatabase up = TestDatabase.create(); TestDatabase down = TestDatabase.create();
+                Airlock upstream = TestInstallations.open(up); Airlock downstream = TestInstallations.open(down)) {
+            upstream.repositories().create("r", "test", null);
+            StoredArtifact bytes = upstream.artifacts().put(new ByteArrayInputStream("x".getBytes(StandardCharsets.UTF_8)),
+                    Optional.empty());
+            saveWidget(upstream, "one", new UnitFile("p", Optional.of(bytes)));
+            Path base = new ExportEngine(upstream).export(ExportRequest.full(List.of(VersionRef.latest("r")), up.path("exports"))
+                    .withName("base").withExporter("usb"), ProgressListener.NONE).toc().orElseThrow();
+            new ImportEngine(downstream).importArchive(ImportRequest.of(base).creatingRepositories(), ProgressListener.NONE);
+            saveWidget(upstream, "two", new UnitFile("p/q", Optional.of(bytes)));
+            Path delta = incremental(upstream, up, "delta", false);
+            Snapshot before = Snapshot.of(downstream, down);
+
+            AirlockException refused = catchThrowableOfType(AirlockException.class,
+                    () -> new ImportEngine(downstream).importArchive(ImportRequest.of(delta), ProgressListener.NONE));
+
+            assertThat(refused.code()).isEqualTo(ErrorCode.ARCHIVE_INVALID);
+            assertThat(refused).hasMessage("export " + delta + ", membership/0.added: r would hold both 'p' and 'p/q',"
+                    + " a file and a directory at one path, which can never be published");
+            assertThat(Snapshot.of(downstream, down)).isEqualTo(before);
+        }
+    }
+
     // --- helpers ---
+
+    private static void saveWidget(Airlock airlock, String name, UnitFile... files) {
+        List<UUID> ids = airlock.inTransaction(s -> airlock.contentWriter().save(s, List.of(new NewUnit(new Widget(name, 1),
+                List.of(files))))).ids();
+        airlock.repositories().modify("r", OptionalInt.empty(), d -> d.add(ids));
+    }
 
     /** Upstream r with widgets a, b, c (version 1), exported by exporter "usb" as "base" and imported downstream into a new r. */
     static void baseImported(Airlock upstream, TestDatabase up, Airlock downstream) {
