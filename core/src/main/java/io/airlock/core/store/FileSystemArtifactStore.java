@@ -77,10 +77,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
     /** {@code beforeRename} is told the verified sha256 before the file takes that name. */
     private Written write(InputStream in, Optional<String> expectedSha256, boolean force, Consumer<String> beforeRename) {
         expectedSha256.ifPresent(FileSystemArtifactStore::checkDigest);
-        WorkArea.Run run = workArea.acquire();
-        Path temporary = run.directory().resolve(Ids.next() + ".part");
-        boolean created = false;
-        try {
+        return viaTemporary(temporary -> {
             MessageDigest digest = Sha256.newDigest();
             long size;
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -92,9 +89,8 @@ public final class FileSystemArtifactStore implements ArtifactStore {
                 }
             }
             String sha256 = HexFormat.of().formatHex(digest.digest());
-            if (expectedSha256.isPresent() && !expectedSha256.get().equals(sha256)) {
-                throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH,
-                        "artifact bytes have sha256 " + sha256 + " but " + expectedSha256.get() + " was expected");
+            if (expectedSha256.isPresent()) {
+                checkExpected(sha256, expectedSha256.get());
             }
             beforeRename.accept(sha256);
             if (!force) {
@@ -103,16 +99,8 @@ public final class FileSystemArtifactStore implements ArtifactStore {
             }
             // Unforced writes replace a file already there: without a row naming it, it may be an
             // unsynced leftover of an interrupted run, and the fresh bytes are verified.
-            created = moveIntoPlace(temporary, sha256, force, !force);
-            return new Written(new StoredArtifact(sha256, size), created);
-        } catch (IOException e) {
-            throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write artifact to " + root + ": " + e, e);
-        } finally {
-            if (!created) {
-                deleteQuietly(temporary); // renamed away when created: no lstat of a name that is gone
-            }
-            workArea.release(run);
-        }
+            return new Written(new StoredArtifact(sha256, size), moveIntoPlace(temporary, sha256, force, !force));
+        });
     }
 
     /**
@@ -122,17 +110,10 @@ public final class FileSystemArtifactStore implements ArtifactStore {
      */
     private Written writeBytes(byte[] bytes, String expectedSha256, Consumer<String> log) {
         checkDigest(expectedSha256);
-        MessageDigest digest = Sha256.newDigest();
-        String sha256 = HexFormat.of().formatHex(digest.digest(bytes));
-        if (!expectedSha256.equals(sha256)) {
-            throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH,
-                    "artifact bytes have sha256 " + sha256 + " but " + expectedSha256 + " was expected");
-        }
+        String sha256 = HexFormat.of().formatHex(Sha256.newDigest().digest(bytes));
+        checkExpected(sha256, expectedSha256);
         log.accept(sha256);
-        WorkArea.Run run = workArea.acquire();
-        Path temporary = run.directory().resolve(Ids.next() + ".part");
-        boolean moved = false;
-        try {
+        return viaTemporary(temporary -> {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
@@ -140,12 +121,38 @@ public final class FileSystemArtifactStore implements ArtifactStore {
                 }
             }
             // Replaces a file already there, as an unforced put does.
-            moved = moveIntoPlace(temporary, sha256, false, true);
-            return new Written(new StoredArtifact(sha256, bytes.length), moved);
+            return new Written(new StoredArtifact(sha256, bytes.length), moveIntoPlace(temporary, sha256, false, true));
+        });
+    }
+
+    private static void checkExpected(String sha256, String expectedSha256) {
+        if (!expectedSha256.equals(sha256)) {
+            throw new AirlockException(ErrorCode.CHECKSUM_MISMATCH,
+                    "artifact bytes have sha256 " + sha256 + " but " + expectedSha256 + " was expected");
+        }
+    }
+
+    /** Writes an artifact through a temporary file of its own. */
+    @FunctionalInterface
+    private interface TemporaryWrite {
+        Written write(Path temporary) throws IOException;
+    }
+
+    /**
+     * Runs {@code body} with a new temporary file name in the process's run directory, and removes
+     * that file afterwards unless {@code body} renamed it into place (no lstat of a name that is gone).
+     */
+    private Written viaTemporary(TemporaryWrite body) {
+        WorkArea.Run run = workArea.acquire();
+        Path temporary = run.directory().resolve(Ids.next() + ".part");
+        Written written = null;
+        try {
+            written = body.write(temporary);
+            return written;
         } catch (IOException e) {
             throw new AirlockException(ErrorCode.STORAGE_FAILURE, "cannot write artifact to " + root + ": " + e, e);
         } finally {
-            if (!moved) {
+            if (written == null || !written.created()) {
                 deleteQuietly(temporary);
             }
             workArea.release(run);
@@ -254,19 +261,16 @@ public final class FileSystemArtifactStore implements ArtifactStore {
 
         @Override
         public StoredArtifact put(InputStream in, Optional<String> expectedSha256) {
-            Written written = write(in, expectedSha256, false, this::record);
-            if (written.created()) {
-                synchronized (this) {
-                    created++;
-                    dirty = true;
-                }
-            }
-            return written.artifact();
+            return counted(write(in, expectedSha256, false, this::record));
         }
 
         @Override
         public StoredArtifact put(byte[] bytes, String expectedSha256) {
-            Written written = writeBytes(bytes, expectedSha256, this::record);
+            return counted(writeBytes(bytes, expectedSha256, this::record));
+        }
+
+        /** The artifact written, counted among the batch's files when the write created its file. */
+        private StoredArtifact counted(Written written) {
             if (written.created()) {
                 synchronized (this) {
                     created++;
@@ -298,11 +302,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
                     Files.deleteIfExists(file);
                     return copied;
                 }
-                synchronized (this) {
-                    created++;
-                    dirty = true;
-                }
-                return new StoredArtifact(sha256, size);
+                return counted(new Written(new StoredArtifact(sha256, size), true));
             } catch (NoSuchFileException e) {
                 throw new AirlockException(ErrorCode.NOT_FOUND, "file not found: " + file, e);
             } catch (IOException e) {
