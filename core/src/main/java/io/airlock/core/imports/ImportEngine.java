@@ -65,26 +65,6 @@ public final class ImportEngine {
     private static final int BATCH = ContentWriter.BATCH_SIZE;
     /** Bytes of paths a version's path check sorts in memory before it writes a sorted run to disk. */
     private static final long PATH_SORT_BUDGET = 8 << 20;
-    /** A path in a sorted run: its UTF-8 bytes after their length. */
-    private static final SortedSpool.Codec<String> PATHS = new SortedSpool.Codec<>() {
-        @Override
-        public void write(java.io.DataOutputStream out, String path) throws IOException {
-            byte[] bytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            out.writeInt(bytes.length);
-            out.write(bytes);
-        }
-
-        @Override
-        public String read(java.io.DataInputStream in) throws IOException {
-            return new String(in.readNBytes(in.readInt()), java.nio.charset.StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public long size(String path) {
-            return 2L * path.length() + 40; // the characters at most, and the string's and the list's share
-        }
-    };
-
     /** The scratch table of an import's keys (see {@link ScratchSpace}). */
     private static final String KEYS = "import_key";
 
@@ -935,7 +915,7 @@ public final class ImportEngine {
         private void checkPaths(java.sql.Connection connection, String select, Object[] parameters, String destination)
                 throws java.sql.SQLException {
             // Sorted here, not by the database: H2 sorts more than about 9,600 rows (at -Xmx256m) on disk, 24 s for a million.
-            try (SortedSpool<String> paths = new SortedSpool<>(Comparator.naturalOrder(), PATHS,
+            try (SortedSpool<String> paths = new SortedSpool<>(Comparator.naturalOrder(), SortedSpool.STRINGS,
                     () -> Files.createTempFile(workDirectory, "paths-", ".run"), PATH_SORT_BUDGET);
                     PreparedStatement query = connection.prepareStatement(select)) {
                 for (int i = 0; i < parameters.length; i++) {

@@ -30,6 +30,26 @@ public final class SortedSpool<T> implements Closeable {
         long size(T value);
     }
 
+    /** Strings as their UTF-8 bytes after their length, each costing at most its characters' share and 40 bytes. */
+    public static final Codec<String> STRINGS = new Codec<>() {
+        @Override
+        public void write(DataOutputStream out, String value) throws IOException {
+            byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
+
+        @Override
+        public String read(DataInputStream in) throws IOException {
+            return new String(in.readNBytes(in.readInt()), java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public long size(String value) {
+            return 2L * value.length() + 40; // the characters at most, and the string's and the list's share
+        }
+    };
+
     /** Creates the file for the next sorted run (an empty temporary file). */
     @FunctionalInterface
     public interface RunFiles {

@@ -57,7 +57,7 @@ final class SortedSpoolTest {
     void equalValuesComeBackInTheOrderTheyWereAddedAcrossRuns() throws Exception {
         List<String> read = new ArrayList<>();
         // Ordered by their first character only: "a1" … "a9" are equal, added across several runs.
-        try (SortedSpool<String> sorted = new SortedSpool<>(java.util.Comparator.comparing(s -> s.charAt(0)), STRINGS,
+        try (SortedSpool<String> sorted = new SortedSpool<>(java.util.Comparator.comparing(s -> s.charAt(0)), SortedSpool.STRINGS,
                 () -> Files.createTempFile(directory, "run-", ".tmp"), 100)) {
             for (String value : List.of("b1", "a1", "a2", "b2", "a3", "a4", "a5", "b3", "a6", "a7", "a8", "a9")) {
                 sorted.add(value);
@@ -69,29 +69,9 @@ final class SortedSpoolTest {
     }
 
     private SortedSpool<String> spool(long budget) {
-        return new SortedSpool<>(java.util.Comparator.naturalOrder(), STRINGS, () -> Files.createTempFile(directory, "run-", ".tmp"),
-                budget);
+        return new SortedSpool<>(java.util.Comparator.naturalOrder(), SortedSpool.STRINGS,
+                () -> Files.createTempFile(directory, "run-", ".tmp"), budget);
     }
-
-    /** Strings as their UTF-8 bytes after their length, each costing its bytes and 40. */
-    private static final SortedSpool.Codec<String> STRINGS = new SortedSpool.Codec<>() {
-        @Override
-        public void write(java.io.DataOutputStream out, String value) throws IOException {
-            byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            out.writeInt(bytes.length);
-            out.write(bytes);
-        }
-
-        @Override
-        public String read(java.io.DataInputStream in) throws IOException {
-            return new String(in.readNBytes(in.readInt()), java.nio.charset.StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public long size(String value) {
-            return value.length() + 40L;
-        }
-    };
 
     private static List<String> shuffledPaths(int count, long seed) {
         Random random = new Random(seed);
