@@ -84,9 +84,7 @@ public final class VersionDraft {
     }
 
     public VersionDraft remove(Collection<UUID> contentIds) {
-        if (mode == Mode.REPLACE) {
-            throw new IllegalStateException("a replacing draft takes only the units to keep");
-        }
+        checkModifying();
         stage('R', contentIds);
         return this;
     }
@@ -101,10 +99,14 @@ public final class VersionDraft {
 
     /** Removes the units a query selects, as {@link #addSelected} adds them; in {@link Mode#MODIFY} only. */
     public VersionDraft removeSelected(String select, Object... parameters) {
+        checkModifying();
+        return stageSelected('R', select, parameters);
+    }
+
+    private void checkModifying() {
         if (mode == Mode.REPLACE) {
             throw new IllegalStateException("a replacing draft takes only the units to keep");
         }
-        return stageSelected('R', select, parameters);
     }
 
     private VersionDraft stageSelected(char op, String select, Object... parameters) {

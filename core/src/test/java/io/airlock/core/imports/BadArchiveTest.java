@@ -1350,7 +1350,8 @@ final class BadArchiveTest {
     }
 
     /** Stores widget {@code name} (revision 1) with these files and adds it to repository r. */
-    private static void saveWidget(Airlock airlock, String name, UnitFile... files) {
+    /** Saves widget {@code name} (revision 1) with {@code files} and adds it to repository r. */
+    static void saveWidget(Airlock airlock, String name, UnitFile... files) {
         List<UUID> ids = airlock.inTransaction(s -> airlock.contentWriter().save(s, List.of(new NewUnit(new Widget(name, 1),
                 List.of(files))))).ids();
         airlock.repositories().modify("r", OptionalInt.empty(), d -> d.add(ids));

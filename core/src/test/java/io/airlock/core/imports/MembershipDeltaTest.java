@@ -1,5 +1,6 @@
 package io.airlock.core.imports;
 
+import static io.airlock.core.imports.BadArchiveTest.saveWidget;
 import static io.airlock.core.imports.ExportImportRoundTripTest.addWidgets;
 import static io.airlock.core.imports.ExportImportRoundTripTest.contentOf;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +14,6 @@ import io.airlock.core.TestInstallations;
 import io.airlock.core.Widget;
 import io.airlock.core.archive.ArchiveNames;
 import io.airlock.core.archive.MembershipKeys;
-import io.airlock.core.content.ContentWriter.NewUnit;
 import io.airlock.core.content.ContentWriter.UnitFile;
 import io.airlock.core.export.ExportEngine;
 import io.airlock.core.export.ExportRequest;
@@ -289,12 +289,6 @@ final class MembershipDeltaTest {
     }
 
     // --- helpers ---
-
-    private static void saveWidget(Airlock airlock, String name, UnitFile... files) {
-        List<UUID> ids = airlock.inTransaction(s -> airlock.contentWriter().save(s, List.of(new NewUnit(new Widget(name, 1),
-                List.of(files))))).ids();
-        airlock.repositories().modify("r", OptionalInt.empty(), d -> d.add(ids));
-    }
 
     /** Upstream r with widgets a, b, c (version 1), exported by exporter "usb" as "base" and imported downstream into a new r. */
     static void baseImported(Airlock upstream, TestDatabase up, Airlock downstream) {
